@@ -1,0 +1,65 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from helpdesk.models import Activity, Centre, Contact, ContactTopic, Membership, Person, Referral
+
+
+@admin.register(Centre)
+class CentreAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "partner_organisation", "township", "state_region", "kind", "active"]
+    list_filter = ["kind", "state_region", "active"]
+    search_fields = ["code", "name", "name_my", "partner_organisation", "township"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "centre", "role"]
+    list_filter = ["role", "centre"]
+    search_fields = ["user__username", "centre__name"]
+    autocomplete_fields = ["user", "centre"]
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "gender", "birth_year", "phone", "centre", "migration_status", "created_at"]
+    list_filter = ["centre", "gender", "migration_status", "destination_country"]
+    search_fields = ["name", "phone", "card_number"]
+    list_select_related = ["centre"]
+    raw_id_fields = ["created_by"]
+    date_hierarchy = "created_at"
+
+
+class ContactTopicInline(admin.TabularInline):
+    model = ContactTopic
+    extra = 0
+
+
+@admin.register(Contact)
+class ContactAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "service", "channel", "gender", "person", "centre", "staff"]
+    list_filter = ["service", "channel", "gender", "centre"]
+    search_fields = ["person__name", "person__phone", "notes"]
+    list_select_related = ["person", "centre", "staff"]
+    raw_id_fields = ["person", "staff"]
+    date_hierarchy = "date"
+    inlines = [ContactTopicInline]
+
+
+@admin.register(Activity)
+class ActivityAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "title", "kind", "format", "centre", "women_count", "men_count"]
+    list_filter = ["kind", "format", "centre"]
+    search_fields = ["title", "location"]
+    list_select_related = ["centre"]
+    raw_id_fields = ["attendees", "created_by"]
+    date_hierarchy = "date"
+
+
+@admin.register(Referral)
+class ReferralAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "person", "target", "organisation", "outcome", "centre"]
+    list_filter = ["target", "outcome", "centre"]
+    search_fields = ["person__name", "organisation"]
+    list_select_related = ["person", "centre"]
+    raw_id_fields = ["person", "contact", "created_by"]
+    date_hierarchy = "date"

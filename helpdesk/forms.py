@@ -1,0 +1,138 @@
+"""Staff forms. Every text field passes through helpdesk.text so Zawgyi never reaches the database."""
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.choices import Gender, ReferralTarget, Topic
+from helpdesk.models import Activity, Centre, Contact, Person, Referral
+from helpdesk.text import digits_to_ascii, normalize_text, parse_phone
+
+BIRTH_YEAR_INVALID = _("Enter a year between 1900 and this year.")
+
+
+class BurmeseTextMixin:
+    """Normalise every text value (Zawgyi to Unicode, NFC) and read Burmese digits in number fields."""
+
+    def full_clean(self):
+        if self.is_bound:
+            data = self.data.copy()
+            for name, field in self.fields.items():
+                key = self.add_prefix(name)
+                if key not in data or isinstance(field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)):
+                    continue
+                value = data.get(key)
+                if isinstance(field, (forms.IntegerField, forms.DecimalField, forms.DateField)):
+                    data[key] = digits_to_ascii(value).replace(",", "") if isinstance(field, forms.IntegerField) else digits_to_ascii(value)
+                elif isinstance(field, forms.CharField):
+                    data[key] = normalize_text(value)
+            self.data = data
+        super().full_clean()
+
+
+class PhoneField(forms.CharField):
+    """A phone typed any way (09…, Burmese digits, Thai, +…) stored in E.164."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return ""
+        try:
+            return parse_phone(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
+
+
+def clean_birth_year(value: int | None) -> int | None:
+    if value is not None and not (1900 <= value <= timezone.localdate().year):
+        raise forms.ValidationError(BIRTH_YEAR_INVALID, code="invalid")
+    return value
+
+
+class PersonForm(BurmeseTextMixin, forms.ModelForm):
+    phone = PhoneField(label=_("Phone"), required=False, max_length=40)
+
+    class Meta:
+        model = Person
+        fields = [
+            "name", "gender", "birth_year", "phone", "card_number", "origin_township", "origin_region",
+            "migration_status", "destination_country", "consent_record", "consent_share",
+        ]
+        widgets = {"birth_year": forms.TextInput(attrs={"inputmode": "numeric"})}
+
+    def clean_birth_year(self):
+        return clean_birth_year(self.cleaned_data.get("birth_year"))
+
+
+class QuickPersonForm(BurmeseTextMixin, forms.Form):
+    """The few fields staff fill in to create a person while logging a contact."""
+
+    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    phone = PhoneField(label=_("Phone"), required=False, max_length=40)
+    birth_year = forms.IntegerField(label=_("Birth year"), required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    consent_record = forms.BooleanField(label=_("Consents to records being kept"), required=False)
+    confirm_new = forms.BooleanField(label=_("This is a new person, not one of those listed"), required=False)
+
+    def clean_birth_year(self):
+        return clean_birth_year(self.cleaned_data.get("birth_year"))
+
+    def person_fields(self) -> dict:
+        data = self.cleaned_data
+        return {k: data[k] for k in ("name", "gender", "phone", "birth_year", "consent_record")}
+
+
+class ContactForm(BurmeseTextMixin, forms.Form):
+    centre = forms.ModelChoiceField(label=_("Centre"), queryset=Centre.objects.none(), empty_label=None)
+    service = forms.ChoiceField(label=_("Service"), choices=[("drop_in", _("Drop-in service")), ("helpline", _("Helpline"))])
+    channel = forms.ChoiceField(label=_("Channel"), choices=Contact._meta.get_field("channel").choices)
+    date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    topics = forms.MultipleChoiceField(label=_("Topics"), choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    referral_target = forms.ChoiceField(label=_("Refer to"), choices=[("", "—"), *ReferralTarget.choices], required=False)
+    referral_organisation = forms.CharField(label=_("Referral organisation"), required=False, max_length=200)
+
+    def __init__(self, *args, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."), code="future")
+        return value
+
+    def referral(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("referral_target"):
+            return None
+        return {"target": data["referral_target"], "organisation": data.get("referral_organisation", "")}
+
+
+class ActivityForm(BurmeseTextMixin, forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "centre", "kind", "format", "title", "date", "location",
+            "women_count", "men_count", "other_count", "undisclosed_count", "notes",
+        ]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres
+        self.fields["centre"].empty_label = None
+
+
+class ReferralForm(BurmeseTextMixin, forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["target", "organisation", "reason", "date"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "reason": forms.Textarea(attrs={"rows": 2})}
+
+
+class ReferralOutcomeForm(BurmeseTextMixin, forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Referral._meta.get_field("outcome").choices)
+    outcome_date = forms.DateField(label=_("Outcome date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,244 @@
+"""Core records: centres, who works there, the people they serve and every service given."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from helpdesk.choices import (
+    ActivityFormat,
+    ActivityKind,
+    CentreKind,
+    Channel,
+    Country,
+    Gender,
+    MigrationStatus,
+    ReferralOutcome,
+    ReferralTarget,
+    Role,
+    Service,
+    Topic,
+)
+
+
+def today_yangon():
+    """Return today's date in Asia/Yangon (the project's TIME_ZONE)."""
+    return timezone.localdate()
+
+
+class Centre(models.Model):
+    code = models.SlugField(_("code"), max_length=12, unique=True, help_text=_("Short code used in case references, e.g. NDG."))
+    name = models.CharField(_("name"), max_length=200)
+    name_my = models.CharField(_("name in Burmese"), max_length=200, blank=True)
+    partner_organisation = models.CharField(_("partner organisation"), max_length=200)
+    township = models.CharField(_("township"), max_length=100)
+    state_region = models.CharField(_("state or region"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=CentreKind.choices, default=CentreKind.MIGRANT_CENTRE)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("centre")
+        verbose_name_plural = _("centres")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role at one centre; a user may belong to several centres."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("centre"))
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "centre"], name="membership_unique_user_centre")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.centre.code} ({self.get_role_display()})"
+
+
+class PersonQuerySet(models.QuerySet):
+    def search(self, query: str) -> PersonQuerySet:
+        """Filter by name, beneficiary card number or phone (any script, any format)."""
+        from helpdesk.text import digits_to_ascii, normalize_text, phone_search_key
+
+        query = normalize_text(query)
+        if not query:
+            return self
+        condition = Q(name__icontains=query) | Q(card_number__iexact=digits_to_ascii(query))
+        digits = phone_search_key(query)
+        if sum(ch.isdigit() for ch in digits) >= 6:
+            condition |= Q(phone__endswith=digits.lstrip("+").removeprefix("95").removeprefix("0")) | Q(phone=digits)
+        return self.filter(condition)
+
+
+class Person(models.Model):
+    """A migrant or family member served by a centre. Name is optional: callers may stay anonymous."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="people", verbose_name=_("centre"))
+    card_number = models.CharField(_("beneficiary card number"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, default=Gender.UNDISCLOSED)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True, help_text=_("Stored in international format, e.g. +959…"))
+    origin_township = models.CharField(_("township of origin"), max_length=100, blank=True)
+    origin_region = models.CharField(_("state or region of origin"), max_length=100, blank=True)
+    migration_status = models.CharField(_("migration status"), max_length=10, choices=MigrationStatus.choices, blank=True)
+    destination_country = models.CharField(_("destination country"), max_length=5, choices=Country.choices, blank=True)
+    consent_record = models.BooleanField(_("consents to records being kept"), default=False)
+    consent_share = models.BooleanField(_("consents to sharing for referral"), default=False)
+    consent_date = models.DateField(_("consent date"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["centre", "-created_at"]), models.Index(fields=["name"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "card_number"], condition=~Q(card_number=""), name="person_unique_card_per_centre"
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True) | Q(birth_year__gte=1900, birth_year__lte=2100),
+                name="person_birth_year_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.card_number or str(_("Anonymous #%(id)s") % {"id": self.pk})
+
+
+class ContactQuerySet(models.QuerySet):
+    def in_period(self, start, end) -> ContactQuerySet:
+        return self.filter(date__gte=start, date__lte=end)
+
+
+class Contact(models.Model):
+    """One service given to one person on one day.
+
+    ``gender`` is a snapshot taken when the contact is logged, so anonymous
+    contacts (no person) still count by gender in the beneficiary table.
+    """
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("centre"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts", verbose_name=_("person"))
+    date = models.DateField(_("date"), default=today_yangon)
+    service = models.CharField(_("service"), max_length=10, choices=Service.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, default=Gender.UNDISCLOSED)
+    notes = models.TextField(_("notes"), blank=True)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("staff"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [
+            models.Index(fields=["centre", "-date"]),
+            models.Index(fields=["date", "service", "gender"]),
+            models.Index(fields=["person", "-date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()} {self.date:%Y-%m-%d}"
+
+    @property
+    def topic_codes(self) -> list[str]:
+        return [t.topic for t in self.topics.all()]
+
+
+class ContactTopic(models.Model):
+    """A topic raised in a contact (a contact may raise several)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="topics", verbose_name=_("contact"))
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+
+    class Meta:
+        verbose_name = _("contact topic")
+        verbose_name_plural = _("contact topics")
+        constraints = [models.UniqueConstraint(fields=["contact", "topic"], name="contacttopic_unique")]
+        indexes = [models.Index(fields=["topic", "contact"])]
+
+    def __str__(self) -> str:
+        return self.get_topic_display()
+
+
+class Activity(models.Model):
+    """A training session or community-mobilisation event.
+
+    People reached = registered attendees + head-count tallies (for events
+    where names were not taken).
+    """
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="activities", verbose_name=_("centre"))
+    kind = models.CharField(_("kind"), max_length=12, choices=ActivityKind.choices)
+    format = models.CharField(_("format"), max_length=20, choices=ActivityFormat.choices)
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"), default=today_yangon)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    attendees = models.ManyToManyField(Person, blank=True, related_name="activities", verbose_name=_("registered attendees"))
+    women_count = models.PositiveIntegerField(_("women (head count)"), default=0)
+    men_count = models.PositiveIntegerField(_("men (head count)"), default=0)
+    other_count = models.PositiveIntegerField(_("other (head count)"), default=0)
+    undisclosed_count = models.PositiveIntegerField(_("not disclosed (head count)"), default=0)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by"))
+    history = HistoricalRecords(m2m_fields=[attendees])
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [models.Index(fields=["centre", "-date"]), models.Index(fields=["date", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%Y-%m-%d})"
+
+    @property
+    def headcount_total(self) -> int:
+        return self.women_count + self.men_count + self.other_count + self.undisclosed_count
+
+
+class Referral(models.Model):
+    """A person sent to a partner service, and what came of it."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("centre"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("person"))
+    contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals", verbose_name=_("contact"))
+    target = models.CharField(_("referred to"), max_length=20, choices=ReferralTarget.choices)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    date = models.DateField(_("date"), default=today_yangon)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=ReferralOutcome.choices, default=ReferralOutcome.PENDING)
+    outcome_date = models.DateField(_("outcome date"), null=True, blank=True)
+    outcome_notes = models.TextField(_("outcome notes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        indexes = [models.Index(fields=["centre", "-date"]), models.Index(fields=["outcome"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_target_display()} {self.date:%Y-%m-%d}"

@@ -1,0 +1,149 @@
+"""Reads scoped to the user: the one place that decides who may see which records.
+
+Staff and managers see their own centres' people, contacts, activities and
+referrals; officers see aggregates only (no personal data); admins see all.
+Access helpers answer 404 for "missing" and "not yours" alike so a URL never
+confirms that a record of another centre exists.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from helpdesk.choices import Role
+from helpdesk.models import Activity, Centre, Contact, Membership, Person, Referral
+from helpdesk.text import normalize_text
+
+User = AbstractBaseUser | AnonymousUser
+
+PERSONAL_ROLES = (Role.STAFF, Role.MANAGER, Role.ADMIN)
+
+
+def _roles(user: User) -> dict[int, str]:
+    """Return {centre_id: role} for the user, cached on the user object per request."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_mch_roles", None)
+    if cached is None:
+        cached = dict(Membership.objects.filter(user=user).values_list("centre_id", "role"))
+        user._mch_roles = cached
+    return cached
+
+
+def user_is_admin(user: User) -> bool:
+    """Admins see every centre: superusers and users with the admin role anywhere."""
+    return bool(user.is_authenticated and (user.is_superuser or Role.ADMIN in _roles(user).values()))
+
+
+def user_centre_ids(user: User, roles: tuple[str, ...] = PERSONAL_ROLES) -> list[int]:
+    """Return the ids of centres where the user holds one of the roles."""
+    return [centre_id for centre_id, role in _roles(user).items() if role in roles]
+
+
+def user_can_see_personal_data(user: User) -> bool:
+    """Return True for staff, managers and admins; officers see aggregates only."""
+    return user_is_admin(user) or bool(user_centre_ids(user))
+
+
+def user_can_see_reports(user: User) -> bool:
+    """Return True for officers, managers and admins (the aggregate pages)."""
+    return user_is_admin(user) or bool(user_centre_ids(user, (Role.OFFICER, Role.MANAGER)))
+
+
+def user_is_manager_of(user: User, centre_id: int) -> bool:
+    return user_is_admin(user) or _roles(user).get(centre_id) == Role.MANAGER
+
+
+def centres_for_user(user: User) -> QuerySet[Centre]:
+    """Return the centres whose personal records the user may see and write."""
+    if user_is_admin(user):
+        return Centre.objects.filter(active=True)
+    return Centre.objects.filter(pk__in=user_centre_ids(user), active=True)
+
+
+def _scope(queryset: QuerySet, user: User, field: str = "centre_id") -> QuerySet:
+    if user_is_admin(user):
+        return queryset
+    ids = user_centre_ids(user)
+    if not ids:
+        return queryset.none()
+    return queryset.filter(**{f"{field}__in": ids})
+
+
+def people_for_user(user: User) -> QuerySet[Person]:
+    return _scope(Person.objects.select_related("centre"), user)
+
+
+def contacts_for_user(user: User) -> QuerySet[Contact]:
+    return _scope(Contact.objects.select_related("centre", "person", "staff").prefetch_related("topics"), user)
+
+
+def activities_for_user(user: User) -> QuerySet[Activity]:
+    return _scope(Activity.objects.select_related("centre").annotate(registered=Count("attendees")).order_by("-date", "-id"), user)
+
+
+def referrals_for_user(user: User) -> QuerySet[Referral]:
+    return _scope(Referral.objects.select_related("centre", "person"), user)
+
+
+def _get(queryset: QuerySet, pk) -> object:
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def person_get_for_user(user: User, pk) -> Person:
+    return _get(people_for_user(user), pk)
+
+
+def activity_get_for_user(user: User, pk) -> Activity:
+    return _get(activities_for_user(user), pk)
+
+
+def referral_get_for_user(user: User, pk) -> Referral:
+    return _get(referrals_for_user(user), pk)
+
+
+def person_search(user: User, query: str) -> QuerySet[Person]:
+    """Return the user's people matching a name, card number or phone typed in any script."""
+    return people_for_user(user).search(query)
+
+
+def person_possible_duplicates(
+    *, centre_ids: list[int], phone: str = "", name: str = "", birth_year: int | None = None
+) -> list[Person]:
+    """Return people who may be the same as a new one: same phone, or a similar name and the same birth year.
+
+    Names are compared with rapidfuzz on Unicode text without its default
+    processor, which strips Burmese vowel signs and medials.
+    """
+    from rapidfuzz import fuzz
+
+    found: dict[int, Person] = {}
+    people = Person.objects.filter(centre_id__in=centre_ids).select_related("centre")
+    if phone:
+        found.update((p.pk, p) for p in people.filter(phone=phone)[:10])
+    name = normalize_text(name).casefold()
+    if name and birth_year:
+        first_word = name.split()[0]
+        for person in people.filter(birth_year=birth_year, name__icontains=first_word[:4])[:50]:
+            if fuzz.token_sort_ratio(name, person.name.casefold(), processor=None) >= 80:
+                found.setdefault(person.pk, person)
+    return list(found.values())
+
+
+def dashboard_counts(user: User, start: date, end: date) -> dict:
+    """Return this period's contact counts by service and activity reach for the user's centres."""
+    contacts = _scope(Contact.objects.in_period(start, end), user)
+    by_service = dict(contacts.values_list("service").annotate(n=Count("id")).order_by())
+    activities = _scope(Activity.objects.filter(date__gte=start, date__lte=end), user)
+    return {
+        "by_service": by_service,
+        "contacts": sum(by_service.values()),
+        "activities": activities.count(),
+        "open_referrals": _scope(Referral.objects.filter(outcome="pending"), user).count(),
+    }

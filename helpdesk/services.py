@@ -1,0 +1,155 @@
+"""Writes to the core records. Views, admin, imports, bots and commands all call these."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from helpdesk.choices import Gender, ReferralOutcome
+from helpdesk.models import Activity, Centre, Contact, ContactTopic, Person, Referral
+
+PERSON_FIELDS = (
+    "card_number", "name", "gender", "birth_year", "phone", "origin_township", "origin_region",
+    "migration_status", "destination_country", "consent_record", "consent_share", "consent_date",
+)
+
+
+@transaction.atomic
+def person_create(*, centre: Centre, created_by: AbstractBaseUser | None = None, **fields) -> Person:
+    """Register a person at a centre; consent date defaults to today when consent is given."""
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+    person = Person(centre=centre, created_by=created_by, **fields)
+    if (person.consent_record or person.consent_share) and not person.consent_date:
+        person.consent_date = timezone.localdate()
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, **fields) -> Person:
+    """Change a person's details; the history keeps the previous values."""
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(person, name, value)
+    if (person.consent_record or person.consent_share) and not person.consent_date:
+        person.consent_date = timezone.localdate()
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def contact_log(
+    *,
+    centre: Centre,
+    staff: AbstractBaseUser | None,
+    service: str,
+    channel: str,
+    person: Person | None = None,
+    new_person: dict | None = None,
+    date: date | None = None,
+    topics: Iterable[str] = (),
+    notes: str = "",
+    gender: str | None = None,
+    referral: dict | None = None,
+) -> Contact:
+    """Record one service given; create the person inline when ``new_person`` is given.
+
+    The contact keeps a gender snapshot (the person's, else ``gender``) so
+    anonymous contacts still count in the beneficiary table. Everything is
+    saved together or not at all.
+    """
+    if person is None and new_person:
+        person = person_create(centre=centre, created_by=staff, **new_person)
+    contact = Contact(
+        centre=centre,
+        person=person,
+        service=service,
+        channel=channel,
+        date=date or timezone.localdate(),
+        notes=notes,
+        staff=staff,
+        gender=person.gender if person else (gender or Gender.UNDISCLOSED),
+    )
+    contact.full_clean()
+    contact.save()
+    ContactTopic.objects.bulk_create([ContactTopic(contact=contact, topic=t) for t in dict.fromkeys(topics)])
+    if referral and person is not None:
+        referral_create(centre=centre, person=person, contact=contact, created_by=staff, **referral)
+    return contact
+
+
+@transaction.atomic
+def activity_create(*, centre: Centre, created_by: AbstractBaseUser | None = None, attendees: Iterable[Person] = (), **fields) -> Activity:
+    """Record a training or mobilisation event with its head-count tallies and registered attendees."""
+    activity = Activity(centre=centre, created_by=created_by, **fields)
+    activity.full_clean()
+    activity.save()
+    if attendees:
+        activity_set_attendance(activity=activity, attendees=attendees)
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, **fields) -> Activity:
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_set_attendance(*, activity: Activity, attendees: Iterable[Person]) -> Activity:
+    """Replace the registered attendees; only people of the activity's centre may attend."""
+    attendees = list(attendees)
+    foreign = [p for p in attendees if p.centre_id != activity.centre_id]
+    if foreign:
+        from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext as _
+
+        raise ValidationError({"attendees": _("Only people registered at this centre can be added.")})
+    activity.attendees.set(attendees)
+    activity.save()  # one history row for the attendance change
+    return activity
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    centre: Centre,
+    person: Person,
+    target: str,
+    created_by: AbstractBaseUser | None = None,
+    contact: Contact | None = None,
+    organisation: str = "",
+    reason: str = "",
+    date: date | None = None,
+) -> Referral:
+    """Refer a person to a partner service; the outcome starts as pending."""
+    referral = Referral(
+        centre=centre, person=person, contact=contact, target=target, organisation=organisation,
+        reason=reason, date=date or timezone.localdate(), created_by=created_by,
+    )
+    referral.full_clean()
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def referral_record_outcome(*, referral: Referral, outcome: str, notes: str = "", outcome_date: date | None = None) -> Referral:
+    """Record what came of a referral; pending clears the outcome date."""
+    referral.outcome = outcome
+    referral.outcome_notes = notes
+    referral.outcome_date = None if outcome == ReferralOutcome.PENDING else (outcome_date or timezone.localdate())
+    referral.full_clean()
+    referral.save()
+    return referral

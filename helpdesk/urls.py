@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from helpdesk import views
+
+
+helpdesk_patterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("people/", views.person_list, name="person_list"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:person_pk>/refer/", views.referral_create, name="referral_create"),
+    path("contacts/", views.contact_list, name="contact_list"),
+    path("contacts/new/", views.contact_log, name="contact_log"),
+    path("activities/", views.activity_list, name="activity_list"),
+    path("activities/new/", views.activity_form, name="activity_create"),
+    path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("activities/<int:pk>/edit/", views.activity_form, name="activity_edit"),
+    path("activities/<int:pk>/attendance/", views.activity_attendance, name="activity_attendance"),
+    path("referrals/", views.referral_list, name="referral_list"),
+    path("referrals/<int:pk>/", views.referral_outcome, name="referral_outcome"),
+]
+
+urlpatterns = [
+    path("", include((helpdesk_patterns, "helpdesk"))),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("agencies/", include("agencies.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("bots/", include("bots.urls")),
+    path("admin/", admin.site.urls),
+]

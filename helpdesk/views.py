@@ -1,0 +1,288 @@
+"""Staff pages. Thin: forms validate, services write, selectors decide what the user sees."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helpdesk import selectors, services
+from helpdesk.forms import ActivityForm, ContactForm, PersonForm, QuickPersonForm, ReferralForm, ReferralOutcomeForm
+from helpdesk.periods import quarter_bounds, quarter_label
+from helpdesk.permissions import personal_data_required
+
+PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Attach a service's ValidationError to the form fields it names."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def dashboard(request):
+    today = timezone.localdate()
+    start, end = quarter_bounds(today)
+    context = {"quarter": quarter_label(today), "start": start, "end": end}
+    if selectors.user_can_see_personal_data(request.user):
+        context["counts"] = selectors.dashboard_counts(request.user, start, end)
+        context["centres"] = selectors.centres_for_user(request.user)
+        context["recent"] = selectors.contacts_for_user(request.user)[:10]
+    return render(request, "helpdesk/dashboard.html", context)
+
+
+# People ---------------------------------------------------------------------
+
+@personal_data_required
+def person_list(request):
+    query = request.GET.get("q", "")
+    people = selectors.person_search(request.user, query) if query else selectors.people_for_user(request.user)
+    return render(request, "helpdesk/person_list.html", {"page": _page(request, people), "q": query})
+
+
+@personal_data_required
+def person_detail(request, pk):
+    person = selectors.person_get_for_user(request.user, pk)
+    contacts = person.contacts.select_related("staff", "centre").prefetch_related("topics")[:200]
+    return render(
+        request,
+        "helpdesk/person_detail.html",
+        {
+            "person": person,
+            "contacts": contacts,
+            "referrals": person.referrals.all(),
+            "activities": person.activities.all()[:50],
+        },
+    )
+
+
+def _duplicates_for(request, data: dict, exclude_pk=None) -> list:
+    dups = selectors.person_possible_duplicates(
+        centre_ids=list(selectors.centres_for_user(request.user).values_list("pk", flat=True)),
+        phone=data.get("phone") or "",
+        name=data.get("name") or "",
+        birth_year=data.get("birth_year"),
+    )
+    return [p for p in dups if p.pk != exclude_pk]
+
+
+@personal_data_required
+def person_create(request):
+    centres = selectors.centres_for_user(request.user)
+    form = PersonForm(request.POST or None)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        duplicates = _duplicates_for(request, form.cleaned_data)
+        if not duplicates or request.POST.get("confirm_new"):
+            centre = centres.filter(pk=request.POST.get("centre")).first() or centres.first()
+            try:
+                person = services.person_create(centre=centre, created_by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Person registered."))
+                return redirect("helpdesk:person_detail", pk=person.pk)
+    return render(request, "helpdesk/person_form.html", {"form": form, "duplicates": duplicates, "centres": centres})
+
+
+@personal_data_required
+def person_edit(request, pk):
+    person = selectors.person_get_for_user(request.user, pk)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=person, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("helpdesk:person_detail", pk=person.pk)
+    return render(request, "helpdesk/person_form.html", {"form": form, "person": person})
+
+
+# Contacts -------------------------------------------------------------------
+
+@personal_data_required
+def contact_list(request):
+    contacts = selectors.contacts_for_user(request.user)
+    service = request.GET.get("service")
+    if service:
+        contacts = contacts.filter(service=service)
+    return render(request, "helpdesk/contact_list.html", {"page": _page(request, contacts), "service": service})
+
+
+@personal_data_required
+def contact_log(request):
+    """Log a drop-in or helpline contact, finding or creating the person on the same page."""
+    user = request.user
+    centres = selectors.centres_for_user(user)
+    person_id = request.POST.get("person") or request.GET.get("person")
+    person = selectors.person_get_for_user(user, person_id) if person_id else None
+    query = request.GET.get("q", "")
+    matches = selectors.person_search(user, query)[:10] if query and not person else []
+
+    initial = {"centre": person.centre_id if person else centres.first()}
+    form = ContactForm(request.POST or None, centres=centres, initial=initial)
+    person_form = QuickPersonForm(request.POST or None, prefix="p", initial={"name": query} if query and not matches else None)
+    duplicates = []
+    if request.method == "POST":
+        forms_ok = form.is_valid() & (person is not None or person_form.is_valid())
+        if forms_ok:
+            new_person = None
+            if person is None:
+                data = person_form.cleaned_data
+                if data["name"] or data["phone"] or data["birth_year"]:
+                    new_person = person_form.person_fields()
+                    duplicates = _duplicates_for(request, new_person)
+            # With possible duplicates nothing is saved until staff pick one or confirm a new person.
+            if not duplicates or person_form.cleaned_data.get("confirm_new"):
+                contact = _log_contact(request, form, person_form, person, new_person)
+                if contact is not None:
+                    messages.success(request, _("Contact logged."))
+                    if contact.person_id:
+                        return redirect("helpdesk:person_detail", pk=contact.person_id)
+                    return redirect("helpdesk:contact_log")
+    return render(
+        request,
+        "helpdesk/contact_form.html",
+        {"form": form, "person_form": person_form, "person": person, "query": query, "matches": matches, "duplicates": duplicates},
+    )
+
+
+def _log_contact(request, form, person_form, person, new_person):
+    """Call the service; on a model error, show it on the form that holds the field."""
+    try:
+        return services.contact_log(
+            centre=form.cleaned_data["centre"],
+            staff=request.user,
+            service=form.cleaned_data["service"],
+            channel=form.cleaned_data["channel"],
+            date=form.cleaned_data["date"],
+            topics=form.cleaned_data["topics"],
+            notes=form.cleaned_data["notes"],
+            person=person,
+            new_person=new_person,
+            gender=person_form.cleaned_data.get("gender") if person is None else None,
+            referral=form.referral(),
+        )
+    except ValidationError as error:
+        _apply_errors(person_form if new_person else form, error)
+        return None
+
+
+# Activities -----------------------------------------------------------------
+
+@personal_data_required
+def activity_list(request):
+    activities = selectors.activities_for_user(request.user)
+    return render(request, "helpdesk/activity_list.html", {"page": _page(request, activities)})
+
+
+@personal_data_required
+def activity_form(request, pk=None):
+    centres = selectors.centres_for_user(request.user)
+    activity = selectors.activity_get_for_user(request.user, pk) if pk else None
+    form = ActivityForm(request.POST or None, instance=activity, centres=centres)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "centre"}
+        try:
+            if activity:
+                activity = services.activity_update(activity=activity, **fields)
+            else:
+                activity = services.activity_create(centre=form.cleaned_data["centre"], created_by=request.user, **fields)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Activity saved."))
+            return redirect("helpdesk:activity_detail", pk=activity.pk)
+    return render(request, "helpdesk/activity_form.html", {"form": form, "activity": activity})
+
+
+@personal_data_required
+def activity_detail(request, pk):
+    activity = selectors.activity_get_for_user(request.user, pk)
+    query = request.GET.get("q", "")
+    attendees = list(activity.attendees.all())
+    matches = []
+    if query:
+        matches = selectors.person_search(request.user, query).filter(centre_id=activity.centre_id).exclude(
+            pk__in=[p.pk for p in attendees]
+        )[:10]
+    return render(request, "helpdesk/activity_detail.html", {"activity": activity, "attendees": attendees, "matches": matches, "q": query})
+
+
+@require_POST
+@personal_data_required
+def activity_attendance(request, pk):
+    """Add or remove one registered attendee."""
+    activity = selectors.activity_get_for_user(request.user, pk)
+    person = selectors.person_get_for_user(request.user, request.POST.get("person"))
+    attendees = set(activity.attendees.all())
+    if request.POST.get("action") == "remove":
+        attendees.discard(person)
+    else:
+        attendees.add(person)
+    try:
+        services.activity_set_attendance(activity=activity, attendees=attendees)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("helpdesk:activity_detail", pk=activity.pk)
+
+
+# Referrals ------------------------------------------------------------------
+
+@personal_data_required
+def referral_list(request):
+    referrals = selectors.referrals_for_user(request.user)
+    outcome = request.GET.get("outcome")
+    if outcome:
+        referrals = referrals.filter(outcome=outcome)
+    return render(request, "helpdesk/referral_list.html", {"page": _page(request, referrals), "outcome": outcome})
+
+
+@personal_data_required
+def referral_create(request, person_pk):
+    person = selectors.person_get_for_user(request.user, person_pk)
+    form = ReferralForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_create(centre=person.centre, person=person, created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Referral recorded."))
+            return redirect("helpdesk:person_detail", pk=person.pk)
+    return render(request, "helpdesk/referral_form.html", {"form": form, "person": person})
+
+
+@personal_data_required
+def referral_outcome(request, pk):
+    referral = selectors.referral_get_for_user(request.user, pk)
+    form = ReferralOutcomeForm(
+        request.POST or None,
+        initial={"outcome": referral.outcome, "outcome_date": referral.outcome_date, "notes": referral.outcome_notes},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_record_outcome(
+                referral=referral, outcome=form.cleaned_data["outcome"], notes=form.cleaned_data["notes"],
+                outcome_date=form.cleaned_data["outcome_date"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Outcome saved."))
+            return redirect("helpdesk:referral_list")
+    return render(request, "helpdesk/referral_outcome.html", {"form": form, "referral": referral})

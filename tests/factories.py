@@ -1,0 +1,88 @@
+"""factory_boy factories for every app's models; tests build data only through these or services."""
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from helpdesk.choices import Role
+from helpdesk.models import Activity, Centre, Contact, Membership, Person, Referral
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("pw-for-tests-1")
+
+
+class CentreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Centre
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"C{n:02d}")
+    name = factory.Sequence(lambda n: f"Centre {n}")
+    partner_organisation = "CTUM"
+    township = "North Dagon"
+    state_region = "Yangon"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    centre = factory.SubFactory(CentreFactory)
+    role = Role.STAFF
+
+
+def member(role: str = Role.STAFF, centre=None, **user_kwargs):
+    """Return a user holding ``role`` at ``centre`` (a new centre when omitted)."""
+    membership = MembershipFactory(role=role, centre=centre or CentreFactory(), user=UserFactory(**user_kwargs))
+    return membership.user
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    centre = factory.SubFactory(CentreFactory)
+    name = factory.Sequence(lambda n: f"Person {n}")
+    gender = "woman"
+    birth_year = 1995
+    phone = factory.Sequence(lambda n: f"+95976{n:07d}")
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    centre = factory.SubFactory(CentreFactory)
+    person = factory.SubFactory(PersonFactory, centre=factory.SelfAttribute("..centre"))
+    service = "drop_in"
+    channel = "walk_in"
+    gender = factory.LazyAttribute(lambda o: o.person.gender if o.person else "undisclosed")
+    date = factory.LazyFunction(timezone.localdate)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    centre = factory.SubFactory(CentreFactory)
+    kind = "training"
+    format = "training_session"
+    title = factory.Sequence(lambda n: f"Safe migration training {n}")
+    women_count = 3
+    men_count = 2
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    centre = factory.SubFactory(CentreFactory)
+    person = factory.SubFactory(PersonFactory, centre=factory.SelfAttribute("..centre"))
+    target = "social_welfare"
