@@ -1,3 +1,4 @@
+from helpdesk.extensions import NAV_ITEMS
 from helpdesk.selectors import user_can_see_personal_data, user_can_see_reports, user_is_admin
 
 
@@ -10,4 +11,5 @@ def roles(request):
         "can_see_people": user_can_see_personal_data(user),
         "can_see_reports": user_can_see_reports(user),
         "is_admin": user_is_admin(user),
+        "nav_items": [item for item in NAV_ITEMS if item.visible(user)],
     }

@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk import selectors, services
+from helpdesk.extensions import CONTACT_FORM_EXTENSIONS, PERSON_PANELS
 from helpdesk.forms import ActivityForm, ContactForm, PersonForm, QuickPersonForm, ReferralForm, ReferralOutcomeForm
 from helpdesk.periods import quarter_bounds, quarter_label
 from helpdesk.permissions import personal_data_required
@@ -64,6 +66,7 @@ def person_detail(request, pk):
             "contacts": contacts,
             "referrals": person.referrals.all(),
             "activities": person.activities.all()[:50],
+            "panels": [(p.template, ctx) for p in PERSON_PANELS if (ctx := p.context(request, person)) is not None],
         },
     )
 
@@ -136,9 +139,13 @@ def contact_log(request):
     initial = {"centre": person.centre_id if person else centres.first()}
     form = ContactForm(request.POST or None, centres=centres, initial=initial)
     person_form = QuickPersonForm(request.POST or None, prefix="p", initial={"name": query} if query and not matches else None)
+    extensions = [
+        (ext, ext.form_class(request.POST or None, prefix=ext.prefix, user=user)) for ext in CONTACT_FORM_EXTENSIONS
+    ]
     duplicates = []
     if request.method == "POST":
         forms_ok = form.is_valid() & (person is not None or person_form.is_valid())
+        forms_ok &= all([extension_form.is_valid() for _, extension_form in extensions])
         if forms_ok:
             new_person = None
             if person is None:
@@ -148,7 +155,7 @@ def contact_log(request):
                     duplicates = _duplicates_for(request, new_person)
             # With possible duplicates nothing is saved until staff pick one or confirm a new person.
             if not duplicates or person_form.cleaned_data.get("confirm_new"):
-                contact = _log_contact(request, form, person_form, person, new_person)
+                contact = _log_contact(request, form, person_form, person, new_person, extensions)
                 if contact is not None:
                     messages.success(request, _("Contact logged."))
                     if contact.person_id:
@@ -157,26 +164,26 @@ def contact_log(request):
     return render(
         request,
         "helpdesk/contact_form.html",
-        {"form": form, "person_form": person_form, "person": person, "query": query, "matches": matches, "duplicates": duplicates},
+        {
+            "form": form, "person_form": person_form, "person": person, "query": query, "matches": matches,
+            "duplicates": duplicates, "extension_forms": [(f, ext.template) for ext, f in extensions],
+        },
     )
 
 
-def _log_contact(request, form, person_form, person, new_person):
-    """Call the service; on a model error, show it on the form that holds the field."""
+def _log_contact(request, form, person_form, person, new_person, extensions):
+    """Save the contact and the extensions' parts together; show a model error on the form holding the field."""
+    data = form.cleaned_data
     try:
-        return services.contact_log(
-            centre=form.cleaned_data["centre"],
-            staff=request.user,
-            service=form.cleaned_data["service"],
-            channel=form.cleaned_data["channel"],
-            date=form.cleaned_data["date"],
-            topics=form.cleaned_data["topics"],
-            notes=form.cleaned_data["notes"],
-            person=person,
-            new_person=new_person,
-            gender=person_form.cleaned_data.get("gender") if person is None else None,
-            referral=form.referral(),
-        )
+        with transaction.atomic():
+            contact = services.contact_log(
+                centre=data["centre"], staff=request.user, service=data["service"], channel=data["channel"],
+                date=data["date"], topics=data["topics"], notes=data["notes"], person=person, new_person=new_person,
+                gender=person_form.cleaned_data.get("gender") if person is None else None, referral=form.referral(),
+            )
+            for extension, extension_form in extensions:
+                extension.save(form=extension_form, contact=contact, user=request.user)
+            return contact
     except ValidationError as error:
         _apply_errors(person_form if new_person else form, error)
         return None

@@ -1,0 +1,68 @@
+"""Extension points for the apps to the right of helpdesk.
+
+helpdesk may not import agencies, complaints or bots, yet its pages show
+their parts (an agency checked during a contact, a person's complaints, menu
+entries). Those apps register here from their ``AppConfig.ready()``.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class ContactFormExtension:
+    """Extra fields on the log-a-contact page, saved in the same transaction as the contact.
+
+    ``form_class(data, prefix=..., user=...)``; ``save(form=, contact=, user=)`` runs after the
+    contact is created and may raise ValidationError to undo everything.
+    """
+
+    prefix: str
+    form_class: type[forms.Form]
+    template: str
+    save: Callable[..., None]
+
+
+@dataclass(frozen=True)
+class PersonPanel:
+    """A section on the person page: ``context(request, person)`` returns a dict, or None to hide it."""
+
+    template: str
+    context: Callable[[HttpRequest, object], dict | None]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A menu entry shown to users for whom ``visible(user)`` is true."""
+
+    url_name: str
+    label: str
+    visible: Callable[[object], bool]
+    order: int = 50
+
+
+CONTACT_FORM_EXTENSIONS: list[ContactFormExtension] = []
+PERSON_PANELS: list[PersonPanel] = []
+NAV_ITEMS: list[NavItem] = []
+
+
+def _register(registry: list, item) -> None:
+    if item not in registry:  # ready() may run twice in tests
+        registry.append(item)
+
+
+def register_contact_form_extension(extension: ContactFormExtension) -> None:
+    _register(CONTACT_FORM_EXTENSIONS, extension)
+
+
+def register_person_panel(panel: PersonPanel) -> None:
+    _register(PERSON_PANELS, panel)
+
+
+def register_nav_item(item: NavItem) -> None:
+    _register(NAV_ITEMS, item)
+    NAV_ITEMS.sort(key=lambda i: i.order)
