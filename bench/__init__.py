@@ -1,0 +1,39 @@
+"""Benchmarks. Each module measures one thing and writes its own section of BENCHMARKS.md.
+
+Run all: `make bench` (or `.venv/bin/python -m bench`); one: `.venv/bin/python -m bench.<module>`.
+"""
+from __future__ import annotations
+
+import os
+import platform
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+BENCHMARKS_MD = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
+HEADER = "# Benchmarks\n\nFigures written by `bench/` (`make bench`). Tests never assert wall-clock times; these are measured.\n"
+
+
+def setup_django(database_url: str | None = None) -> None:
+    """Configure Django for a benchmark script (DEBUG on, optional DATABASE_URL)."""
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    import django
+
+    django.setup()
+
+
+def machine() -> str:
+    return f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}"
+
+
+def write_section(name: str, markdown: str) -> None:
+    """Replace (or add) the section named ``name`` in BENCHMARKS.md, leaving the others alone."""
+    text = BENCHMARKS_MD.read_text() if BENCHMARKS_MD.exists() else HEADER
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    block = f"<!-- bench:{name} -->\n{markdown.strip()}\n\n_Measured {stamp} on {machine()}._\n<!-- /bench:{name} -->"
+    pattern = re.compile(rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->", re.S)
+    text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
+    BENCHMARKS_MD.write_text(text)
