@@ -116,7 +116,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("my", _("Burmese"))]
-LOCALE_PATHS = [BASE_DIR / "helpdesk" / "locale"]  # helpdesk strings, plus admin/auth strings Django lacks in Burmese
+LOCALE_PATHS = [BASE_DIR / "locale"]  # Burmese for the Django admin/auth strings staff see (Django ships few)
 TIME_ZONE = "Asia/Yangon"
 USE_I18N = True
 USE_TZ = True
