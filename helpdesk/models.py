@@ -242,3 +242,24 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_target_display()} {self.date:%Y-%m-%d}"
+
+
+class ImportedRow(models.Model):
+    """A row of a legacy spreadsheet already applied by ``import_contacts``.
+
+    ``key`` fingerprints the row's normalised content (not the file name), so
+    importing the same file again, or a copy under another name, changes nothing.
+    """
+
+    key = models.CharField(_("row fingerprint"), max_length=64, unique=True)
+    source = models.CharField(_("file"), max_length=255, blank=True)
+    row_number = models.PositiveIntegerField(_("row number"))
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("imported by"))
+
+    class Meta:
+        verbose_name = _("imported row")
+        verbose_name_plural = _("imported rows")
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.row_number}"
