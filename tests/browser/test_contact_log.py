@@ -40,6 +40,6 @@ def test_staff_logs_drop_in_for_new_person_and_finds_them_by_burmese_digits(live
 def test_language_switcher_shows_burmese(live_server, login):
     member("staff", CentreFactory(code="NDG"), username="moe")
     page = login("moe")
-    page.select_option("select[name=language]", "my")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "my")
     assert "ဆက်သွယ်မှု" in page.locator("nav").inner_text()
