@@ -1,0 +1,179 @@
+"""Validate one legacy row: every value through helpdesk.text, every problem named by its column."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpdesk.choices import Channel, Gender, Service, Topic
+from helpdesk.models import Centre
+from helpdesk.text import digits_to_ascii, normalize_text, parse_phone
+
+ACTIVITY_SERVICES = ("mobilisation", "training")
+SERVICES = ("mobilisation", "training", Service.COMPLAINT.value, Service.DROP_IN.value, Service.HELPLINE.value)
+SERVICE_ALIASES = {
+    "mobilization": "mobilisation", "community_mobilisation": "mobilisation", "community_mobilization": "mobilisation",
+    "complaints": "complaint", "lodging_complaints": "complaint", "dropin": "drop_in", "drop_in_services": "drop_in",
+    "helplines": "helpline",
+}
+# Words staff write in the gender column, English and Burmese (after Zawgyi conversion).
+GENDER_WORDS = {
+    Gender.WOMAN: ("woman", "women", "female", "f", "w", "အမျိုးသမီး", "မ", "မိန်းမ", "မိန်းကလေး"),
+    Gender.MAN: ("man", "men", "male", "m", "အမျိုးသား", "ကျား", "ယောက်ျား", "ယောကျ်ား", "ယောက်ျားလေး"),
+    Gender.OTHER: ("other", "အခြား"),
+    Gender.UNDISCLOSED: ("undisclosed", "not disclosed", "not_disclosed", "unknown", "မသိ", "မဖော်ပြ", "မဖော်ပြလို"),
+}
+GENDER_BY_WORD = {word: gender.value for gender, words in GENDER_WORDS.items() for word in words}
+DEFAULT_CHANNEL = {Service.HELPLINE.value: Channel.PHONE.value}
+MAX_COUNT = 100_000
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d")
+
+
+class RowError(ValueError):
+    """A row that cannot be imported; ``messages`` name the column and the reason."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+@dataclass(frozen=True)
+class LegacyRow:
+    number: int
+    date: date
+    centre: Centre
+    service: str
+    gender: str
+    count: int | None
+    person_ref: str
+    name: str
+    phone: str
+    birth_year: int | None
+    channel: str
+    topics: tuple[str, ...]
+    activity: str
+
+    @property
+    def is_activity(self) -> bool:
+        return self.service in ACTIVITY_SERVICES
+
+    @property
+    def has_person(self) -> bool:
+        return bool(self.person_ref or self.name or self.phone or self.birth_year)
+
+    def fingerprint(self, occurrence: int) -> str:
+        """Hash the normalised content and the n-th repetition of it in the file (not the file name)."""
+        parts = [
+            self.date.isoformat(), self.centre.code.upper(), self.service, self.gender, str(self.count or ""),
+            self.person_ref, self.name.casefold(), self.phone, str(self.birth_year or ""), self.channel,
+            ",".join(sorted(self.topics)), self.activity.casefold(), str(occurrence),
+        ]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _choice_key(text: str) -> str:
+    return re.sub(r"[\s\-]+", "_", text.strip().lower())
+
+
+def parse_date(text: str) -> date:
+    text = digits_to_ascii(text).strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(_("date: “%(value)s” is not a date (use YYYY-MM-DD or DD/MM/YYYY).") % {"value": text})
+
+
+def parse_gender(text: str) -> str:
+    word = normalize_text(text).casefold()
+    gender = GENDER_BY_WORD.get(word) or GENDER_BY_WORD.get(word.replace("_", " "))
+    if not gender:
+        raise ValueError(_("gender: “%(value)s” is not one of woman, man, other, undisclosed (or အမျိုးသမီး, အမျိုးသား).")
+                         % {"value": text})
+    return gender
+
+
+def _integer(text: str, column: str) -> int:
+    cleaned = digits_to_ascii(text).replace(",", "").strip()
+    if not re.fullmatch(r"\d+", cleaned):
+        raise ValueError(_("%(column)s: “%(value)s” is not a whole number.") % {"column": column, "value": text})
+    return int(cleaned)
+
+
+def parse_row(number: int, raw: dict[str, str], centres: dict[str, Centre]) -> LegacyRow:
+    """Return the validated row or raise RowError listing every problem in it."""
+    errors: list[str] = []
+    values = {key: normalize_text(value) for key, value in raw.items()}
+
+    def check(func, *args):
+        try:
+            return func(*args)
+        except ValueError as exc:
+            errors.append(str(exc))
+            return None
+
+    for column in ("date", "centre", "service", "gender"):
+        if not values.get(column):
+            errors.append(_("%(column)s: required.") % {"column": column})
+
+    day = check(parse_date, values["date"]) if values.get("date") else None
+    if day and day > timezone.localdate():
+        errors.append(_("date: %(value)s is in the future.") % {"value": day.isoformat()})
+    centre = None
+    if values.get("centre"):
+        centre = centres.get(values["centre"].upper())
+        if centre is None:
+            errors.append(_("centre: no centre has the code “%(value)s”.") % {"value": values["centre"]})
+    service = ""
+    if values.get("service"):
+        service = SERVICE_ALIASES.get(_choice_key(values["service"]), _choice_key(values["service"]))
+        if service not in SERVICES:
+            errors.append(_("service: “%(value)s” is not one of %(choices)s.") % {"value": values["service"], "choices": ", ".join(SERVICES)})
+    gender = check(parse_gender, values["gender"]) if values.get("gender") else None
+
+    count = None
+    if values.get("count"):
+        count = check(_integer, values["count"], "count")
+        if count is not None and not 1 <= count <= MAX_COUNT:
+            errors.append(_("count: must be between 1 and %(max)s.") % {"max": f"{MAX_COUNT:,}"})
+            count = None
+    birth_year = None
+    if values.get("birth_year"):
+        birth_year = check(_integer, values["birth_year"], "birth_year")
+        if birth_year is not None and not 1900 <= birth_year <= timezone.localdate().year:
+            errors.append(_("birth_year: %(value)s is not between 1900 and this year.") % {"value": birth_year})
+    phone = ""
+    if values.get("phone"):
+        phone = check(parse_phone, values["phone"]) or ""
+        if not phone:
+            errors[-1] = _("phone: %(reason)s") % {"reason": errors[-1]}
+    channel = ""
+    if values.get("channel"):
+        channel = _choice_key(values["channel"])
+        if channel not in Channel.values:
+            errors.append(_("channel: “%(value)s” is not one of %(choices)s.") % {"value": values["channel"], "choices": ", ".join(Channel.values)})
+    topics: list[str] = []
+    for topic in filter(None, (_choice_key(t) for t in re.split(r"[,;]", values.get("topics", "")))):
+        if topic not in Topic.values:
+            errors.append(_("topics: “%(value)s” is not one of %(choices)s.") % {"value": topic, "choices": ", ".join(Topic.values)})
+        elif topic not in topics:
+            topics.append(topic)
+
+    person_ref = digits_to_ascii(values.get("person_ref", ""))
+    if count is not None and (person_ref or values.get("name") or phone or birth_year):
+        errors.append(_("count: a head-count row cannot also name a person (person_ref, name, phone, birth_year)."))
+    if len(values.get("name", "")) > 200 or len(values.get("activity", "")) > 200 or len(person_ref) > 40:
+        errors.append(_("name, activity or person_ref: too long."))
+    if errors:
+        raise RowError(errors)
+    return LegacyRow(
+        number=number, date=day, centre=centre, service=service, gender=gender, count=count,
+        person_ref=person_ref, name=values.get("name", ""), phone=phone, birth_year=birth_year,
+        channel=channel or DEFAULT_CHANNEL.get(service, Channel.WALK_IN.value), topics=tuple(topics),
+        activity=values.get("activity", ""),
+    )

@@ -1,0 +1,1 @@
+"""Aggregate reports for officers, managers and admins: never a name, phone or other personal field."""
