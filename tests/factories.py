@@ -86,3 +86,44 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     centre = factory.SubFactory(CentreFactory)
     person = factory.SubFactory(PersonFactory, centre=factory.SelfAttribute("..centre"))
     target = "social_welfare"
+
+
+# complaints --------------------------------------------------------------------
+
+def _mmk(value: str):
+    from decimal import Decimal
+
+    return Decimal(value)
+
+
+class ComplaintFactory(factory.django.DjangoModelFactory):
+    """A case built directly (for lists and access tests); use complaints.services.complaint_open for intake."""
+
+    class Meta:
+        model = "complaints.Complaint"
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"TST-2026-{n + 1:04d}")
+    centre = factory.SubFactory(CentreFactory)
+    complainant = factory.SubFactory(PersonFactory, centre=factory.SelfAttribute("..centre"))
+    stage = "intake"
+    amount_claimed = factory.LazyFunction(lambda: _mmk("1500000.00"))
+
+    @factory.post_generation
+    def grievances(self, create, extracted, **kwargs):
+        if create:
+            from complaints.models import ComplaintGrievance
+
+            for code in extracted or ["overcharged_fees"]:
+                ComplaintGrievance.objects.create(complaint=self, grievance=code)
+
+
+class ReimbursementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "complaints.Reimbursement"
+
+    complaint = factory.SubFactory(ComplaintFactory)
+    amount_mmk = factory.LazyFunction(lambda: _mmk("250000.00"))
+    kind = "fee_reimbursement"
+    payer = "Golden Land Agency"
+    date = factory.LazyFunction(timezone.localdate)

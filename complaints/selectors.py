@@ -1,0 +1,165 @@
+"""Reads of complaint cases scoped to the user, and MMK totals computed in the database.
+
+The sensitive rule lives here and nowhere else: a sensitive case is seen
+only by its assigned staff, the managers of its centre and admins; every
+list, search, export and PDF starts from :func:`complaints_for_user`.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
+from django.http import Http404
+
+from complaints.choices import OPEN_STAGES, Outcome, Stage
+from complaints.models import Complaint, ComplaintGrievance, Reimbursement
+from helpdesk.choices import Role
+from helpdesk.selectors import User, user_centre_ids, user_is_admin, user_is_manager_of
+
+
+def visible_filter(user: User) -> Q | None:
+    """Return the condition on Complaint rows this user may see (None: everything)."""
+    if user_is_admin(user):
+        return None
+    centres = user_centre_ids(user)
+    managed = user_centre_ids(user, (Role.MANAGER,))
+    return Q(centre_id__in=centres) & (Q(sensitive=False) | Q(assigned_to_id=user.pk) | Q(centre_id__in=managed))
+
+
+def complaints_for_user(user: User) -> QuerySet[Complaint]:
+    """Return the cases the user may see, with what the list shows loaded (constant queries)."""
+    queryset = (
+        Complaint.objects.select_related("centre", "complainant", "assigned_to", "agency")
+        .prefetch_related(Prefetch("grievances", queryset=ComplaintGrievance.objects.order_by("id")))
+        .with_recovered()
+    )
+    if not user.is_authenticated:
+        return queryset.none()
+    condition = visible_filter(user)
+    if condition is None:
+        return queryset
+    if not user_centre_ids(user):
+        return queryset.none()
+    return queryset.filter(condition)
+
+
+def complaint_get_for_user(user: User, pk) -> Complaint:
+    """Return the case or 404, whether it is missing or the user may not see it."""
+    try:
+        return complaints_for_user(user).get(pk=pk)
+    except (Complaint.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def reimbursement_get_for_user(user: User, pk) -> Reimbursement:
+    """Return a payment of a case the user may see, or 404."""
+    condition = visible_filter(user)
+    payments = Reimbursement.objects.select_related("complaint", "complaint__centre")
+    if condition is not None:
+        if not user_centre_ids(user):
+            raise Http404
+        payments = payments.filter(complaint__in=Complaint.objects.filter(condition))
+    try:
+        return payments.get(pk=pk)
+    except (Reimbursement.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def user_manages_complaint(user: User | None, complaint: Complaint) -> bool:
+    """Return True for the managers of the case's centre and admins."""
+    return user is not None and user_is_manager_of(user, complaint.centre_id)
+
+
+def complaint_search(user: User, query: str) -> QuerySet[Complaint]:
+    """Return the user's cases matching a reference, a complainant's name or phone, an agency or an employer."""
+    from helpdesk.models import Person
+
+    query = (query or "").strip()
+    complaints = complaints_for_user(user)
+    if not query:
+        return complaints
+    people = Person.objects.search(query).values("pk")
+    condition = (
+        Q(reference__iexact=query) | Q(reference__icontains=query) | Q(complainant__in=people)
+        | Q(agency__name_en__icontains=query) | Q(agency__name_my__icontains=query)
+        | Q(agency__licence_number__iexact=query) | Q(employer__icontains=query)
+    )
+    return complaints.filter(condition)
+
+
+def open_counts_by_stage(queryset: QuerySet[Complaint]) -> list[tuple[str, str, int]]:
+    """Return (stage, label, count) for every open stage, zeros included, in one query."""
+    counts = dict(queryset.open().order_by().values_list("stage").annotate(n=Count("id")))
+    labels = dict(Stage.choices)
+    return [(stage, labels[stage], counts.get(stage, 0)) for stage in OPEN_STAGES]
+
+
+def complaint_payments(complaint: Complaint) -> list[Reimbursement]:
+    return list(complaint.reimbursements.select_related("recorded_by").order_by("date", "id"))
+
+
+def complaint_timeline(complaint: Complaint):
+    return complaint.timeline.select_related("author").order_by("created_at", "id")
+
+
+# Totals ------------------------------------------------------------------------
+
+PERIODS = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
+GROUPS = {"case": "complaint_id", "centre": "complaint__centre_id", "agency": "complaint__agency_id"}
+
+
+def recovered_totals(
+    *, by: str, start: date | None = None, end: date | None = None, centre_ids: list[int] | None = None
+) -> list[dict]:
+    """Return MMK recovered grouped ``by`` case, centre, agency, month, quarter or year, summed in the database.
+
+    Each row is ``{"key": <complaint/centre/agency id or first day of the period>, "total": Decimal,
+    "payments": int, "cases": int}``, in key order; ``start``/``end`` bound the payment date
+    (inclusive) and ``centre_ids`` the cases' centres. Rows carry no personal data: officers' reports may use them.
+    """
+    payments = Reimbursement.objects.order_by()
+    if start is not None:
+        payments = payments.filter(date__gte=start)
+    if end is not None:
+        payments = payments.filter(date__lte=end)
+    if centre_ids is not None:
+        payments = payments.filter(complaint__centre_id__in=centre_ids)
+    if by in GROUPS:
+        grouped = payments.values(key=GROUPS[by])
+    elif by in PERIODS:
+        grouped = payments.annotate(key=PERIODS[by]("date")).values("key")
+    else:
+        raise ValueError(f"recovered_totals: by must be one of {sorted([*GROUPS, *PERIODS])}, not {by!r}")
+    rows = grouped.annotate(
+        total=Sum("amount_mmk"), payments=Count("id"), cases=Count("complaint_id", distinct=True)
+    ).order_by("key")
+    return [{**row, "total": Decimal(row["total"]).quantize(Decimal("0.01"))} for row in rows]
+
+
+def recovered_total(*, start: date | None = None, end: date | None = None, centre_ids: list[int] | None = None) -> Decimal:
+    """Return the MMK recovered in all, in one query."""
+    payments = Reimbursement.objects.all()
+    if start is not None:
+        payments = payments.filter(date__gte=start)
+    if end is not None:
+        payments = payments.filter(date__lte=end)
+    if centre_ids is not None:
+        payments = payments.filter(complaint__centre_id__in=centre_ids)
+    return payments.aggregate(total=Sum("amount_mmk"))["total"] or Decimal("0.00")
+
+
+def agency_complaint_summary(agency_id: int) -> dict:
+    """Return an agency's case counts and MMK recovered: numbers only, no names (shown to anyone who sees the agency)."""
+    counts = Complaint.objects.filter(agency_id=agency_id).aggregate(
+        total=Count("id"),
+        open=Count("id", filter=Q(stage__in=OPEN_STAGES)),
+        resolved=Count("id", filter=Q(stage=Stage.RESOLVED)),
+        paid=Count("id", filter=Q(stage=Stage.RESOLVED, outcome__in=[Outcome.REIMBURSED, Outcome.COMPENSATED])),
+    )
+    counts["recovered"] = (
+        Reimbursement.objects.filter(complaint__agency_id=agency_id).aggregate(total=Sum("amount_mmk"))["total"]
+        or Decimal("0.00")
+    )
+    return counts
