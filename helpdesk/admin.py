@@ -1,18 +1,35 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
+
+from helpdesk.forms import BurmeseTextMixin, PhoneField
 
 from helpdesk.models import Activity, Centre, Contact, ContactTopic, Membership, Person, Referral
 
 
+class NormalizedModelForm(BurmeseTextMixin, forms.ModelForm):
+    """Admin edits go through the same Zawgyi/digit normalisation and phone parsing as the staff pages."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "phone" in self.fields:
+            old = self.fields["phone"]
+            self.fields["phone"] = PhoneField(label=old.label, required=old.required, help_text=old.help_text, max_length=40)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    form = NormalizedModelForm
+
+
 @admin.register(Centre)
-class CentreAdmin(SimpleHistoryAdmin):
+class CentreAdmin(HistoryAdmin):
     list_display = ["code", "name", "partner_organisation", "township", "state_region", "kind", "active"]
     list_filter = ["kind", "state_region", "active"]
     search_fields = ["code", "name", "name_my", "partner_organisation", "township"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(HistoryAdmin):
     list_display = ["user", "centre", "role"]
     list_filter = ["role", "centre"]
     search_fields = ["user__username", "centre__name"]
@@ -20,7 +37,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ["__str__", "gender", "birth_year", "phone", "centre", "migration_status", "created_at"]
     list_filter = ["centre", "gender", "migration_status", "destination_country"]
     search_fields = ["name", "phone", "card_number"]
@@ -35,7 +52,7 @@ class ContactTopicInline(admin.TabularInline):
 
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(HistoryAdmin):
     list_display = ["date", "service", "channel", "gender", "person", "centre", "staff"]
     list_filter = ["service", "channel", "gender", "centre"]
     search_fields = ["person__name", "person__phone", "notes"]
@@ -46,7 +63,7 @@ class ContactAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(HistoryAdmin):
     list_display = ["date", "title", "kind", "format", "centre", "women_count", "men_count"]
     list_filter = ["kind", "format", "centre"]
     search_fields = ["title", "location"]
@@ -56,7 +73,7 @@ class ActivityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(SimpleHistoryAdmin):
+class ReferralAdmin(HistoryAdmin):
     list_display = ["date", "person", "target", "organisation", "outcome", "centre"]
     list_filter = ["target", "outcome", "centre"]
     search_fields = ["person__name", "organisation"]

@@ -140,3 +140,18 @@ def test_lists_run_a_constant_number_of_queries(staff_client, centre, django_ass
         make(centre)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert staff_client.get(reverse(url_name)).status_code == 200
+
+
+def test_admin_edit_normalises_zawgyi(client, centre):
+    from tests.factories import UserFactory
+
+    person = PersonFactory(centre=centre, name="x")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:helpdesk_person_change", args=[person.pk])
+    data = {"centre": centre.pk, "name": "ေက်းဇူးတင္ပါတယ္", "gender": "woman", "birth_year": "၁၉၉၀", "phone": "၀၉ ၇၆၇ ၈၈၉ ၈၀၂",
+            "created_at_0": "2026-01-01", "created_at_1": "10:00:00"}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person.refresh_from_db()
+    assert (person.name, person.birth_year, person.phone) == ("ကျေးဇူးတင်ပါတယ်", 1990, "+959767889802")
+    assert person.history.first().history_user.is_superuser
