@@ -1,0 +1,230 @@
+"""Reading the Ministry's licence list (CSV or XLSX) into checked rows.
+
+Only reading and checking here; ``agencies.services.agency_import`` writes.
+Row numbers are those a person sees in a spreadsheet: the header is row 1.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, LicenceStatus, normalize_licence_number
+from helpdesk.choices import Country
+from helpdesk.forms import BurmeseTextMixin
+from helpdesk.text import normalize_text
+
+AGENCY_FIELDS = (
+    "licence_number", "name_en", "name_my", "address", "phones",
+    "destination_countries", "status", "issue_date", "expiry_date",
+)
+
+# Header spellings seen in the Ministry's lists and in centres' own spreadsheets.
+COLUMN_ALIASES = {
+    "licence_number": ["licence number", "license number", "licence no", "license no", "licence", "license", "no",
+                       "လိုင်စင်အမှတ်", "လိုင်စင်နံပါတ်"],
+    "name_en": ["name", "name (english)", "name english", "agency name", "company name", "english name", "name_en"],
+    "name_my": ["name (burmese)", "name burmese", "name (myanmar)", "burmese name", "myanmar name", "name_my", "အမည်",
+                "အေဂျင်စီအမည်"],
+    "address": ["address", "လိပ်စာ"],
+    "phones": ["phone", "phones", "telephone", "phone numbers", "ဖုန်း", "ဖုန်းနံပါတ်"],
+    "destination_countries": ["destination countries", "destination country", "countries", "destinations", "country",
+                              "နိုင်ငံ"],
+    "status": ["status", "licence status", "license status", "အခြေအနေ"],
+    "issue_date": ["issue date", "issued", "date issued", "ထုတ်ပေးသည့်ရက်"],
+    "expiry_date": ["expiry date", "expiry", "expires", "valid until", "expiration date", "သက်တမ်းကုန်ဆုံးရက်"],
+}
+
+STATUS_WORDS = {
+    LicenceStatus.LICENSED: ["licensed", "active", "valid", "renewed", "လိုင်စင်ရ", "ခွင့်ပြု"],
+    LicenceStatus.SUSPENDED: ["suspended", "ဆိုင်းငံ့"],
+    LicenceStatus.REVOKED: ["revoked", "cancelled", "canceled", "terminated", "ပယ်ဖျက်", "ရုပ်သိမ်း"],
+    LicenceStatus.EXPIRED: ["expired", "သက်တမ်းကုန်"],
+}
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y"]
+
+FILE_TYPE_INVALID = _("Upload a .csv or .xlsx file.")
+FILE_UNREADABLE = _("The file could not be read as %(kind)s: %(error)s")
+NO_LICENCE_COLUMN = _("No licence number column found. The first row must name the columns (see README).")
+NAME_REQUIRED = _("Give the agency's English or Burmese name.")
+STATUS_INVALID = _("Unknown status “%(value)s”: use licensed, suspended, revoked or expired.")
+EXPIRED_NEEDS_PAST_DATE = _("Status “expired” needs an expiry date in the past.")
+EXPIRY_BEFORE_ISSUE = _("The expiry date is before the issue date.")
+COUNTRY_INVALID = _("Unknown destination country “%(value)s”: use ISO codes like TH, MY.")
+DUPLICATE_IN_FILE = _("Licence number %(number)s is already in row %(row)s of this file; this row was not imported.")
+
+
+def _model_max_length(name: str) -> int | None:
+    return Agency._meta.get_field(name).max_length
+
+
+class AgencyRowForm(BurmeseTextMixin, forms.Form):
+    """One row of the licence list: Zawgyi converted, numbers normalised, statuses and dates read."""
+
+    licence_number = forms.CharField(label=_("licence number"), max_length=_model_max_length("licence_number"))
+    name_en = forms.CharField(label=_("name (English)"), required=False, max_length=_model_max_length("name_en"))
+    name_my = forms.CharField(label=_("name (Burmese)"), required=False, max_length=_model_max_length("name_my"))
+    address = forms.CharField(label=_("address"), required=False)
+    phones = forms.CharField(label=_("phones"), required=False, max_length=_model_max_length("phones"))
+    destination_countries = forms.CharField(label=_("destination countries"), required=False, max_length=255)
+    status = forms.CharField(label=_("licence status"), required=False)
+    issue_date = forms.DateField(label=_("issue date"), required=False, input_formats=DATE_FORMATS)
+    expiry_date = forms.DateField(label=_("expiry date"), required=False, input_formats=DATE_FORMATS)
+
+    def clean_licence_number(self) -> str:
+        return normalize_licence_number(self.cleaned_data["licence_number"])
+
+    def clean_status(self) -> str:
+        value = self.cleaned_data["status"].strip().casefold()
+        if not value:
+            return LicenceStatus.LICENSED
+        for status, words in STATUS_WORDS.items():
+            if value in words:
+                return status
+        raise forms.ValidationError(STATUS_INVALID, params={"value": value}, code="status")
+
+    def clean_destination_countries(self) -> str:
+        names = {str(label).casefold(): code for code, label in Country.choices}
+        codes = []
+        for part in self.cleaned_data["destination_countries"].replace(";", ",").replace("/", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            code = part.upper() if part.upper() in Country.values else names.get(part.casefold())
+            if code is None:
+                raise forms.ValidationError(COUNTRY_INVALID, params={"value": part}, code="country")
+            if code not in codes:
+                codes.append(code)
+        return ",".join(codes)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("name_en") and not data.get("name_my") and "name_en" not in self.errors:
+            raise forms.ValidationError(NAME_REQUIRED, code="name")
+        issue, expiry = data.get("issue_date"), data.get("expiry_date")
+        if issue and expiry and expiry < issue:
+            self.add_error("expiry_date", forms.ValidationError(EXPIRY_BEFORE_ISSUE, code="order"))
+        if data.get("status") == LicenceStatus.EXPIRED:
+            # Expiry is derived from the date; the Ministry's "expired" is a licensed agency past its date.
+            if not expiry or expiry >= timezone.localdate():
+                self.add_error("status", forms.ValidationError(EXPIRED_NEEDS_PAST_DATE, code="expired"))
+            else:
+                data["status"] = LicenceStatus.LICENSED
+        return data
+
+    def error_text(self) -> str:
+        """Return the errors as one line naming each field, e.g. "expiry date: Enter a valid date."."""
+        parts = []
+        for name, errors in self.errors.items():
+            label = self.fields[name].label if name in self.fields else ""
+            parts.extend(f"{label}: {error}" if label else str(error) for error in errors)
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    licence_number: str
+    message: str
+
+
+@dataclass
+class ParsedFile:
+    rows: list[tuple[int, dict]] = field(default_factory=list)  # (row number, cleaned fields)
+    errors: list[RowError] = field(default_factory=list)
+    total: int = 0
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    text = content.decode("utf-8-sig")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def read_table(content: bytes, filename: str) -> list[list[str]]:
+    """Return the file's rows as lists of text; raise ValueError with a message a person can act on."""
+    name = filename.lower()
+    try:
+        if name.endswith(".csv"):
+            return _read_csv(content)
+        if name.endswith(".xlsx"):
+            return _read_xlsx(content)
+    except Exception as exc:  # any parser failure is the file's fault, reported as such
+        kind = "CSV (UTF-8)" if name.endswith(".csv") else "XLSX"
+        raise ValueError(str(FILE_UNREADABLE % {"kind": kind, "error": exc})) from exc
+    raise ValueError(str(FILE_TYPE_INVALID))
+
+
+def _column_map(header: list[str]) -> dict[int, str]:
+    lookup = {alias: name for name, aliases in COLUMN_ALIASES.items() for alias in aliases}
+    lookup.update({name: name for name in AGENCY_FIELDS})
+    columns = {}
+    for position, title in enumerate(header):
+        key = " ".join(normalize_text(title).casefold().replace("_", " ").replace(".", "").split())
+        name = lookup.get(key) or lookup.get(key.replace(" ", "_"))
+        if name and name not in columns.values():
+            columns[position] = name
+    return columns
+
+
+def parse_rows(table: Iterable[list[str]]) -> ParsedFile:
+    """Check every row; the first occurrence of a licence number wins, later ones are errors."""
+    rows = iter(table)
+    header = next(rows, [])
+    columns = _column_map(header)
+    if "licence_number" not in columns.values():
+        raise ValueError(str(NO_LICENCE_COLUMN))
+    parsed = ParsedFile()
+    seen: dict[str, int] = {}
+    for row_number, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        parsed.total += 1
+        data = {name: row[position] if position < len(row) else "" for position, name in columns.items()}
+        form = AgencyRowForm(data)
+        if not form.is_valid():
+            number = normalize_licence_number(data.get("licence_number", ""))
+            parsed.errors.append(RowError(row_number, number, form.error_text()))
+            continue
+        cleaned = form.cleaned_data
+        number = cleaned["licence_number"]
+        if number in seen:
+            message = DUPLICATE_IN_FILE % {"number": number, "row": seen[number]}
+            parsed.errors.append(RowError(row_number, number, str(message)))
+            continue
+        seen[number] = row_number
+        # Only the file's columns: a list without addresses must not erase the addresses we have.
+        parsed.rows.append((row_number, {name: cleaned[name] for name in columns.values()}))
+    return parsed

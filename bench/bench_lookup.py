@@ -1,0 +1,151 @@
+"""Agency lookup over 5,000 agencies: median and p95 per kind of query.
+
+Builds a throw-away test database (in-memory SQLite, or ``--database-url`` for
+PostgreSQL), fills it with generated agencies whose Burmese names are written in
+Zawgyi and converted, so every Zawgyi query has a known Unicode twin, then
+times ``agencies.lookup.lookup_agencies`` end to end (including the freshness
+check on the register).
+
+Run: ``.venv/bin/python -m bench.bench_lookup [--agencies 5000] [--queries 200] [--database-url URL]``
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from datetime import date
+
+from bench import setup_django, write_section
+
+ENGLISH = (
+    "Shwe Golden Silver Royal Diamond Aung Myat Htoo Thiri Yadanar Pyi Kyaw Win Zaw Min Hla Nay Lin Sein Tun "
+    "Sky Ocean Lucky Star Sun Moon Pearl Lotus Dragon Tiger Eagle Phoenix Asia Global United Future Bright Ever "
+    "Happy Great Ayeyar Chindwin Mandalay Bagan Inle Thanlwin Myitta Zabu Thukha Nadi Moe Hein Phyo Thura Zeya"
+).split()
+SUFFIXES = [
+    "Overseas Employment Agency Co., Ltd.", "Manpower Services Co., Ltd.", "Overseas Employment Agency",
+    "International Recruitment Co., Ltd.", "Employment Services", "Co., Ltd.",
+]
+# Written in Zawgyi; the register holds their Unicode conversion.
+ZAWGYI = (
+    "ေရႊ ျမန္မာ ၾကယ္ ေငြ စိန္ ေအာင္ ျမတ္ ထူး ရတနာ ျပည္ ေက်ာ္ ဝင္း ေဇာ္ မင္း လွ ေန ပန္း နဂါး က်ား ၾကာ ကမၻာ "
+    "အာရွ ေတာ္ဝင္ သစၥာ မဂၤလာ ေမတၱာ ခ်စ္ ေတာင္ ျမစ္ ပင္လယ္ ကံေကာင္း ညီေနာင္ ေရာင္ျခည္ ၿငိမ္း"
+).split()
+ZAWGYI_SUFFIX = ["ျပည္ပအလုပ္အကိုင္ရွာေဖြေရးေအဂ်င္စီ ကုမၸဏီလီမိတက္", "ကုမၸဏီလီမိတက္", "ျပည္ပအလုပ္အကိုင္ရွာေဖြေရးေအဂ်င္စီ"]
+MYANMAR_DIGITS = str.maketrans("0123456789", "၀၁၂၃၄၅၆၇၈၉")
+
+
+def generate(count: int, rng: random.Random) -> list[dict]:
+    from helpdesk.text import zawgyi_to_unicode
+
+    rows, names_en, names_my = [], set(), set()
+    while len(rows) < count:
+        words_en = rng.sample(ENGLISH, rng.choice([2, 2, 3]))
+        words_zg = rng.sample(ZAWGYI, rng.choice([2, 2, 3]))
+        core_en, core_zg = " ".join(words_en), "".join(words_zg)
+        # Unique as sets of words, so "words reordered" has one right answer.
+        if frozenset(words_en) in names_en or core_zg in names_my:
+            continue
+        names_en.add(frozenset(words_en))
+        names_my.add(core_zg)
+        n = len(rows) + 1
+        rows.append({
+            "licence_number": f"{n}/{2012 + n % 13}",
+            "name_en": f"{core_en} {rng.choice(SUFFIXES)}",
+            "name_my": zawgyi_to_unicode(f"{core_zg} {rng.choice(ZAWGYI_SUFFIX)}"),
+            "core_en": words_en, "core_zg": core_zg,
+            "status": rng.choice(["licensed"] * 8 + ["suspended", "revoked"]),
+            "expiry_date": date(rng.choice([2024, 2027, 2028, 2029]), rng.randint(1, 12), rng.randint(1, 28)),
+        })
+    return rows
+
+
+def misspell(text: str, rng: random.Random) -> str:
+    chars = list(text)
+    i = rng.randrange(1, len(chars) - 1)
+    if rng.random() < 0.5:
+        del chars[i]
+    else:
+        chars[i], chars[i + 1] = chars[i + 1], chars[i]
+    return "".join(chars)
+
+
+def queries(rows: list[dict], per_kind: int, rng: random.Random) -> dict[str, list[tuple[str, str]]]:
+    """Return {kind: [(query, expected licence number)]}."""
+    from helpdesk.text import zawgyi_to_unicode
+
+    sample = [rng.choice(rows) for _ in range(per_kind)]
+    return {
+        "English name": [(" ".join(r["core_en"]), r["licence_number"]) for r in sample],
+        "English, misspelt": [(misspell(" ".join(r["core_en"]), rng), r["licence_number"]) for r in sample],
+        "English, words reordered": [(" ".join(reversed(r["core_en"])), r["licence_number"]) for r in sample],
+        "English, full name with Co., Ltd.": [(r["name_en"], r["licence_number"]) for r in sample],
+        "Burmese, Unicode": [(zawgyi_to_unicode(r["core_zg"]), r["licence_number"]) for r in sample],
+        "Burmese, Zawgyi": [(r["core_zg"], r["licence_number"]) for r in sample],
+        "Licence number (123)": [(r["licence_number"].split("/")[0], r["licence_number"]) for r in sample],
+        "Licence number (No. ၁၂၃/၂၀၁၉)": [(f"No. {r['licence_number']}".translate(MYANMAR_DIGITS), r["licence_number"]) for r in sample],
+    }
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agencies", type=int, default=5000)
+    parser.add_argument("--queries", type=int, default=200, help="queries per kind")
+    parser.add_argument("--database-url", help="default: in-memory SQLite")
+    parser.add_argument("--no-write", action="store_true", help="print only, leave BENCHMARKS.md alone")
+    args = parser.parse_args(argv)
+
+    setup_django(args.database_url)
+    from django.db import connection
+
+    from agencies.lookup import agency_index, invalidate_index, lookup_agencies
+    from agencies.models import Agency
+
+    rng = random.Random(20261125)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        rows = generate(args.agencies, rng)
+        fields = {"licence_number", "name_en", "name_my", "status", "expiry_date"}
+        Agency.objects.bulk_create([Agency(**{k: v for k, v in r.items() if k in fields}) for r in rows], batch_size=1000)
+        invalidate_index()
+        started = time.perf_counter()
+        agency_index()
+        build_ms = (time.perf_counter() - started) * 1000
+
+        lines = [
+            f"Lookup over {args.agencies:,} agencies ({connection.vendor}), {args.queries} queries per kind; "
+            f"time per `lookup_agencies()` call including the register freshness check. "
+            f"Index build: {build_ms:.0f} ms (once, and after each change to the register).",
+            "",
+            "| query | median ms | p95 ms | expected agency first | in top 5 |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        all_times = []
+        for kind, items in queries(rows, args.queries, rng).items():
+            times, first, top5 = [], 0, 0
+            for query, expected in items:
+                started = time.perf_counter()
+                matches = lookup_agencies(query)
+                times.append((time.perf_counter() - started) * 1000)
+                numbers = [m.agency.licence_number for m in matches]
+                first += bool(numbers) and numbers[0] == expected
+                top5 += expected in numbers
+            all_times += times
+            p95 = statistics.quantiles(times, n=20)[-1]
+            lines.append(f"| {kind} | {statistics.median(times):.2f} | {p95:.2f} | {first / len(items):.0%} | {top5 / len(items):.0%} |")
+        lines.append(
+            f"| **all** | **{statistics.median(all_times):.2f}** | **{statistics.quantiles(all_times, n=20)[-1]:.2f}** | | |"
+        )
+        lines += ["", "Goal: median under 10 ms per query on a 2-core machine."]
+        markdown = "## Agency lookup (`bench/bench_lookup.py`)\n\n" + "\n".join(lines)
+        print(markdown)
+        if not args.no_write:
+            write_section("lookup", markdown)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
