@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class HelpdeskConfig(AppConfig):
     name = "helpdesk"
     verbose_name = _("Helpdesk")
+
+    def ready(self):
+        from helpdesk.extensions import NavItem, register_nav_item
+        from helpdesk.selectors import user_can_see_reports
+
+        register_nav_item(NavItem("helpdesk:reports", _("Reports"), user_can_see_reports, order=60))

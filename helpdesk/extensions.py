@@ -45,9 +45,24 @@ class NavItem:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class ReportSection:
+    """A section on the report page, below the beneficiary table.
+
+    ``context(request, report_filter)`` gets the page's helpdesk.reports.table.ReportFilter
+    (already limited to the user's centres) and returns a dict, or None to hide the section.
+    Aggregates only: a report section never shows a name, phone or other personal field.
+    """
+
+    template: str
+    context: Callable[[HttpRequest, object], dict | None]
+    order: int = 50
+
+
 CONTACT_FORM_EXTENSIONS: list[ContactFormExtension] = []
 PERSON_PANELS: list[PersonPanel] = []
 NAV_ITEMS: list[NavItem] = []
+REPORT_SECTIONS: list[ReportSection] = []
 
 
 def _register(registry: list, item) -> None:
@@ -66,3 +81,8 @@ def register_person_panel(panel: PersonPanel) -> None:
 def register_nav_item(item: NavItem) -> None:
     _register(NAV_ITEMS, item)
     NAV_ITEMS.sort(key=lambda i: i.order)
+
+
+def register_report_section(section: ReportSection) -> None:
+    _register(REPORT_SECTIONS, section)
+    REPORT_SECTIONS.sort(key=lambda s: s.order)

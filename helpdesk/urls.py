@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from helpdesk import views
+from helpdesk import report_views, views
 
 
 helpdesk_patterns = [
@@ -22,6 +22,10 @@ helpdesk_patterns = [
     path("activities/<int:pk>/attendance/", views.activity_attendance, name="activity_attendance"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/<int:pk>/", views.referral_outcome, name="referral_outcome"),
+    path("reports/", report_views.beneficiary_report, name="reports"),
+    path("reports/beneficiary-table.<str:fmt>", report_views.beneficiary_export, name="report_export"),
+    path("imports/contacts/", report_views.import_contacts_upload, name="import_contacts"),
+    path("imports/contacts/template.<str:fmt>", report_views.import_template, name="import_template"),
 ]
 
 urlpatterns = [

@@ -1,0 +1,85 @@
+"""Report and legacy-import pages. Aggregates only: nothing here shows a name, phone or other personal field."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+
+from helpdesk.extensions import REPORT_SECTIONS
+from helpdesk.imports import FileError, import_contacts
+from helpdesk.permissions import personal_data_required, reports_required
+from helpdesk.reports.exports import SUBCOLUMNS, table_csv, table_lines, table_xlsx
+from helpdesk.reports.forms import ImportForm, ReportForm, default_filters
+from helpdesk.reports.pdf import table_pdf
+from helpdesk.reports.table import beneficiary_table
+from helpdesk.selectors import user_is_admin
+
+EXPORTS = {
+    "csv": (table_csv, "text/csv; charset=utf-8"),
+    "xlsx": (table_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pdf": (table_pdf, "application/pdf"),
+}
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TEMPLATE_FILES = {"csv": "text/csv; charset=utf-8", "xlsx": EXPORTS["xlsx"][1]}
+
+
+def _report_form(request) -> ReportForm:
+    data = request.GET.copy()
+    for name, value in default_filters().items():
+        data.setdefault(name, value)
+    return ReportForm(data, user=request.user)
+
+
+@reports_required
+def beneficiary_report(request):
+    form = _report_form(request)
+    context = {"form": form, "subcolumns": SUBCOLUMNS, "query": request.GET.urlencode()}
+    if form.is_valid():
+        report = form.report_filter()
+        table = beneficiary_table(report)
+        context.update(table=table, lines=table_lines(table), sections=[
+            (section.template, ctx) for section in REPORT_SECTIONS if (ctx := section.context(request, report)) is not None
+        ])
+    return render(request, "helpdesk/reports/beneficiaries.html", context)
+
+
+@reports_required
+def beneficiary_export(request, fmt: str):
+    if fmt not in EXPORTS:
+        raise Http404
+    form = _report_form(request)
+    if not form.is_valid():
+        return render(request, "helpdesk/reports/beneficiaries.html", {"form": form, "subcolumns": SUBCOLUMNS}, status=400)
+    report = form.report_filter()
+    build, content_type = EXPORTS[fmt]
+    response = HttpResponse(build(beneficiary_table(report)), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="beneficiary-table-{report.start}-{report.end}.{fmt}"'
+    return response
+
+
+@personal_data_required
+def import_contacts_upload(request):
+    """Admins upload a legacy spreadsheet; a check-only run is the default."""
+    if not user_is_admin(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            context["result"] = import_contacts(
+                content=upload.read(), filename=upload.name, user=request.user, dry_run=form.cleaned_data["dry_run"],
+            )
+        except FileError as exc:
+            form.add_error("file", str(exc))
+    return render(request, "helpdesk/reports/import_contacts.html", context)
+
+
+@personal_data_required
+def import_template(request, fmt: str):
+    if fmt not in TEMPLATE_FILES or not user_is_admin(request.user):
+        raise Http404
+    path = FIXTURES / f"contacts_template.{fmt}"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name, content_type=TEMPLATE_FILES[fmt])
