@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self):
+        from agencies.extensions import AgencyPanel, register_agency_panel
+        from complaints import panels
+        from helpdesk.extensions import NavItem, PersonPanel, register_nav_item, register_person_panel
+        from helpdesk.selectors import user_can_see_personal_data
+
+        register_nav_item(NavItem("complaints:list", _("Cases"), user_can_see_personal_data, order=20))
+        register_person_panel(PersonPanel("complaints/person_panel.html", panels.person_panel))
+        register_agency_panel(AgencyPanel("complaints/agency_panel.html", panels.agency_panel))

@@ -28,21 +28,26 @@ def visible_filter(user: User) -> Q | None:
     return Q(centre_id__in=centres) & (Q(sensitive=False) | Q(assigned_to_id=user.pk) | Q(centre_id__in=managed))
 
 
+def visible_complaints(user: User) -> QuerySet[Complaint]:
+    """Return the bare cases the user may see (for counts and subqueries)."""
+    if not user.is_authenticated:
+        return Complaint.objects.none()
+    condition = visible_filter(user)
+    if condition is None:
+        return Complaint.objects.all()
+    if not user_centre_ids(user):
+        return Complaint.objects.none()
+    return Complaint.objects.filter(condition)
+
+
 def complaints_for_user(user: User) -> QuerySet[Complaint]:
     """Return the cases the user may see, with what the list shows loaded (constant queries)."""
-    queryset = (
-        Complaint.objects.select_related("centre", "complainant", "assigned_to", "agency")
+    return (
+        visible_complaints(user)
+        .select_related("centre", "complainant", "assigned_to", "agency")
         .prefetch_related(Prefetch("grievances", queryset=ComplaintGrievance.objects.order_by("id")))
         .with_recovered()
     )
-    if not user.is_authenticated:
-        return queryset.none()
-    condition = visible_filter(user)
-    if condition is None:
-        return queryset
-    if not user_centre_ids(user):
-        return queryset.none()
-    return queryset.filter(condition)
 
 
 def complaint_get_for_user(user: User, pk) -> Complaint:
@@ -87,6 +92,63 @@ def complaint_search(user: User, query: str) -> QuerySet[Complaint]:
         | Q(agency__licence_number__iexact=query) | Q(employer__icontains=query)
     )
     return complaints.filter(condition)
+
+
+def complaints_filtered(
+    user: User,
+    *,
+    q: str = "",
+    stage: str = "",
+    centre=None,
+    grievance: str = "",
+    agency=None,
+    mine: bool = False,
+    overdue: bool = False,
+    minor: bool = False,
+) -> QuerySet[Complaint]:
+    """Return the user's cases narrowed by the case list's filters (the export uses the same)."""
+    complaints = complaint_search(user, q)
+    if stage == "open":
+        complaints = complaints.open()
+    elif stage:
+        complaints = complaints.filter(stage=stage)
+    if centre is not None:
+        complaints = complaints.filter(centre=centre)
+    if grievance:
+        complaints = complaints.filter(pk__in=ComplaintGrievance.objects.filter(grievance=grievance).values("complaint_id"))
+    if agency is not None:
+        complaints = complaints.filter(agency=agency)
+    if mine:
+        complaints = complaints.filter(assigned_to_id=user.pk)
+    if overdue:
+        complaints = complaints.overdue()
+    if minor:
+        complaints = complaints.minors()
+    return complaints
+
+
+def agencies_with_complaints(user: User):
+    """Return the agencies named in the user's cases (the agency filter's choices)."""
+    from agencies.models import Agency
+
+    return Agency.objects.filter(pk__in=visible_complaints(user).exclude(agency=None).values("agency_id"))
+
+
+def user_can_reassign(user: User, complaint: Complaint) -> bool:
+    """Managers and admins reassign any case; staff hand on a case they carry, or pick up an unassigned one."""
+    return user_manages_complaint(user, complaint) or complaint.assigned_to_id in (None, user.pk)
+
+
+def complainant_other_contacts(user: User, complaint: Complaint):
+    """Return the complainant's contacts other than this case's intake, as the user may see them."""
+    from helpdesk.selectors import contacts_for_user
+
+    return contacts_for_user(user).filter(person_id=complaint.complainant_id).exclude(pk=complaint.intake_contact_id)[:50]
+
+
+def person_complaints(user: User, person) -> QuerySet[Complaint]:
+    """Return the person's cases the user may see (sensitive ones only for those allowed)."""
+    return complaints_for_user(user).filter(complainant=person)
 
 
 def open_counts_by_stage(queryset: QuerySet[Complaint]) -> list[tuple[str, str, int]]:

@@ -1,3 +1,19 @@
+from django.urls import path
+
+from complaints import views
+
 app_name = "complaints"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.complaint_list, name="list"),
+    path("export.csv", views.complaint_export, name="export"),
+    path("open/<int:person_pk>/", views.complaint_open, name="open"),
+    path("<int:pk>/", views.complaint_detail, name="detail"),
+    path("<int:pk>/edit/", views.complaint_edit, name="edit"),
+    path("<int:pk>/move/", views.complaint_move_view, name="move"),
+    path("<int:pk>/note/", views.complaint_note, name="note"),
+    path("<int:pk>/payments/", views.payment_record, name="payment"),
+    path("<int:pk>/reassign/", views.complaint_reassign, name="reassign"),
+    path("<int:pk>/summary.pdf", views.complaint_pdf, name="pdf"),
+    path("payments/<int:pk>/correct/", views.payment_correct, name="payment_correct"),
+]

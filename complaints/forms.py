@@ -1,0 +1,175 @@
+"""Case forms. Every one normalises Burmese text (Zawgyi never reaches the database) and reads amounts
+typed in Burmese digits, with or without thousands separators."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+from complaints.choices import Currency, EntryKind, Grievance, Outcome, ReferredTo, ReimbursementKind, Stage
+from complaints.workflow import allowed_moves
+from helpdesk.choices import Channel, Country, Role
+from helpdesk.forms import BurmeseTextMixin
+from helpdesk.text import NUMBER_INVALID, parse_decimal
+
+TOO_MANY_DECIMALS = _("Use at most %(places)s decimal places.")
+TOO_LARGE = _("This amount is too large.")
+NOT_NEGATIVE = _("The amount cannot be negative.")
+FUTURE_DATE = _("The date cannot be in the future.")
+
+
+class MoneyField(forms.CharField):
+    """An amount typed any way staff type it: "၁၅၀,၀၀၀", "150,000 MMK", "1 500 000.50"."""
+
+    def __init__(self, *args, places: int = 2, max_digits: int = 14, **kwargs):
+        self.places, self.max_digits = places, max_digits
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value) -> Decimal | None:
+        value = super().to_python(value)
+        try:
+            amount = parse_decimal(value)
+        except ValueError:
+            raise forms.ValidationError(NUMBER_INVALID, code="invalid") from None
+        if amount is None:
+            return None
+        if amount < 0:
+            raise forms.ValidationError(NOT_NEGATIVE, code="min_value")
+        if -amount.as_tuple().exponent > self.places:
+            raise forms.ValidationError(TOO_MANY_DECIMALS, code="max_decimal_places", params={"places": self.places})
+        if amount >= Decimal(10) ** (self.max_digits - self.places):
+            raise forms.ValidationError(TOO_LARGE, code="max_digits")
+        return amount
+
+
+def centre_staff(centre):
+    """The people a case of ``centre`` may be assigned to."""
+    return get_user_model().objects.filter(
+        memberships__centre=centre, memberships__role__in=(Role.STAFF, Role.MANAGER)
+    ).distinct().order_by("username")
+
+
+def date_not_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(FUTURE_DATE, code="future")
+    return value
+
+
+class AssigneeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.get_username()
+
+
+class ComplaintDetailsForm(BurmeseTextMixin, forms.Form):
+    grievances = forms.MultipleChoiceField(label=_("Grievances"), choices=Grievance.choices, widget=forms.CheckboxSelectMultiple)
+    agency = forms.ModelChoiceField(label=_("Respondent agency"), queryset=Agency.objects.all(), required=False)
+    employer = forms.CharField(label=_("Employer"), max_length=200, required=False)
+    destination_country = forms.ChoiceField(label=_("Destination country"), choices=[("", "—"), *Country.choices], required=False)
+    amount_claimed = MoneyField(label=_("Amount claimed (MMK)"), required=False, help_text=_("Burmese digits and commas are fine."))
+    description = forms.CharField(label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    sensitive = forms.BooleanField(
+        label=_("Sensitive: only the assigned staff and managers may see it"), required=False,
+        help_text=_("Abuse and trafficking cases are always sensitive."),
+    )
+
+
+class ComplaintOpenForm(ComplaintDetailsForm):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.WALK_IN)
+    assigned_to = AssigneeChoiceField(label=_("Assigned to"), queryset=get_user_model().objects.none(), required=False)
+
+    field_order = ["grievances", "channel", "agency", "employer", "destination_country", "amount_claimed", "description", "sensitive", "assigned_to"]
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = centre_staff(centre)
+        self.fields["assigned_to"].empty_label = _("Me")
+
+
+class ComplaintEditForm(ComplaintDetailsForm):
+    next_follow_up = forms.DateField(label=_("Next follow-up"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    is_minor = forms.BooleanField(label=_("Under 18 at intake (child-protection referral)"), required=False)
+
+
+class MoveForm(BurmeseTextMixin, forms.Form):
+    to_stage = forms.ChoiceField(label=_("Move to"), choices=Stage.choices)
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+    referred_to = forms.ChoiceField(label=_("Referred to"), choices=[("", "—"), *ReferredTo.choices], required=False)
+    referred_detail = forms.CharField(label=_("Referral detail"), max_length=200, required=False)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *Outcome.choices], required=False)
+    outcome_detail = forms.CharField(label=_("Outcome detail"), max_length=200, required=False)
+
+    def __init__(self, *args, stage: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Stage.choices)
+        # The choices offer only the legal moves; the workflow still refuses anything else posted.
+        self.fields["to_stage"].choices = [(s, labels[s]) for s in allowed_moves(stage)] or Stage.choices
+
+
+class NoteForm(BurmeseTextMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=[(EntryKind.NOTE, EntryKind.NOTE.label), (EntryKind.ACTION, EntryKind.ACTION.label)])
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+    next_follow_up = forms.DateField(label=_("Next follow-up"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PaymentForm(BurmeseTextMixin, forms.Form):
+    amount_mmk = MoneyField(label=_("Amount received (MMK)"), required=False, help_text=_("Leave empty to work it out from the foreign amount and rate."))
+    date = forms.DateField(label=_("Date received"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReimbursementKind.choices)
+    payer = forms.CharField(label=_("Paid by"), max_length=200)
+    currency = forms.ChoiceField(label=_("Currency paid in"), choices=Currency.choices, initial=Currency.MMK)
+    original_amount = MoneyField(label=_("Amount in that currency"), required=False)
+    exchange_rate = MoneyField(label=_("Rate (MMK per unit)"), required=False, places=6)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def clean_date(self):
+        return date_not_future(self.cleaned_data.get("date"))
+
+    def payment_fields(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class PaymentCorrectForm(PaymentForm):
+    reason = forms.CharField(label=_("Why is it corrected?"), max_length=300)
+
+    def payment_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "reason"}
+
+
+class ReassignForm(BurmeseTextMixin, forms.Form):
+    assigned_to = AssigneeChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(), required=False)
+    reason = forms.CharField(label=_("Why"), max_length=300, required=False)
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = centre_staff(centre)
+        self.fields["assigned_to"].empty_label = _("Nobody (the managers triage it)")
+
+
+YES = [("", "—"), ("1", _("Yes"))]
+
+
+class ComplaintFilterForm(forms.Form):
+    """The case list's filters (GET); invalid values are ignored rather than failing the list."""
+
+    q = forms.CharField(label=_("Reference, name, phone, agency or employer"), required=False)
+    stage = forms.ChoiceField(label=_("Stage"), choices=[("", _("All")), ("open", _("All open")), *Stage.choices], required=False)
+    centre = forms.ModelChoiceField(label=_("Centre"), queryset=None, required=False, empty_label=_("All"))
+    grievance = forms.ChoiceField(label=_("Grievance"), choices=[("", _("All")), *Grievance.choices], required=False)
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False, empty_label=_("All"))
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+    overdue = forms.BooleanField(label=_("Follow-up overdue"), required=False)
+    minor = forms.BooleanField(label=_("Under 18"), required=False)
+
+    def __init__(self, *args, centres, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres
+        self.fields["agency"].queryset = agencies
+
+    def filters(self) -> dict:
+        self.is_valid()  # cleaned_data keeps the fields that are valid
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}

@@ -1,0 +1,34 @@
+"""MMK amounts as people read them: thousands separators and the currency, never a float on the way."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+
+def format_amount(value, places: int = 2) -> str:
+    """Return ``1,500,000`` or ``1,500,000.50``: whole kyats without the decimals."""
+    try:
+        value = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+    text = f"{value:,.{places}f}"
+    if places and text.endswith("." + "0" * places):
+        text = text[: -(places + 1)]
+    return text
+
+
+def format_mmk(value) -> str:
+    """Return an amount as ``1,500,000 MMK`` (``—`` when there is none)."""
+    if value is None or value == "":
+        return "—"
+    return _("%(amount)s MMK") % {"amount": format_amount(value)}
+
+
+def format_rate(value) -> str:
+    """Return an exchange rate or foreign amount without trailing zeros: ``118.35``, ``12,000``."""
+    try:
+        text = f"{Decimal(value):,f}"
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+    return text.rstrip("0").rstrip(".") if "." in text else text

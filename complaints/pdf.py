@@ -1,0 +1,131 @@
+"""The case summary PDF: centre, complainant, grievances, timeline and payments, in English or Burmese.
+
+Burmese is shaped by HarfBuzz through reportlab ``Paragraph`` styles with
+``shaping=1`` and the Padauk font (which also has Latin glyphs and digits).
+reportlab breaks lines only at spaces, so long values sit in fixed-width
+table cells.
+"""
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from complaints.models import Complaint
+from complaints.money import format_mmk, format_rate
+from complaints.selectors import complaint_payments, complaint_timeline
+from helpdesk.pdf import register_fonts
+
+
+def _styles():
+    regular, bold = register_fonts()
+    base = ParagraphStyle("base", fontName=regular, fontSize=10, leading=17, shaping=1)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=14, textColor=colors.HexColor("#5b6b7b")),
+        "label": ParagraphStyle("label", parent=base, fontName=bold),
+        "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=16, leading=26),
+        "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=12, leading=21, spaceBefore=8, spaceAfter=3),
+    }
+
+
+def _p(text, style) -> Paragraph:
+    return Paragraph(escape(str(text if text not in (None, "") else "—")).replace("\n", "<br/>"), style)
+
+
+def _table(rows, widths, header: bool = False) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    commands = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d6dde4")),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef3f1")))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def case_summary_pdf(complaint: Complaint, *, language: str = "en") -> bytes:
+    """Return the case summary as PDF bytes, its labels in ``language`` ("en" or "my")."""
+    with translation.override(language):
+        return _build(complaint)
+
+
+def _build(complaint: Complaint) -> bytes:
+    s = _styles()
+    person = complaint.complainant
+    centre = complaint.centre
+    story = [
+        _p(_("Complaint case summary"), s["title"]),
+        _p(f"{complaint.reference} · {complaint.get_stage_display()}", s["h2"]),
+    ]
+    if complaint.sensitive:
+        story.append(_p(_("SENSITIVE: for the assigned staff and the centre's managers only."), s["label"]))
+    if complaint.is_minor:
+        story.append(_p(_("Under 18 at intake: refer for child protection."), s["label"]))
+
+    centre_name = f"{centre.name_my} ({centre.name})" if translation.get_language() == "my" and centre.name_my else centre.name
+    details = [
+        (_("Centre"), centre_name),
+        (_("Opened"), f"{timezone.localtime(complaint.opened_at):%Y-%m-%d} · {complaint.get_channel_display()}"),
+        (_("Complainant"), str(person)),
+        (_("Gender"), person.get_gender_display()),
+        (_("Birth year"), person.birth_year),
+        (_("Phone"), person.phone),
+        (_("Grievances"), ", ".join(complaint.grievance_labels)),
+        (_("Respondent agency"), complaint.agency),
+        (_("Employer"), complaint.employer),
+        (_("Destination country"), complaint.get_destination_country_display()),
+        (_("Amount claimed"), format_mmk(complaint.amount_claimed)),
+        (_("Recovered"), format_mmk(getattr(complaint, "recovered", None) or sum(p.amount_mmk for p in complaint.reimbursements.all()))),
+        (_("Assigned to"), complaint.assigned_to),
+        (_("Next follow-up"), complaint.next_follow_up and f"{complaint.next_follow_up:%Y-%m-%d}"),
+    ]
+    if complaint.referred_to:
+        details.append((_("Referred to"), f"{complaint.get_referred_to_display()} {complaint.referred_detail}".strip()))
+    if complaint.outcome or complaint.outcome_detail:
+        details.append((_("Outcome"), f"{complaint.get_outcome_display()} {complaint.outcome_detail}".strip()))
+    story.append(_table([[_p(k, s["label"]), _p(v, s["body"])] for k, v in details], [45 * mm, 125 * mm]))
+    if complaint.description:
+        story += [_p(_("What happened"), s["h2"]), _p(complaint.description, s["body"])]
+
+    story.append(_p(_("Payments"), s["h2"]))
+    payments = complaint_payments(complaint)
+    rows = [[_p(h, s["label"]) for h in (_("Date"), _("Amount"), _("Kind"), _("Paid by"), _("Paid in"))]]
+    for p in payments:
+        foreign = f"{format_rate(p.original_amount)} {p.currency} × {format_rate(p.exchange_rate)}" if p.currency != "MMK" else ""
+        rows.append([_p(f"{p.date:%Y-%m-%d}", s["body"]), _p(format_mmk(p.amount_mmk), s["body"]),
+                     _p(p.get_kind_display(), s["body"]), _p(p.payer, s["body"]), _p(foreign, s["small"])])
+    if not payments:
+        rows.append([_p(_("No payment yet."), s["body"]), "", "", "", ""])
+    story.append(_table(rows, [24 * mm, 36 * mm, 36 * mm, 40 * mm, 34 * mm], header=True))
+
+    story.append(_p(_("Timeline"), s["h2"]))
+    rows = [[_p(h, s["label"]) for h in (_("When"), _("What"), _("By"))]]
+    for e in complaint_timeline(complaint):
+        what = e.get_kind_display()
+        if e.kind == "stage":
+            what += f": {e.get_from_stage_display()} » {e.get_to_stage_display()}"  # Padauk has no arrow glyph
+        if e.text:
+            what += f"\n{e.text}"
+        rows.append([_p(f"{timezone.localtime(e.created_at):%Y-%m-%d %H:%M}", s["small"]), _p(what, s["body"]),
+                     _p(e.author or _("bot intake"), s["small"])])
+    story.append(_table(rows, [30 * mm, 110 * mm, 30 * mm], header=True))
+    story += [Spacer(1, 6 * mm), _p(_("Printed %(date)s") % {"date": f"{timezone.localtime():%Y-%m-%d %H:%M}"}, s["small"])]
+
+    buffer = BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=15 * mm, bottomMargin=15 * mm,
+        title=complaint.reference, author="MC Helpdesk",
+    )
+    doc.build(story)
+    return buffer.getvalue()

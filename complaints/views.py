@@ -1,0 +1,240 @@
+"""Case pages. Thin: forms validate, services write, selectors decide which cases the user sees."""
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from complaints import selectors, services
+from complaints.forms import (
+    ComplaintEditForm,
+    ComplaintFilterForm,
+    ComplaintOpenForm,
+    MoveForm,
+    NoteForm,
+    PaymentCorrectForm,
+    PaymentForm,
+    ReassignForm,
+)
+from complaints.money import format_amount
+from complaints.workflow import complaint_move
+from helpdesk.permissions import personal_data_required
+from helpdesk.selectors import centres_for_user, person_get_for_user
+
+PAGE_SIZE = 50
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Attach a service's ValidationError to the form fields it names."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _filter_form(request):
+    return ComplaintFilterForm(
+        request.GET or None, centres=centres_for_user(request.user), agencies=selectors.agencies_with_complaints(request.user)
+    )
+
+
+@personal_data_required
+def complaint_list(request):
+    form = _filter_form(request)
+    filters = form.filters() if form.is_bound else {}
+    complaints = selectors.complaints_filtered(request.user, **filters)
+    page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "complaints/complaint_list.html", {
+        "form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters),
+        "by_stage": selectors.open_counts_by_stage(selectors.visible_complaints(request.user)),
+    })
+
+
+@personal_data_required
+def complaint_export(request):
+    """The filtered case list as CSV: what the user may see and nothing more."""
+    form = _filter_form(request)
+    complaints = selectors.complaints_filtered(request.user, **(form.filters() if form.is_bound else {}))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="complaints-{timezone.localdate():%Y%m%d}.csv"'
+    response.write("\ufeff")  # Excel needs the BOM to read Burmese as UTF-8
+    writer = csv.writer(response)
+    writer.writerow([
+        _("Reference"), _("Centre"), _("Opened"), _("Stage"), _("Complainant"), _("Phone"), _("Grievances"), _("Agency"),
+        _("Employer"), _("Destination"), _("Amount claimed (MMK)"), _("Recovered (MMK)"), _("Assigned to"),
+        _("Next follow-up"), _("Sensitive"), _("Under 18"),
+    ])
+    for case in complaints.iterator(chunk_size=500):
+        writer.writerow([
+            case.reference, case.centre.code, f"{timezone.localtime(case.opened_at):%Y-%m-%d}", case.get_stage_display(),
+            str(case.complainant), case.complainant.phone, "; ".join(case.grievance_labels), case.agency or "",
+            case.employer, case.get_destination_country_display(), format_amount(case.amount_claimed) if case.amount_claimed is not None else "",
+            format_amount(case.recovered), case.assigned_to or "", case.next_follow_up or "",
+            _("yes") if case.sensitive else "", _("yes") if case.is_minor else "",
+        ])
+    return response
+
+
+@personal_data_required
+def complaint_open(request, person_pk):
+    """Open a case for a person registered at one of the user's centres."""
+    person = person_get_for_user(request.user, person_pk)
+    form = ComplaintOpenForm(
+        request.POST or None, centre=person.centre, initial={"destination_country": person.destination_country}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.complaint_open(
+                centre=person.centre, complainant=person, opened_by=request.user, grievances=data["grievances"],
+                channel=data["channel"], agency=data["agency"], employer=data["employer"],
+                destination_country=data["destination_country"], description=data["description"],
+                amount_claimed=data["amount_claimed"], sensitive=data["sensitive"], assigned_to=data["assigned_to"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Complaint %(reference)s opened.") % {"reference": case.reference})
+            return redirect("complaints:detail", pk=case.pk)
+    return render(request, "complaints/complaint_open.html", {"form": form, "person": person})
+
+
+def _detail(request, complaint, status=200, **forms):
+    """Render the case page; a form that failed is passed in bound so its errors show."""
+    user = request.user
+    context = {
+        "complaint": complaint,
+        "timeline": selectors.complaint_timeline(complaint),
+        "payments": selectors.complaint_payments(complaint),
+        "other_contacts": selectors.complainant_other_contacts(user, complaint),
+        "can_reassign": selectors.user_can_reassign(user, complaint),
+        "move_form": forms.get("move_form") or MoveForm(stage=complaint.stage),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "payment_form": forms.get("payment_form") or PaymentForm(),
+        "reassign_form": forms.get("reassign_form") or ReassignForm(
+            centre=complaint.centre, initial={"assigned_to": complaint.assigned_to_id}
+        ),
+    }
+    if complaint.amount_claimed:
+        context["balance"] = max(complaint.amount_claimed - complaint.recovered, 0)
+    return render(request, "complaints/complaint_detail.html", context, status=status)
+
+
+@personal_data_required
+def complaint_detail(request, pk):
+    return _detail(request, selectors.complaint_get_for_user(request.user, pk))
+
+
+def _post_action(request, pk, form, save, success: str):
+    """Validate a detail-page form, run the service, and come back to the case (or show what is wrong)."""
+    complaint = selectors.complaint_get_for_user(request.user, pk)
+    form = form(complaint)
+    if form.is_valid():
+        try:
+            save(complaint, form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("complaints:detail", pk=complaint.pk)
+    messages.error(request, _("Nothing was saved: see the form below."))
+    name = {MoveForm: "move_form", NoteForm: "note_form", PaymentForm: "payment_form", ReassignForm: "reassign_form"}[type(form)]
+    return _detail(request, complaint, status=400, **{name: form})
+
+
+@require_POST
+@personal_data_required
+def complaint_move_view(request, pk):
+    return _post_action(
+        request, pk, lambda c: MoveForm(request.POST, stage=c.stage),
+        lambda c, d: complaint_move(complaint=c, by=request.user, **d), _("Stage changed."),
+    )
+
+
+@require_POST
+@personal_data_required
+def complaint_note(request, pk):
+    return _post_action(
+        request, pk, lambda c: NoteForm(request.POST),
+        lambda c, d: services.complaint_add_note(complaint=c, by=request.user, **d), _("Added to the timeline."),
+    )
+
+
+@require_POST
+@personal_data_required
+def payment_record(request, pk):
+    return _post_action(
+        request, pk, lambda c: PaymentForm(request.POST),
+        lambda c, d: services.reimbursement_record(complaint=c, recorded_by=request.user, **d), _("Payment recorded."),
+    )
+
+
+@require_POST
+@personal_data_required
+def complaint_reassign(request, pk):
+    def save(complaint, data):
+        if not selectors.user_can_reassign(request.user, complaint):
+            raise ValidationError(_("Only a manager or the staff carrying the case can reassign it."))
+        services.complaint_reassign(complaint=complaint, by=request.user, **data)
+
+    return _post_action(request, pk, lambda c: ReassignForm(request.POST, centre=c.centre), save, _("Case reassigned."))
+
+
+@personal_data_required
+def complaint_edit(request, pk):
+    complaint = selectors.complaint_get_for_user(request.user, pk)
+    initial = {name: getattr(complaint, name) for name in services.UPDATABLE}
+    initial["grievances"] = complaint.grievance_codes
+    form = ComplaintEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.complaint_update(complaint=complaint, by=request.user, grievances=data.pop("grievances"), **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("complaints:detail", pk=complaint.pk)
+    return render(request, "complaints/complaint_edit.html", {"form": form, "complaint": complaint})
+
+
+@personal_data_required
+def payment_correct(request, pk):
+    payment = selectors.reimbursement_get_for_user(request.user, pk)
+    fields = ("amount_mmk", "date", "kind", "payer", "currency", "original_amount", "exchange_rate", "note")
+    form = PaymentCorrectForm(request.POST or None, initial={name: getattr(payment, name) for name in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reimbursement_correct(
+                payment=payment, by=request.user, reason=form.cleaned_data["reason"],
+                # only what changed, so a corrected foreign amount recomputes the MMK value and vice versa
+                **{k: v for k, v in form.payment_fields().items() if getattr(payment, k) != v},
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Payment corrected."))
+            return redirect("complaints:detail", pk=payment.complaint_id)
+    return render(request, "complaints/payment_correct.html", {"form": form, "payment": payment, "complaint": payment.complaint})
+
+
+@personal_data_required
+def complaint_pdf(request, pk):
+    """The case summary as a PDF in the user's language (Burmese shaped with Padauk)."""
+    from complaints.pdf import case_summary_pdf
+
+    complaint = selectors.complaint_get_for_user(request.user, pk)
+    pdf = case_summary_pdf(complaint, language=translation.get_language())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{complaint.reference}.pdf"'
+    return response
