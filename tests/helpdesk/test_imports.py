@@ -1,0 +1,159 @@
+"""import_contacts: legacy spreadsheets in, contacts/activities/people out, bad rows named and nothing half-saved."""
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from openpyxl import Workbook
+
+from helpdesk.imports import FileError, import_contacts
+from helpdesk.models import Activity, Contact, ImportedRow, Person
+
+pytestmark = pytest.mark.django_db
+HEADER = "date,centre,service,gender,count,person_ref,name,phone,birth_year,channel,topics,activity\n"
+FIXTURES = Path(__file__).resolve().parents[2] / "helpdesk" / "fixtures"
+
+
+def run(text: str, **kwargs):
+    return import_contacts(content=(HEADER + text).encode(), filename="legacy.csv", **kwargs)
+
+
+def test_rows_become_contacts_people_and_activities(centre):
+    result = run(
+        "2023-01-05,NDG,drop_in,woman,,NDG-1,Ma Hla,09 767 889 802,1995,walk_in,agency_check;jobs,\n"
+        "2023-01-09,NDG,helpline,woman,,NDG-1,,,,,,\n"  # same card number: the same person
+        "2023-02-01,NDG,helpline,man,3,,,,,,safe_migration,\n"
+        "2023-03-01,NDG,training,woman,,NDG-1,,,,,,Safe migration March\n"
+        "2023-03-01,NDG,training,man,12,,,,,,,Safe migration March\n"
+        "2023-03-01,NDG,training,other,,,,,,,,Safe migration March\n"  # no person, no count: one head
+    )
+    assert result.errors == [] and result.imported == 6
+    person = Person.objects.get()
+    assert (person.card_number, person.name, person.phone, person.birth_year) == ("NDG-1", "Ma Hla", "+959767889802", 1995)
+    assert person.contacts.count() == 2
+    assert sorted(Contact.objects.get(service="drop_in").topic_codes) == ["agency_check", "jobs"]
+    anonymous = Contact.objects.filter(person=None)
+    assert anonymous.count() == 3 and set(anonymous.values_list("gender", "channel")) == {("man", "phone")}
+    assert all(c.topic_codes == ["safe_migration"] for c in anonymous)
+    activity = Activity.objects.get()
+    assert (activity.title, activity.kind, activity.men_count, activity.other_count) == ("Safe migration March", "training", 12, 1)
+    assert list(activity.attendees.all()) == [person]
+    assert anonymous.first().history.count() == 1  # bulk-created contacts still have their history row
+
+
+def test_bad_rows_are_named_and_good_rows_kept(centre):
+    result = run(
+        "2023-01-05,NDG,drop_in,woman,,,,,,,,\n"
+        "2023-13-05,NDG,drop_in,woman,,,,,,,,\n"
+        "2023-01-05,XYZ,drop_in,woman,,,,,,,,\n"
+        "2023-01-05,NDG,massage,woman,,,,,,,,\n"
+        "2023-01-05,NDG,drop_in,alien,,,,,,,,\n"
+        "2023-01-05,NDG,helpline,man,0,,,,,,,\n"
+        "2023-01-05,NDG,helpline,man,,,,12345,,,,\n"
+        "2023-01-05,NDG,helpline,man,5,NDG-9,,,,,,\n"
+        ",NDG,helpline,,,,,,,,,\n"
+        "2099-01-05,NDG,helpline,man,,,,,,,,\n"
+        "2023-01-05,NDG,helpline,man,,,,,,fax,,\n"
+        "2023-01-05,NDG,helpline,man,,,,,,,gossip,\n"
+    )
+    errors = dict(result.errors)
+    assert result.imported == 1 and Contact.objects.count() == 1
+    assert "date:" in errors[3] and "centre:" in errors[4] and "XYZ" in errors[4]
+    assert "service:" in errors[5] and "gender:" in errors[6] and "alien" in errors[6]
+    assert "count:" in errors[7] and "phone:" in errors[8] and "head-count row cannot also name a person" in errors[9]
+    assert "date: required" in errors[10] and "gender: required" in errors[10]
+    assert "future" in errors[11] and "channel:" in errors[12] and "topics:" in errors[13]
+
+
+def test_reimport_changes_nothing_but_repeated_identical_rows_all_count(centre):
+    text = "2023-01-05,NDG,helpline,woman,,,,,,,,\n" * 3 + "2023-03-01,NDG,training,man,12,,,,,,,Dialogue\n"
+    first = run(text)
+    assert (first.imported, Contact.objects.count()) == (4, 3)  # three calls from women that day are three contacts
+    again = run(text)
+    assert (again.imported, again.already_imported) == (0, 4)
+    assert Contact.objects.count() == 3 and Activity.objects.get().men_count == 12
+    more = run(text + "2023-01-05,NDG,helpline,woman,,,,,,,,\n")  # a fourth identical call added later
+    assert (more.imported, Contact.objects.count()) == (1, 4)
+
+
+def test_dry_run_checks_and_counts_but_saves_nothing(centre):
+    result = run("2023-01-05,NDG,drop_in,woman,,NDG-1,Ma Hla,,,,,\n2023-01-05,NDG,drop_in,nobody,,,,,,,,\n", dry_run=True)
+    assert (result.imported, result.contacts, result.people_created, len(result.errors)) == (1, 1, 1, 1)
+    assert not Contact.objects.exists() and not Person.objects.exists() and not ImportedRow.objects.exists()
+
+
+def test_burmese_words_digits_and_zawgyi(centre):
+    # gender in Burmese words (one typed in Zawgyi), dates and counts in Burmese digits
+    result = run(
+        "၀၅/၀၁/၂၀၂၃,NDG,helpline,အမျိုးသမီး,၄,,,,,,,\n"
+        "2023-01-05,NDG,helpline,မ,,,,,,,,\n"
+        "2023-01-05,NDG,helpline,ကျား,,,,,,,,\n"
+        "2023-01-05,NDG,helpline,အမ်ိဳးသား,,,,,,,,\n"  # Zawgyi for အမျိုးသား
+        "2023-01-05,NDG,drop_in,woman,,,မခင္မာ,,,,,\n"  # name in Zawgyi, stored in Unicode
+    )
+    assert result.errors == []
+    assert Contact.objects.filter(gender="woman").count() == 6 and Contact.objects.filter(gender="man").count() == 2
+    assert Person.objects.get().name == "မခင်မာ"
+
+
+def test_xlsx_with_date_cells_and_blank_lines(centre):
+    from datetime import datetime
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Date", "Centre", "Service", "Gender", "Count", "Notes"])
+    sheet.append([datetime(2023, 6, 1), "NDG", "Helpline", "Woman", 2.0, "ignored"])
+    sheet.append([None, None, None, None, None, None])
+    sheet.append([datetime(2023, 6, 2), "NDG", "drop-in", "man", None, None])
+    out = io.BytesIO()
+    workbook.save(out)
+    result = import_contacts(content=out.getvalue(), filename="legacy.XLSX")
+    assert result.errors == [] and result.ignored_columns == ["notes"]
+    assert Contact.objects.filter(service="helpline", gender="woman").count() == 2
+    assert Contact.objects.filter(service="drop_in", gender="man").count() == 1
+
+
+def test_unreadable_files_say_why(centre):
+    with pytest.raises(FileError, match="Missing required column"):
+        import_contacts(content=b"date,centre,service\n2023-01-01,NDG,helpline\n", filename="x.csv")
+    with pytest.raises(FileError, match="not UTF-8"):
+        import_contacts(content="date,centre,service,gender\n".encode("utf-16"), filename="x.csv")
+    with pytest.raises(FileError, match="XLSX"):
+        import_contacts(content=b"not a zip", filename="x.xlsx")
+
+
+def test_shipped_templates_import_cleanly(centre):
+    for name in ("contacts_template.csv", "contacts_template.xlsx"):
+        result = import_contacts(content=(FIXTURES / name).read_bytes(), filename=name)
+        assert result.errors == [] and result.rows == 7, name
+    assert Contact.objects.count() == 1 + 1 + 14 + 1  # the second template is the same rows: nothing added
+    assert Activity.objects.count() == 2
+
+
+def test_command_reports_rows_and_exits_non_zero_on_errors(centre, tmp_path, capsys):
+    path = tmp_path / "legacy.csv"
+    path.write_text(HEADER + "2023-01-05,NDG,drop_in,woman,,,,,,,,\n2023-01-05,NDG,drop_in,x,,,,,,,,\n")
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_contacts", str(path), "--dry-run")
+    assert exit_info.value.code == 2
+    out = capsys.readouterr()
+    assert "row 3: gender:" in out.out and "would import 1" in out.out and "2 / 2 rows" in out.err
+    assert not Contact.objects.exists()
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_contacts", str(tmp_path / "missing.csv"))
+
+
+def test_upload_page_is_for_admins_only(client, centre, staff, officer, manager, admin_user):
+    url = reverse("helpdesk:import_contacts")
+    for user, status in ((staff, 403), (officer, 403), (manager, 403), (admin_user, 200)):
+        client.force_login(user)
+        assert client.get(url).status_code == status, user
+    client.force_login(admin_user)
+    upload = io.BytesIO((HEADER + "2023-01-05,NDG,drop_in,woman,,,,,,,,\n2023-01-05,NDG,drop_in,x,,,,,,,,\n").encode())
+    upload.name = "legacy.csv"
+    html = client.post(url, {"file": upload}).content.decode()
+    assert "Imported" in html and "gender:" in html and Contact.objects.count() == 1
+    template = client.get(reverse("helpdesk:import_template", args=["xlsx"]))
+    assert template.status_code == 200 and b"".join(template.streaming_content)[:2] == b"PK"
