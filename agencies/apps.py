@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class AgenciesConfig(AppConfig):
     name = "agencies"
     verbose_name = _("Recruitment agencies")
+
+    def ready(self):
+        from agencies.contact_form import AGENCY_CHECK_EXTENSION
+        from agencies.selectors import user_can_see_agency_register
+        from helpdesk.extensions import NavItem, register_contact_form_extension, register_nav_item
+
+        register_contact_form_extension(AGENCY_CHECK_EXTENSION)
+        register_nav_item(NavItem("agencies:agency_list", _("Agencies"), user_can_see_agency_register, order=60))
+        register_nav_item(NavItem("agencies:public_check", _("Check an agency"), _everyone, order=65))
+
+
+def _everyone(user) -> bool:
+    return True

@@ -15,7 +15,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, LicenceStatus, normalize_licence_number
+from agencies.models import EXPIRY_BEFORE_ISSUE, NAME_REQUIRED, Agency, LicenceStatus, normalize_licence_number
 from helpdesk.choices import Country
 from helpdesk.forms import BurmeseTextMixin
 from helpdesk.text import normalize_text
@@ -52,10 +52,8 @@ DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d 
 FILE_TYPE_INVALID = _("Upload a .csv or .xlsx file.")
 FILE_UNREADABLE = _("The file could not be read as %(kind)s: %(error)s")
 NO_LICENCE_COLUMN = _("No licence number column found. The first row must name the columns (see README).")
-NAME_REQUIRED = _("Give the agency's English or Burmese name.")
 STATUS_INVALID = _("Unknown status “%(value)s”: use licensed, suspended, revoked or expired.")
 EXPIRED_NEEDS_PAST_DATE = _("Status “expired” needs an expiry date in the past.")
-EXPIRY_BEFORE_ISSUE = _("The expiry date is before the issue date.")
 COUNTRY_INVALID = _("Unknown destination country “%(value)s”: use ISO codes like TH, MY.")
 DUPLICATE_IN_FILE = _("Licence number %(number)s is already in row %(row)s of this file; this row was not imported.")
 
@@ -105,7 +103,8 @@ class AgencyRowForm(BurmeseTextMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("name_en") and not data.get("name_my") and "name_en" not in self.errors:
+        has_name_column = "name_en" in self.data or "name_my" in self.data
+        if has_name_column and not data.get("name_en") and not data.get("name_my") and "name_en" not in self.errors:
             raise forms.ValidationError(NAME_REQUIRED, code="name")
         issue, expiry = data.get("issue_date"), data.get("expiry_date")
         if issue and expiry and expiry < issue:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
@@ -11,6 +12,11 @@ from simple_history.models import HistoricalRecords
 
 from helpdesk.models import Contact
 from helpdesk.text import digits_to_ascii
+
+LICENCE_NUMBER_REQUIRED = _("Enter the licence number.")
+EXPIRED_IS_DERIVED = _("“Expired” follows from the expiry date: keep the Ministry’s status and set the expiry date.")
+NAME_REQUIRED = _("Give the agency’s English or Burmese name.")
+EXPIRY_BEFORE_ISSUE = _("The expiry date is before the issue date.")
 
 _LABEL_EN = re.compile(r"^(LICEN[CS]E\s*)?(NO\.?|NUMBER|#)\s*[:：]?\s*")
 _LABEL_MY = re.compile(r"^(လိုင်စင်\s*)?(အမှတ်)\s*[:：]?\s*")
@@ -98,6 +104,18 @@ class Agency(models.Model):
     def save(self, *args, **kwargs):
         self.licence_number = normalize_licence_number(self.licence_number)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # Normalised before the uniqueness check, so "No. 123/2019" cannot slip past "123/2019".
+        self.licence_number = normalize_licence_number(self.licence_number)
+        if not self.licence_number:
+            raise ValidationError({"licence_number": LICENCE_NUMBER_REQUIRED})
+        if self.status == LicenceStatus.EXPIRED:
+            raise ValidationError({"status": EXPIRED_IS_DERIVED})
+        if not self.name_en and not self.name_my:
+            raise ValidationError({"name_en": NAME_REQUIRED})
+        if self.issue_date and self.expiry_date and self.expiry_date < self.issue_date:
+            raise ValidationError({"expiry_date": EXPIRY_BEFORE_ISSUE})
 
     @property
     def effective_status(self) -> str:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -69,17 +70,24 @@ def agency_import(
     except ValueError as exc:
         report.file_error = str(exc)
         return report
-    report.rows, report.errors = parsed.total, parsed.errors
+    report.rows, report.errors = parsed.total, list(parsed.errors)
     reason = f"import {filename}"[:100]
     existing = {agency.licence_number: agency for agency in Agency.objects.select_for_update()}
     to_create, to_update, update_fields = [], [], set()
     now = timezone.now()
-    for done, (row_number, values) in enumerate(parsed.rows, start=1):
+    total = len(parsed.rows)
+    for done, (row_number, values) in enumerate(parsed.rows):
+        if progress and done and done % BATCH_SIZE == 0:
+            progress(done, total)
         number = values["licence_number"]
         agency = existing.get(number)
         if agency is None:
             agency = Agency(**values)
-            agency.full_clean(validate_unique=False, validate_constraints=False)
+            try:
+                agency.full_clean(validate_unique=False, validate_constraints=False)
+            except ValidationError as error:  # e.g. a status-only list naming an agency we do not have
+                report.errors.append(RowError(row_number, number, " ".join(error.messages)))
+                continue
             to_create.append(agency)
             report.created.append(RowChange(row_number, number, str(agency)))
         else:
@@ -97,8 +105,9 @@ def agency_import(
                 report.updated.append(RowChange(row_number, number, str(agency), changes))
             else:
                 report.unchanged += 1
-        if progress and (done % BATCH_SIZE == 0 or done == len(parsed.rows)):
-            progress(done, len(parsed.rows))
+    if progress and total:
+        progress(total, total)
+    report.errors.sort(key=lambda error: error.row)
     seen = {values["licence_number"] for _, values in parsed.rows} | {error.licence_number for error in parsed.errors}
     report.missing = sorted((a for n, a in existing.items() if n not in seen), key=lambda a: a.licence_number)
     if dry_run:

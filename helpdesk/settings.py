@@ -132,6 +132,12 @@ STORAGES = {
     },
 }
 
+# Public agency lookup (page and JSON API): requests per client IP per window (seconds); 0 turns the limit off.
+# Behind N reverse proxies set AGENCY_LOOKUP_TRUSTED_PROXIES=N so the client IP is read from X-Forwarded-For.
+AGENCY_LOOKUP_RATE_LIMIT = int(os.environ.get("AGENCY_LOOKUP_RATE_LIMIT", "30"))
+AGENCY_LOOKUP_RATE_WINDOW = int(os.environ.get("AGENCY_LOOKUP_RATE_WINDOW", "60"))
+AGENCY_LOOKUP_TRUSTED_PROXIES = int(os.environ.get("AGENCY_LOOKUP_TRUSTED_PROXIES", "0"))
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

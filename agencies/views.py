@@ -1,0 +1,125 @@
+"""Agency pages: the staff register, the admin upload, the public check page and its JSON API. Thin."""
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from agencies import selectors
+from agencies.extensions import agency_panels
+from agencies.forms import AgencyImportForm, AgencySearchForm, PublicCheckForm
+from agencies.lookup import MAX_QUERY_LENGTH, lookup_agencies
+from agencies.permissions import admin_required, register_access_required
+from agencies.ratelimit import rate_limit_hit
+from agencies.report import report_lines
+from agencies.services import agency_import
+
+PAGE_SIZE = 50
+PUBLIC_RESULTS = 5
+API_MAX_LIMIT = 10
+
+
+@register_access_required
+def agency_list(request):
+    form = AgencySearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    agencies = selectors.agencies_for_list(
+        query=filters.get("q", ""), status=filters.get("status", ""), country=filters.get("country", "")
+    )
+    page = Paginator(agencies, PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(request, "agencies/agency_list.html", {"form": form, "page": page, "querystring": querystring.urlencode()})
+
+
+@register_access_required
+def agency_detail(request, pk):
+    agency = selectors.agency_get_for_user(request.user, pk)
+    return render(
+        request,
+        "agencies/agency_detail.html",
+        {"agency": agency, "history": selectors.agency_licence_history(agency), "panels": agency_panels(request, agency)},
+    )
+
+
+@admin_required
+def agency_import_upload(request):
+    """Upload the Ministry's list; the report is the same as ``manage.py import_agencies`` prints."""
+    form = AgencyImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = agency_import(
+            content=upload.read(), filename=upload.name, user=request.user, dry_run=form.cleaned_data["dry_run"]
+        )
+        if report.file_error:
+            form.add_error("file", report.file_error)
+            report = None
+    lines = list(report_lines(report, missing_limit=200)) if report else []
+    return render(request, "agencies/agency_import.html", {"form": form, "report": report, "lines": lines})
+
+
+def _rate_limited(request):
+    decision = rate_limit_hit(request)
+    return None if decision.allowed else decision.retry_after
+
+
+@never_cache
+@require_GET
+def public_check(request):
+    """The public "is this agency licensed?" page: no login, no JavaScript, a few kilobytes."""
+    form = PublicCheckForm(request.GET or None)
+    context = {"form": form, "matches": None}
+    if form.is_bound and form.is_valid():
+        retry_after = _rate_limited(request)
+        if retry_after:
+            response = render(request, "agencies/public_check.html", {**context, "retry_after": retry_after}, status=429)
+            response["Retry-After"] = str(retry_after)
+            return response
+        context["matches"] = lookup_agencies(form.cleaned_data["q"], limit=PUBLIC_RESULTS)
+    return render(request, "agencies/public_check.html", context)
+
+
+def _match_json(match) -> dict:
+    agency = match.agency
+    return {
+        "licence_number": agency.licence_number,
+        "name_en": agency.name_en,
+        "name_my": agency.name_my,
+        "status": match.status,
+        "status_label": str(agency.effective_status_label),
+        "issue_date": agency.issue_date.isoformat() if agency.issue_date else None,
+        "expiry_date": agency.expiry_date.isoformat() if agency.expiry_date else None,
+        "destination_countries": agency.country_codes,
+        "confidence": match.score,
+        "matched_on": match.matched_on,
+    }
+
+
+@never_cache
+@require_GET
+def api_lookup(request):
+    """``GET /agencies/api/lookup?q=...[&limit=5]``: ranked matches as JSON (documented in the README)."""
+    retry_after = _rate_limited(request)
+    if retry_after:
+        response = JsonResponse(
+            {"error": "rate_limited", "detail": _("Too many requests: try again in %(seconds)s seconds.") % {"seconds": retry_after}},
+            status=429,
+        )
+        response["Retry-After"] = str(retry_after)
+        return response
+    query = request.GET.get("q", "").strip()
+    if not query:
+        return JsonResponse({"error": "missing_query", "detail": _("Give a name or licence number in q.")}, status=400)
+    try:
+        limit = min(max(int(request.GET.get("limit", PUBLIC_RESULTS)), 1), API_MAX_LIMIT)
+    except ValueError:
+        return JsonResponse({"error": "invalid_limit", "detail": _("limit must be a whole number.")}, status=400)
+    matches = lookup_agencies(query[:MAX_QUERY_LENGTH], limit=limit)
+    return JsonResponse(
+        {"query": query[:MAX_QUERY_LENGTH], "count": len(matches), "results": [_match_json(m) for m in matches]},
+        json_dumps_params={"ensure_ascii": False},
+    )
