@@ -127,3 +127,32 @@ class ReimbursementFactory(factory.django.DjangoModelFactory):
     kind = "fee_reimbursement"
     payer = "Golden Land Agency"
     date = factory.LazyFunction(timezone.localdate)
+
+
+# agencies ----------------------------------------------------------------------
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    """A licensed agency valid for two more years; pass status/expiry_date for the other cases."""
+
+    class Meta:
+        model = "agencies.Agency"
+        django_get_or_create = ("licence_number",)
+
+    licence_number = factory.Sequence(lambda n: f"{n + 500}/2020")
+    name_en = factory.Sequence(lambda n: f"Agency Number{n} Overseas Employment Agency Co., Ltd.")
+    name_my = ""
+    status = "licensed"
+    destination_countries = "TH,MY"
+    issue_date = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=3 * 365))
+    expiry_date = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=2 * 365))
+
+
+class AgencyCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "agencies.AgencyCheck"
+
+    contact = factory.SubFactory(ContactFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    query = factory.LazyAttribute(lambda o: o.agency.name_en if o.agency else "Unknown agency")
+    status_at_check = factory.LazyAttribute(lambda o: o.agency.effective_status if o.agency else "")
+    licensed = factory.LazyAttribute(lambda o: bool(o.agency) and o.agency.effective_status == "licensed")
