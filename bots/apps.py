@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class BotsConfig(AppConfig):
     name = "bots"
     verbose_name = _("Bots")
+
+    def ready(self):
+        from bots import checks  # noqa: F401  (registers the system checks)
+        from helpdesk.extensions import NavItem, register_nav_item
+        from helpdesk.selectors import user_can_see_personal_data
+
+        register_nav_item(NavItem("bots:inbox", _("Bot inbox"), user_can_see_personal_data, order=60))

@@ -1,3 +1,17 @@
+from django.urls import path
+
+from bots import views, webhooks
+
 app_name = "bots"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("telegram/", webhooks.telegram_webhook, name="telegram"),
+    path("viber/", webhooks.viber_webhook, name="viber"),
+    path("twilio/sms/", webhooks.twilio_sms_webhook, name="twilio_sms"),
+    path("twilio/voice/", webhooks.twilio_voice_webhook, name="twilio_voice"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", views.conversation_detail, name="conversation"),
+    path("inbox/<int:pk>/reply/", views.conversation_reply, name="reply"),
+    path("inbox/<int:pk>/handled/", views.conversation_resolve, name="resolve"),
+    path("inbox/<int:pk>/retry/<int:outbound_pk>/", views.outbound_retry, name="retry"),
+]

@@ -157,3 +157,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Bots (issue 6): channel secrets and API base URLs come only from the environment (README, "Bots").
+BOT_NAME = os.environ.get("BOT_NAME", "MC Helpdesk")
+BOT_DEFAULT_CENTRE = os.environ.get("BOT_DEFAULT_CENTRE", "")  # centre code, e.g. NDG
+BOT_PUBLIC_URL = os.environ.get("BOT_PUBLIC_URL", "")  # https://host as the channels see it (behind a proxy)
+BOT_SEND_MAX_ATTEMPTS = int(os.environ.get("BOT_SEND_MAX_ATTEMPTS", "8"))
+BOT_VOICE_PROMPT_MY_URL = os.environ.get("BOT_VOICE_PROMPT_MY_URL", "")  # recorded Burmese voice menu (mp3)
+TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_WEBHOOK_SECRET = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
+TELEGRAM_API_BASE = os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org")
+VIBER_AUTH_TOKEN = os.environ.get("VIBER_AUTH_TOKEN", "")
+VIBER_API_BASE = os.environ.get("VIBER_API_BASE", "https://chatapi.viber.com")
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
+TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")

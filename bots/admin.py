@@ -1,0 +1,32 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from bots.models import CallbackRequest, Conversation, InboundMessage, OutboundMessage
+
+
+@admin.register(Conversation)
+class ConversationAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "channel", "centre", "attention", "language", "zawgyi", "last_message_at")
+    list_filter = ("channel", "centre", "attention")
+    raw_id_fields = ("person", "last_contact")
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(admin.ModelAdmin):
+    list_display = ("channel", "external_id", "kind", "conversation", "received_at")
+    list_filter = ("channel", "kind")
+    raw_id_fields = ("conversation",)
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    list_display = ("conversation", "status", "attempts", "last_error", "created_at", "sent_at")
+    list_filter = ("status",)
+    raw_id_fields = ("conversation", "inbound", "sent_by")
+
+
+@admin.register(CallbackRequest)
+class CallbackRequestAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "centre", "phone", "topic", "created_at", "done_at")
+    list_filter = ("centre",)
+    raw_id_fields = ("conversation", "person", "done_by")

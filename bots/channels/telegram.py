@@ -1,0 +1,96 @@
+"""Telegram Bot API: webhook parsing with python-telegram-bot, sending with sendMessage."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from django.conf import settings
+from telegram import Update
+
+from bots.channels import SEND_TIMEOUT, SendError, same_secret
+
+SECRET_HEADER = "HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN"
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+
+
+@dataclass(frozen=True)
+class TelegramInbound:
+    external_id: str
+    user_id: str | None
+    text: str
+    kind: str
+    display_name: str
+
+
+def verify(request) -> bool:
+    """Check the secret token Telegram sends with every webhook call (set by setWebhook)."""
+    return same_secret(request.META.get(SECRET_HEADER), settings.TELEGRAM_WEBHOOK_SECRET)
+
+
+def parse(data: dict) -> TelegramInbound:
+    """Read an Update; raise ValueError when it is not one. No network call is made."""
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        raise ValueError("not a Telegram update")
+    try:
+        update = Update.de_json(data, None)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ValueError(f"malformed Telegram update: {exc.__class__.__name__}") from exc
+    if update is None:
+        raise ValueError("not a Telegram update")
+    external_id = str(update.update_id)
+    if update.message is not None:
+        message, kind, text = update.message, "message", update.message.text or update.message.caption or ""
+    elif update.callback_query is not None:
+        query = update.callback_query
+        message, kind, text = query.message, "callback_query", query.data or ""
+        user = query.from_user
+        chat_id = message.chat.id if message is not None else user.id
+        return TelegramInbound(external_id, str(chat_id), text, kind, _name(user))
+    elif update.edited_message is not None:
+        # An edit is kept in the transcript but not answered: the bot already replied to the original.
+        message, kind, text = update.edited_message, "edited_message", update.edited_message.text or ""
+    else:
+        return TelegramInbound(external_id, None, "", "other", "")
+    if message.chat.type != "private":
+        return TelegramInbound(external_id, None, text, "group", "")
+    return TelegramInbound(external_id, str(message.chat.id), text, kind, _name(message.from_user))
+
+
+def _name(user) -> str:
+    if user is None:
+        return ""
+    return " ".join(part for part in (user.first_name, user.last_name) if part) or (user.username or "")
+
+
+def api_url(method: str) -> str:
+    return f"{settings.TELEGRAM_API_BASE.rstrip('/')}/bot{settings.TELEGRAM_BOT_TOKEN}/{method}"
+
+
+def call(method: str, payload: dict) -> dict:
+    """Call a Bot API method; raise SendError (with the token masked) on failure."""
+    if not settings.TELEGRAM_BOT_TOKEN:
+        raise SendError("TELEGRAM_BOT_TOKEN is not set")
+    try:
+        response = httpx.post(api_url(method), json=payload, timeout=SEND_TIMEOUT)
+    except httpx.HTTPError as exc:
+        raise SendError(f"Telegram unreachable: {exc.__class__.__name__}: {exc}") from None
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if response.status_code == 200 and body.get("ok"):
+        return body
+    description = body.get("description") or f"HTTP {response.status_code}"
+    retry_after = (body.get("parameters") or {}).get("retry_after")
+    # 400 (chat not found) and 403 (blocked by the user) will not get better by retrying.
+    permanent = response.status_code in (400, 403)
+    raise SendError(f"Telegram {method}: {description}", permanent=permanent, retry_after=retry_after)
+
+
+def send(conversation, text: str) -> str:
+    body = call("sendMessage", {"chat_id": conversation.external_user_id, "text": text})
+    return str(body.get("result", {}).get("message_id", ""))
+
+
+def set_webhook(url: str) -> dict:
+    return call("setWebhook", {"url": url, "secret_token": settings.TELEGRAM_WEBHOOK_SECRET, "allowed_updates": ALLOWED_UPDATES})

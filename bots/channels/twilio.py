@@ -1,0 +1,59 @@
+"""Twilio: SMS answered with TwiML, a voice menu that records call-back requests, SMS sent by staff."""
+from __future__ import annotations
+
+import httpx
+from django.conf import settings
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bots.channels import SEND_TIMEOUT, SendError
+
+SIGNATURE_HEADER = "HTTP_X_TWILIO_SIGNATURE"
+
+
+def public_url(request) -> str:
+    """Return the URL Twilio called, which the signature covers.
+
+    Behind a proxy that terminates TLS, set ``BOT_PUBLIC_URL`` (e.g.
+    https://helpdesk.example.org) so the URL is rebuilt as Twilio saw it;
+    otherwise Django's idea of scheme and host is used.
+    """
+    base = settings.BOT_PUBLIC_URL.rstrip("/")
+    return f"{base}{request.get_full_path()}" if base else request.build_absolute_uri()
+
+
+def verify(request) -> bool:
+    """Check X-Twilio-Signature over the full URL and the POSTed form fields."""
+    token = settings.TWILIO_AUTH_TOKEN
+    signature = request.META.get(SIGNATURE_HEADER)
+    if not token or not signature:
+        return False
+    params = {key: request.POST.get(key) for key in request.POST}
+    return RequestValidator(token).validate(public_url(request), params, signature)
+
+
+def messaging_twiml(replies: list[str]) -> str:
+    response = MessagingResponse()
+    for reply in replies:
+        response.message(reply)
+    return str(response)
+
+
+def send(conversation, text: str) -> str:
+    """Send an SMS (staff replies, and replies to callers, who are reached by SMS)."""
+    sid, token = settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN
+    if not (sid and token and settings.TWILIO_FROM_NUMBER):
+        raise SendError("TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER must be set")
+    url = f"{settings.TWILIO_API_BASE.rstrip('/')}/2010-04-01/Accounts/{sid}/Messages.json"
+    data = {"To": conversation.external_user_id, "From": settings.TWILIO_FROM_NUMBER, "Body": text}
+    try:
+        response = httpx.post(url, data=data, auth=(sid, token), timeout=SEND_TIMEOUT)
+        body = response.json()
+    except httpx.HTTPError as exc:
+        raise SendError(f"Twilio unreachable: {exc.__class__.__name__}: {exc}") from None
+    except ValueError:
+        raise SendError(f"Twilio: HTTP {response.status_code}, not JSON") from None
+    if response.status_code in (200, 201):
+        return str(body.get("sid", ""))
+    # 4xx other than 429 are bad numbers or opted-out recipients: retrying cannot help.
+    raise SendError(f"Twilio: {body.get('message') or response.status_code}", permanent=400 <= response.status_code < 500 and response.status_code != 429)

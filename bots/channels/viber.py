@@ -1,0 +1,108 @@
+"""Viber REST bot API: signed callbacks in, /pa/send_message out."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+
+import httpx
+from django.conf import settings
+
+from bots.channels import SEND_TIMEOUT, SendError
+
+SIGNATURE_HEADER = "HTTP_X_VIBER_CONTENT_SIGNATURE"
+EVENT_TYPES = ["delivered", "seen", "failed", "subscribed", "unsubscribed", "conversation_started"]
+STATUS_EVENTS = {"delivered", "seen", "failed"}
+# Viber answers these send_message statuses for users we may not write to; retrying cannot help.
+PERMANENT_STATUSES = {5, 6, 7, 10, 11}  # receiver not registered / not subscribed / blocked / inactive
+
+
+@dataclass(frozen=True)
+class ViberEvent:
+    event: str
+    external_id: str
+    user_id: str | None
+    text: str
+    display_name: str
+    description: str = ""
+
+
+def signature(body: bytes) -> str:
+    return hmac.new(settings.VIBER_AUTH_TOKEN.encode(), body, hashlib.sha256).hexdigest()
+
+
+def verify(request) -> bool:
+    """Check X-Viber-Content-Signature: HMAC-SHA256 of the raw body keyed by the auth token."""
+    given = request.META.get(SIGNATURE_HEADER, "")
+    return bool(settings.VIBER_AUTH_TOKEN) and hmac.compare_digest(given.encode(), signature(request.body).encode())
+
+
+def parse(data: dict) -> ViberEvent:
+    """Read a callback; raise ValueError when required fields are missing or of the wrong type."""
+    if not isinstance(data, dict) or not isinstance(data.get("event"), str):
+        raise ValueError("not a Viber callback")
+    event = data["event"]
+    token = data.get("message_token")
+    if event == "webhook":
+        return ViberEvent(event, f"webhook:{token}:{data.get('timestamp')}", None, "", "")
+    if not isinstance(token, (int, str)) or isinstance(token, bool):
+        raise ValueError("Viber callback without message_token")
+    if event == "message":
+        sender, message = data.get("sender"), data.get("message")
+        if not isinstance(sender, dict) or not isinstance(message, dict) or not isinstance(sender.get("id"), str):
+            raise ValueError("Viber message without sender or message")
+        text = message.get("text") if message.get("type") == "text" else ""
+        return ViberEvent(event, str(token), sender["id"], text if isinstance(text, str) else "", _name(sender))
+    if event in ("subscribed", "conversation_started"):
+        user = data.get("user")
+        if not isinstance(user, dict) or not isinstance(user.get("id"), str):
+            raise ValueError(f"Viber {event} without user")
+        return ViberEvent(event, f"{event}:{token}", user["id"], "", _name(user))
+    if event == "unsubscribed" or event in STATUS_EVENTS:
+        user_id = data.get("user_id")
+        if not isinstance(user_id, str):
+            raise ValueError(f"Viber {event} without user_id")
+        desc = data.get("desc") if isinstance(data.get("desc"), str) else ""
+        return ViberEvent(event, f"{event}:{token}:{user_id}", user_id, "", "", desc)
+    raise ValueError(f"unknown Viber event {event[:30]!r}")
+
+
+def _name(user: dict) -> str:
+    name = user.get("name")
+    return name[:200] if isinstance(name, str) else ""
+
+
+def sender() -> dict:
+    return {"name": settings.BOT_NAME[:28]}
+
+
+def welcome_body(text: str) -> str:
+    """The welcome message Viber shows when a user opens the chat, returned in the webhook response."""
+    return json.dumps({"sender": sender(), "type": "text", "text": text}, ensure_ascii=False)
+
+
+def call(path: str, payload: dict) -> dict:
+    if not settings.VIBER_AUTH_TOKEN:
+        raise SendError("VIBER_AUTH_TOKEN is not set")
+    url = f"{settings.VIBER_API_BASE.rstrip('/')}/pa/{path}"
+    try:
+        response = httpx.post(url, json=payload, headers={"X-Viber-Auth-Token": settings.VIBER_AUTH_TOKEN}, timeout=SEND_TIMEOUT)
+        body = response.json()
+    except httpx.HTTPError as exc:
+        raise SendError(f"Viber unreachable: {exc.__class__.__name__}: {exc}") from None
+    except ValueError:
+        raise SendError(f"Viber {path}: HTTP {response.status_code}, not JSON") from None
+    if response.status_code == 200 and body.get("status") == 0:
+        return body
+    status = body.get("status")
+    raise SendError(f"Viber {path}: {body.get('status_message') or response.status_code} ({status})", permanent=status in PERMANENT_STATUSES)
+
+
+def send(conversation, text: str) -> str:
+    body = call("send_message", {"receiver": conversation.external_user_id, "type": "text", "text": text, "sender": sender()})
+    return str(body.get("message_token", ""))
+
+
+def set_webhook(url: str) -> dict:
+    return call("set_webhook", {"url": url, "event_types": EVENT_TYPES, "send_name": True, "send_photo": False})

@@ -1,0 +1,50 @@
+"""What the engine may ask of the outside world, as a protocol it is given.
+
+The engine stays a pure function of (state, text); reads and writes (agency
+lookup, opening a complaint, a call-back request) go through an ``Effects``
+object. ``bots.services.effects.DatabaseEffects`` is the real one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class CentreOption:
+    code: str
+    name: str
+    name_my: str = ""
+    phone: str = ""
+
+    def label(self, language: str | None) -> str:
+        return self.name_my if language == "my" and self.name_my else self.name
+
+
+@dataclass(frozen=True)
+class ComplaintIntake:
+    name: str
+    gender: str
+    phone: str
+    party: str
+    country: str
+    grievance: str
+    story: str
+    amount: Decimal | None
+
+
+class Effects(Protocol):
+    def lookup_agencies(self, query: str, *, encoding_hint: str | None) -> list: ...
+
+    def centre(self) -> CentreOption | None: ...
+
+    def centres(self) -> list[CentreOption]: ...
+
+    def request_callback(self, *, name: str, phone: str, centre_code: str, topic: str) -> None: ...
+
+    def open_complaint(self, intake: ComplaintIntake) -> str: ...
+
+    def hand_over(self) -> None: ...
+
+    def topic(self, code: str) -> None: ...

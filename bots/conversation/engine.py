@@ -1,0 +1,338 @@
+"""The conversation engine: (stored state, text typed) -> (new state, replies).
+
+Channel-agnostic and free of I/O of its own: everything outside (agency
+register, complaints, call-backs) goes through the ``Effects`` it is given.
+State is a small JSON-able dict stored on the Conversation:
+``{"lang": "my"|"en"|"", "zawgyi": bool, "step": str, "data": {...}}``.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from bots.conversation import messages as m
+from bots.conversation import words
+from bots.conversation.effects import ComplaintIntake, Effects
+from helpdesk.text import parse_decimal, parse_phone
+
+FLOWS = {
+    "callback": ["cb_name", "cb_phone", "cb_centre", "cb_topic"],
+    "complaint": ["c_name", "c_gender", "c_phone", "c_party", "c_country", "c_grievance", "c_story", "c_amount", "c_confirm"],
+}
+MAX_AGENCY_RESULTS = 3
+
+
+@dataclass
+class Turn:
+    state: dict
+    replies: list[str] = field(default_factory=list)
+
+
+def new_state() -> dict:
+    return {"lang": "", "zawgyi": False, "step": "", "data": {}}
+
+
+def respond(state: dict | None, text: str | None, effects: Effects) -> Turn:
+    """Answer one inbound message; the given state is not modified."""
+    state = {**new_state(), **copy.deepcopy(state or {})}
+    text, encoding, state["zawgyi"] = words.read(text, zawgyi_known=state["zawgyi"])
+    turn = Turn(state)
+    _dispatch(turn, text, encoding, effects)
+    return turn
+
+
+def _say(turn: Turn, message, **params) -> None:
+    turn.replies.append(m.render(message, turn.state["lang"], **params))
+
+
+def _go(turn: Turn, step: str, effects: Effects) -> None:
+    turn.state["step"] = step
+    turn.replies.append(_question(step, turn.state["lang"], effects))
+
+
+def _to_menu(turn: Turn) -> None:
+    turn.state.update(step="menu", data={})
+    _say(turn, m.MENU)
+
+
+def _dispatch(turn: Turn, text: str, encoding: str | None, effects: Effects) -> None:
+    state = turn.state
+    kw = words.keyword(text)
+    if kw == "stop":
+        state.update(step="", data={})
+        _say(turn, m.STOPPED)
+        return
+    if state["step"] == "lang" or kw == "language":
+        choice = _language(text) if kw != "language" else None
+        if choice:
+            state["lang"] = choice
+            if choice == "en":
+                _say(turn, m.LANGUAGE_SET)
+            _to_menu(turn)
+        else:
+            state["step"] = "lang"
+            turn.replies.append(m.CHOOSE_LANGUAGE)
+        return
+    if not state["lang"]:
+        state["step"] = "lang"
+        _say(turn, m.WELCOME)
+        turn.replies.append(m.CHOOSE_LANGUAGE)
+        return
+    if kw == "menu":
+        _to_menu(turn)
+        return
+    if kw == "back":
+        _back(turn, effects)
+        return
+    step = state["step"]
+    if step in ("", "menu"):
+        _menu_choice(turn, text, effects)
+    elif step == "handover":
+        return  # staff answer from the inbox; the bot stays quiet
+    elif step == "agency":
+        _agency_answer(turn, text, encoding, effects)
+    else:
+        _flow_answer(turn, step, text, effects)
+
+
+def _language(text: str) -> str | None:
+    word = text.strip().casefold()
+    if words.number(text) == 1 or word in words.BURMESE_WORDS:
+        return "my"
+    if words.number(text) == 2 or word in words.ENGLISH_WORDS:
+        return "en"
+    return None
+
+
+def _menu_choice(turn: Turn, text: str, effects: Effects) -> None:
+    choice = words.number(text)
+    if choice == 1:
+        effects.topic("agency_check")
+        turn.state["step"] = "agency"
+        _say(turn, m.AGENCY_ASK)
+    elif choice == 2:
+        turn.state["data"] = {}
+        _go(turn, "cb_name", effects)
+    elif choice == 3:
+        turn.state["data"] = {}
+        _go(turn, "c_name", effects)
+    elif choice == 4:
+        effects.hand_over()
+        turn.state["step"] = "handover"
+        _say(turn, m.HANDOVER, centre=_centre_label(turn, effects))
+    elif choice == 5:
+        turn.state["step"] = "lang"
+        turn.replies.append(m.CHOOSE_LANGUAGE)
+    else:
+        if turn.state["step"] == "menu":
+            _say(turn, m.NOT_UNDERSTOOD)
+        _to_menu(turn)
+
+
+def _back(turn: Turn, effects: Effects) -> None:
+    step = turn.state["step"]
+    for steps in FLOWS.values():
+        if step in steps:
+            index = steps.index(step)
+            if index == 0:
+                _to_menu(turn)
+            else:
+                _go(turn, steps[index - 1], effects)
+            return
+    if step in ("menu", ""):
+        turn.state["step"] = "lang"
+        turn.replies.append(m.CHOOSE_LANGUAGE)
+    else:
+        _to_menu(turn)
+
+
+def _centre_label(turn: Turn, effects: Effects) -> str:
+    centre = effects.centre()
+    return centre.label(turn.state["lang"]) if centre else str(m.render(m.NOT_GIVEN, turn.state["lang"]))
+
+
+# Licence check -----------------------------------------------------------------
+
+def _agency_name(agency, lang: str) -> str:
+    first, second = (agency.name_my, agency.name_en) if lang == "my" else (agency.name_en, agency.name_my)
+    first, second = first or second, second if first else ""
+    return f"{first} ({second})" if second and second != first else first
+
+
+def _agency_answer(turn: Turn, text: str, encoding: str | None, effects: Effects) -> None:
+    lang = turn.state["lang"]
+    if not text:
+        _say(turn, m.AGENCY_ASK)
+        return
+    # ``text`` is already Unicode (converted here with the conversation's memory of
+    # Zawgyi), so tell the lookup not to guess the encoding again.
+    matches = effects.lookup_agencies(text, encoding_hint="unicode" if encoding else None)[:MAX_AGENCY_RESULTS]
+    lines = [m.render(m.AGENCY_RESULTS, lang, query=text)] if matches else []
+    for number, match in enumerate(matches, start=1):
+        agency = match.agency
+        params = {
+            "number": number,
+            "name": _agency_name(agency, lang),
+            "licence": agency.licence_number,
+            "status": m.render(m.STATUS.get(match.status, match.status), lang),
+        }
+        if agency.expiry_date:
+            lines.append(m.render(m.AGENCY_LINE, lang, expiry=agency.expiry_date.isoformat(), **params))
+        else:
+            lines.append(m.render(m.AGENCY_LINE_NO_EXPIRY, lang, **params))
+    if not matches:
+        lines.append(m.render(m.AGENCY_NONE_FOUND, lang))
+    elif not any(match.status == "licensed" for match in matches):
+        lines.append(m.render(m.AGENCY_NONE_LICENSED, lang))
+    centre = effects.centre()
+    if centre and centre.phone:
+        lines.append(m.render(m.AGENCY_CALL, lang, centre=centre.label(lang), phone=centre.phone))
+    else:
+        lines.append(m.render(m.AGENCY_CALL_NO_PHONE, lang, centre=_centre_label(turn, effects)))
+    turn.replies.append("\n".join(lines))
+    _say(turn, m.AGENCY_MORE)
+
+
+# Call-back and complaint: one question per step ---------------------------------
+
+def _question(step: str, lang: str, effects: Effects) -> str:
+    if step in ("cb_name", "c_name"):
+        return m.render(m.ASK_NAME, lang)
+    if step in ("cb_phone", "c_phone"):
+        return m.render(m.ASK_PHONE, lang)
+    if step == "cb_centre":
+        options = [(c.code, c.label(lang)) for c in effects.centres()]
+        return m.render(m.ASK_CENTRE, lang) + "\n" + m.numbered(options, lang)
+    if step == "cb_topic":
+        return m.render(m.ASK_TOPIC, lang) + "\n" + m.numbered(m.TOPICS, lang)
+    if step == "c_gender":
+        return m.render(m.ASK_GENDER, lang)
+    if step == "c_party":
+        return m.render(m.ASK_PARTY, lang)
+    if step == "c_country":
+        return m.render(m.ASK_COUNTRY, lang) + "\n" + m.numbered(m.COUNTRIES, lang)
+    if step == "c_grievance":
+        return m.render(m.ASK_GRIEVANCE, lang) + "\n" + m.numbered(m.GRIEVANCES, lang)
+    if step == "c_story":
+        return m.render(m.ASK_STORY, lang)
+    if step == "c_amount":
+        return m.render(m.ASK_AMOUNT, lang)
+    raise ValueError(step)
+
+
+def _pick(text: str, options: list) -> str | None:
+    choice = words.number(text)
+    if choice is None or not 1 <= choice <= len(options):
+        return None
+    return options[choice - 1][0] if isinstance(options[choice - 1], tuple) else options[choice - 1]
+
+
+def _label(options, code: str, lang: str) -> str:
+    return next((m.render(label, lang) for c, label in options if c == code), code)
+
+
+def _flow_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
+    data, lang = turn.state["data"], turn.state["lang"]
+    flow = next(name for name, steps in FLOWS.items() if step in steps)
+    steps = FLOWS[flow]
+    error = None
+    if step in ("cb_name", "c_name"):
+        data["name"] = "" if words.is_skip(text) else text[:200]
+    elif step in ("cb_phone", "c_phone"):
+        if step == "c_phone" and words.is_skip(text):
+            data["phone"] = ""
+        else:
+            try:
+                data["phone"] = parse_phone(text)
+            except ValueError:
+                error = m.PHONE_INVALID
+    elif step == "cb_centre":
+        centres = [(c.code, c.label(lang)) for c in effects.centres()]
+        data["centre"] = _pick(text, centres)
+        error = None if data["centre"] else m.NOT_UNDERSTOOD
+    elif step == "cb_topic":
+        choice = words.number(text)
+        if choice is None or not 1 <= choice <= len(m.TOPICS):
+            error = m.NOT_UNDERSTOOD
+        else:
+            data["topic"] = m.TOPICS[choice - 1][0]
+    elif step == "c_gender":
+        data["gender"] = _pick(text, m.GENDERS)
+        error = None if data["gender"] else m.NOT_UNDERSTOOD
+    elif step == "c_party":
+        data["party"] = "" if words.is_skip(text) else text[:200]
+    elif step == "c_country":
+        data["country"] = _pick(text, m.COUNTRIES)
+        error = None if data["country"] else m.NOT_UNDERSTOOD
+    elif step == "c_grievance":
+        data["grievance"] = _pick(text, m.GRIEVANCES)
+        error = None if data["grievance"] else m.NOT_UNDERSTOOD
+    elif step == "c_story":
+        data["story"] = text[:4000]
+        error = None if text else m.ASK_STORY
+    elif step == "c_amount":
+        try:
+            amount = None if words.is_skip(text) else parse_decimal(text)
+        except ValueError:
+            amount, error = None, m.AMOUNT_INVALID
+        if amount is not None and amount < 0:
+            error = m.AMOUNT_INVALID
+        data["amount"] = str(amount) if amount else ""
+    elif step == "c_confirm":
+        _complaint_confirm(turn, text, effects)
+        return
+    if error:
+        _say(turn, error)
+        turn.replies.append(_question(step, lang, effects))
+        return
+    if step == steps[-1] and flow == "callback":
+        _callback_done(turn, effects)
+    elif step == "c_amount":
+        turn.state["step"] = "c_confirm"
+        _say(turn, m.CONFIRM, **_summary(data, lang))
+    else:
+        _go(turn, steps[steps.index(step) + 1], effects)
+
+
+def _callback_done(turn: Turn, effects: Effects) -> None:
+    data = turn.state["data"]
+    effects.request_callback(name=data["name"], phone=data["phone"], centre_code=data["centre"], topic=data.get("topic", ""))
+    _say(turn, m.CALLBACK_DONE, centre=_centre_label(turn, effects), phone=data["phone"])
+    turn.state.update(step="menu", data={})
+    _say(turn, m.AGAIN)
+
+
+def _summary(data: dict, lang: str) -> dict:
+    not_given = m.render(m.NOT_GIVEN, lang)
+    amount = f"{parse_decimal(data['amount']):,.0f}" if data.get("amount") else "0"
+    return {
+        "name": data.get("name") or not_given,
+        "phone": data.get("phone") or not_given,
+        "party": data.get("party") or not_given,
+        "country": _label(m.COUNTRIES, data.get("country", ""), lang),
+        "grievance": _label(m.GRIEVANCES, data.get("grievance", ""), lang),
+        "amount": amount,
+    }
+
+
+def _complaint_confirm(turn: Turn, text: str, effects: Effects) -> None:
+    data, lang = turn.state["data"], turn.state["lang"]
+    choice = words.number(text)
+    if choice == 2:
+        turn.state.update(step="menu", data={})
+        _say(turn, m.COMPLAINT_CANCELLED)
+        _say(turn, m.AGAIN)
+        return
+    if choice != 1 and text.strip().casefold() not in words.YES_WORDS:
+        _say(turn, m.NOT_UNDERSTOOD)
+        _say(turn, m.CONFIRM, **_summary(data, lang))
+        return
+    intake = ComplaintIntake(
+        name=data.get("name", ""), gender=data.get("gender", "undisclosed"), phone=data.get("phone", ""),
+        party=data.get("party", ""), country=data.get("country", ""), grievance=data.get("grievance", "other"),
+        story=data.get("story", ""), amount=parse_decimal(data["amount"]) if data.get("amount") else None,
+    )
+    reference = effects.open_complaint(intake)
+    _say(turn, m.COMPLAINT_DONE, reference=reference, centre=_centre_label(turn, effects))
+    turn.state.update(step="menu", data={})
+    _say(turn, m.AGAIN)

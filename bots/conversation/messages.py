@@ -1,0 +1,132 @@
+"""Everything the bot says, translated; rendered in the conversation's language."""
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+WELCOME = _("Welcome to the migrant centre helpline. We answer at any hour; staff reply in office hours.")
+CHOOSE_LANGUAGE = "ဘာသာစကား ရွေးပါ / Choose a language:\n1. မြန်မာ\n2. English"
+MENU = _(
+    "What can we help you with? Type a number:\n"
+    "1. Check a recruitment agency's licence\n"
+    "2. Ask the centre to call you back\n"
+    "3. Make a complaint\n"
+    "4. Talk to a person\n"
+    "5. Change language\n"
+    "You can type \"menu\", \"back\" or \"stop\" at any time."
+)
+NOT_UNDERSTOOD = _("Sorry, I did not understand. Please type one of the numbers.")
+STOPPED = _("The conversation has ended and what you typed so far was not kept. Send any message to start again.")
+AGAIN = _("Type \"menu\" to see the choices again.")
+
+AGENCY_ASK = _("Type the agency's name or its licence number (in Burmese or English).")
+AGENCY_RESULTS = _("Agencies matching \"%(query)s\":")
+AGENCY_LINE = _("%(number)s. %(name)s\n   Licence %(licence)s: %(status)s, valid until %(expiry)s")
+AGENCY_LINE_NO_EXPIRY = _("%(number)s. %(name)s\n   Licence %(licence)s: %(status)s")
+AGENCY_NONE_FOUND = _(
+    "WARNING: no agency with this name or licence number is on the Ministry's list. "
+    "An agency that is not on the list has no licence: do not pay it any money or give it your documents."
+)
+AGENCY_NONE_LICENSED = _(
+    "WARNING: none of these agencies holds a valid licence. "
+    "Do not pay them any money or give them your documents."
+)
+AGENCY_CALL = _("Before you sign or pay anything, call %(centre)s on %(phone)s.")
+AGENCY_CALL_NO_PHONE = _("Before you sign or pay anything, ask %(centre)s.")
+AGENCY_MORE = _("Type another name or licence number, or \"menu\".")
+
+STATUS = {
+    "licensed": _("Licensed"),
+    "suspended": _("Suspended"),
+    "revoked": _("Revoked"),
+    "expired": _("Expired"),
+}
+
+ASK_NAME = _("What is your name? (Type - if you prefer not to say.)")
+ASK_PHONE = _("What is your phone number? (09…, a Thai number, or one starting with +)")
+PHONE_INVALID = _("That phone number does not look right. Type a Myanmar number (09…), a Thai number, or one starting with +.")
+ASK_CENTRE = _("Which migrant centre is nearest to you? Type a number:")
+ASK_TOPIC = _("What is it about? Type a number:")
+CALLBACK_DONE = _("Thank you. Staff of %(centre)s will call you on %(phone)s, usually within one working day.")
+
+TOPICS = [
+    ("safe_migration", _("Going abroad safely")),
+    ("recruitment_costs", _("Agency fees and recruitment costs")),
+    ("jobs", _("Jobs")),
+    ("legal_advice", _("Legal advice or a complaint")),
+    ("abuse", _("Abuse or violence")),
+    ("missing_family", _("A missing family member")),
+    ("", _("Something else")),
+]
+
+ASK_GENDER = _("Are you:\n1. A woman\n2. A man\n3. Other\n4. I prefer not to say")
+GENDERS = ["woman", "man", "other", "undisclosed"]
+ASK_PARTY = _("What is the name of the recruitment agency or employer? (Type - if you do not know.)")
+ASK_COUNTRY = _("Which country did you go to, or were you going to? Type a number:")
+COUNTRIES = [
+    ("TH", _("Thailand")),
+    ("MY", _("Malaysia")),
+    ("SG", _("Singapore")),
+    ("JP", _("Japan")),
+    ("KR", _("South Korea")),
+    ("CN", _("China")),
+    ("AE", _("United Arab Emirates")),
+    ("QA", _("Qatar")),
+    ("SA", _("Saudi Arabia")),
+    ("KW", _("Kuwait")),
+    ("other", _("Another country")),
+]
+ASK_GRIEVANCE = _("What happened? Type a number:")
+GRIEVANCES = [
+    ("overcharged_fees", _("I was charged too much in fees")),
+    ("deceived_about_job", _("The job was not what I was promised")),
+    ("underpaid_wages", _("I was not paid my wages in full")),
+    ("unfair_dismissal", _("I was dismissed unfairly")),
+    ("documents_withheld", _("My passport or documents were kept from me")),
+    ("physical_abuse", _("I was beaten or hurt")),
+    ("sexual_abuse", _("I was sexually abused")),
+    ("trafficking", _("I was forced to work or could not leave")),
+    ("other", _("Something else")),
+]
+ASK_STORY = _("Please tell us in your own words what happened.")
+ASK_AMOUNT = _("How much money did you lose, in kyats? Type 0 if none.")
+AMOUNT_INVALID = _("Please type the amount in numbers (English or Burmese digits), for example 1500000.")
+CONFIRM = _(
+    "Please check your complaint:\n"
+    "Name: %(name)s\nPhone: %(phone)s\nAgency or employer: %(party)s\nCountry: %(country)s\n"
+    "What happened: %(grievance)s\nAmount lost: %(amount)s kyats\n"
+    "1. Send it\n2. Cancel"
+)
+COMPLAINT_DONE = _(
+    "Your complaint is registered. Its reference is %(reference)s: keep it. "
+    "Staff of %(centre)s will review it and contact you."
+)
+COMPLAINT_CANCELLED = _("Your complaint was not sent.")
+NOT_GIVEN = _("not given")
+
+HANDOVER = _(
+    "I have asked the staff of %(centre)s to answer you here. They reply in office hours. "
+    "Write your question now. Type \"menu\" to go back to the automatic answers."
+)
+LANGUAGE_SET = _("From now on I will write in English.")
+BOT_ERROR = _("Sorry, something went wrong on our side. Please try again, or type \"menu\".")
+
+
+def render(message, language: str | None, **params) -> str:
+    """Return the message in the conversation's language, both languages (Burmese first) when not chosen."""
+    if not language:
+        return "\n\n".join(render(message, lang, **params) for lang in ("my", "en"))
+    with override(language):
+        text = str(message)
+        return text % params if params else text
+
+
+BURMESE_DIGITS = str.maketrans("0123456789", "၀၁၂၃၄၅၆၇၈၉")
+
+
+def numbered(options, language: str) -> str:
+    """Number the options the way the reader writes numbers ("၁။" in Burmese, "1." in English)."""
+    with override(language):
+        if language == "my":
+            return "\n".join(f"{str(i).translate(BURMESE_DIGITS)}။ {label}" for i, (_code, label) in enumerate(options, start=1))
+        return "\n".join(f"{i}. {label}" for i, (_code, label) in enumerate(options, start=1))

@@ -1,0 +1,173 @@
+"""Bot conversations, every message in and out, and call-back requests.
+
+An inbound message is unique per channel and external id (Telegram update_id,
+Viber message_token, Twilio MessageSid/CallSid) so a retried webhook is
+answered from ``response_body`` without being processed again.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from helpdesk.choices import Topic
+from helpdesk.models import Centre, Contact, Person
+
+
+class BotChannel(models.TextChoices):
+    TELEGRAM = "telegram", _("Telegram")
+    VIBER = "viber", _("Viber")
+    SMS = "sms", _("SMS")
+    VOICE = "voice", _("Voice call")
+
+
+# The helpdesk Contact.channel each bot channel is counted under.
+CONTACT_CHANNEL = {"telegram": "telegram", "viber": "viber", "sms": "sms", "voice": "phone"}
+
+
+class Attention(models.TextChoices):
+    NONE = "", _("None")
+    HANDOVER = "handover", _("Wants to talk to a person")
+    CALLBACK = "callback", _("Asked for a call-back")
+
+
+class ConversationQuerySet(models.QuerySet):
+    def needing_staff(self) -> ConversationQuerySet:
+        return self.exclude(attention=Attention.NONE)
+
+    def inbox_order(self) -> ConversationQuerySet:
+        """Hand-over and call-back requests first (oldest request first), then the latest activity."""
+        return self.order_by(
+            models.Case(models.When(attention="", then=1), default=0),
+            "attention_since",
+            "-last_message_at",
+            "-id",
+        )
+
+
+class Conversation(models.Model):
+    """One person on one channel (a Telegram chat, a Viber user, a phone number)."""
+
+    channel = models.CharField(_("channel"), max_length=10, choices=BotChannel.choices)
+    external_user_id = models.CharField(_("user id on the channel"), max_length=100)
+    display_name = models.CharField(_("name on the channel"), max_length=200, blank=True)
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, null=True, blank=True, related_name="bot_conversations", verbose_name=_("centre"))
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="bot_conversations", verbose_name=_("person"))
+    language = models.CharField(_("language"), max_length=5, blank=True)
+    zawgyi = models.BooleanField(_("writes Zawgyi"), default=False)
+    state = models.JSONField(_("state"), default=dict, blank=True)
+    attention = models.CharField(_("needs staff"), max_length=10, choices=Attention.choices, blank=True, default="")
+    attention_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
+    subscribed = models.BooleanField(_("can receive messages"), default=True)
+    last_contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("helpline contact"))
+    last_message_at = models.DateTimeField(_("last message"), default=timezone.now)
+    last_message_text = models.CharField(_("last message"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    history = HistoricalRecords(excluded_fields=["state", "last_message_at", "last_message_text"])
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_message_at", "-id"]
+        verbose_name = _("bot conversation")
+        verbose_name_plural = _("bot conversations")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_user_id"], name="conversation_unique_channel_user"),
+        ]
+        indexes = [models.Index(fields=["centre", "attention", "-last_message_at"])]
+
+    def __str__(self) -> str:
+        who = self.person.name if self.person_id and self.person.name else self.display_name or self.external_user_id[-4:]
+        return f"{self.get_channel_display()}: {who}"
+
+
+class InboundMessage(models.Model):
+    """A webhook call as received; the answer it got is kept for retries."""
+
+    channel = models.CharField(_("channel"), max_length=10, choices=BotChannel.choices)
+    external_id = models.CharField(_("id on the channel"), max_length=100)
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, null=True, blank=True, related_name="inbound", verbose_name=_("conversation"))
+    kind = models.CharField(_("kind"), max_length=30, default="message")
+    text = models.TextField(_("text"), blank=True)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    response_body = models.TextField(_("answer"), blank=True)
+    response_type = models.CharField(max_length=60, default="application/json")
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        verbose_name = _("inbound message")
+        verbose_name_plural = _("inbound messages")
+        constraints = [models.UniqueConstraint(fields=["channel", "external_id"], name="inbound_unique_channel_external_id")]
+        indexes = [models.Index(fields=["conversation", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.external_id}"
+
+
+class OutboundStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to send")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    SEEN = "seen", _("Seen")
+    FAILED = "failed", _("Failed")
+
+
+class OutboundQuerySet(models.QuerySet):
+    def due(self, now=None) -> OutboundQuerySet:
+        """Pending messages whose next attempt time has come."""
+        now = now or timezone.now()
+        return self.filter(status=OutboundStatus.PENDING).filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
+class OutboundMessage(models.Model):
+    """A reply to send (by the bot or by staff), with its delivery status and attempts."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="outbound", verbose_name=_("conversation"))
+    inbound = models.ForeignKey(InboundMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="replies", verbose_name=_("in reply to"))
+    text = models.TextField(_("text"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("sent by"))
+    status = models.CharField(_("status"), max_length=10, choices=OutboundStatus.choices, default=OutboundStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    external_id = models.CharField(_("id on the channel"), max_length=100, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    objects = OutboundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("outbound message")
+        verbose_name_plural = _("outbound messages")
+        indexes = [models.Index(fields=["status", "next_attempt_at"]), models.Index(fields=["conversation", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}: {self.text[:40]}"
+
+
+class CallbackRequest(models.Model):
+    """A migrant asked the nearest centre to call them back."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="callbacks", verbose_name=_("conversation"))
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="callback_requests", verbose_name=_("centre"))
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="callback_requests", verbose_name=_("person"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20)
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices, blank=True)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    done_at = models.DateTimeField(_("called back"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("called back by"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("call-back request")
+        verbose_name_plural = _("call-back requests")
+
+    def __str__(self) -> str:
+        return f"{self.name or self.phone} ({self.created_at:%Y-%m-%d})"

@@ -1,0 +1,116 @@
+"""The engine's window on the database: agency register, people, complaints, call-backs."""
+from __future__ import annotations
+
+from django.utils import timezone
+
+from bots.conversation import CentreOption, ComplaintIntake
+from bots.models import CONTACT_CHANNEL, Attention, CallbackRequest, Conversation
+from helpdesk.models import Centre, ContactTopic, Person
+from helpdesk.services import person_create, person_update
+
+AGENCY_LINK_SCORE = 90  # a complaint names an agency only when the lookup is this sure
+
+
+def centre_option(centre: Centre) -> CentreOption:
+    return CentreOption(code=centre.code, name=centre.name, name_my=centre.name_my, phone=centre.phone)
+
+
+class DatabaseEffects:
+    """Effects for one conversation; changes to the conversation are saved by the caller."""
+
+    def __init__(self, conversation: Conversation):
+        self.conversation = conversation
+        self._centres: list[Centre] | None = None
+
+    def lookup_agencies(self, query: str, *, encoding_hint: str | None) -> list:
+        from agencies.lookup import lookup_agencies
+
+        return lookup_agencies(query, limit=5, encoding_hint=encoding_hint)
+
+    def centre(self) -> CentreOption | None:
+        return centre_option(self.conversation.centre) if self.conversation.centre else None
+
+    def _centre_rows(self) -> list[Centre]:
+        if self._centres is None:
+            self._centres = list(Centre.objects.filter(active=True, kind="migrant_centre").order_by("name"))
+        return self._centres
+
+    def centres(self) -> list[CentreOption]:
+        return [centre_option(c) for c in self._centre_rows()]
+
+    def topic(self, code: str) -> None:
+        contact = self.conversation.last_contact
+        if code and contact is not None:
+            ContactTopic.objects.get_or_create(contact=contact, topic=code)
+
+    def hand_over(self) -> None:
+        self._attention(Attention.HANDOVER)
+
+    def request_callback(self, *, name: str, phone: str, centre_code: str, topic: str) -> None:
+        centre = next(c for c in self._centre_rows() if c.code == centre_code)
+        move_to_centre(self.conversation, centre)
+        person = self._person(name=name, phone=phone)
+        CallbackRequest.objects.create(
+            conversation=self.conversation, centre=centre, person=person, name=name, phone=phone, topic=topic
+        )
+        self.topic(topic)
+        self._attention(Attention.CALLBACK)
+
+    def open_complaint(self, intake: ComplaintIntake) -> str:
+        from complaints.services import complaint_open
+
+        agency, employer = None, intake.party
+        if intake.party:
+            matches = self.lookup_agencies(intake.party, encoding_hint="unicode")  # already normalised by the engine
+            if matches and matches[0].score >= AGENCY_LINK_SCORE:
+                agency, employer = matches[0].agency, ""
+        person = self._person(name=intake.name, phone=intake.phone, gender=intake.gender, destination_country=intake.country)
+        complaint = complaint_open(
+            centre=self.conversation.centre,
+            complainant=person,
+            opened_by=None,
+            grievances=[intake.grievance],
+            channel=CONTACT_CHANNEL[self.conversation.channel],
+            agency=agency,
+            employer=employer,
+            destination_country=intake.country,
+            description=intake.story,
+            amount_claimed=intake.amount,
+        )
+        return complaint.reference
+
+    def _attention(self, kind: str) -> None:
+        conversation = self.conversation
+        if conversation.attention != kind or conversation.attention_since is None:
+            conversation.attention = kind
+            conversation.attention_since = timezone.now()
+
+    def _person(self, *, name: str, phone: str, **fields) -> Person:
+        """Reuse the conversation's person at this centre (updating what they told us), else register one."""
+        conversation = self.conversation
+        fields = {k: v for k, v in {"name": name, "phone": phone, **fields}.items() if v}
+        person = conversation.person
+        if person is not None and person.centre_id == conversation.centre_id:
+            person = person_update(person=person, **fields)
+        else:
+            person = person_create(centre=conversation.centre, created_by=None, **fields)
+        conversation.person = person
+        contact = conversation.last_contact
+        if contact is not None and contact.person_id != person.pk:
+            # The day's helpline contact now has a person: count it under their gender.
+            contact.person, contact.gender = person, person.gender
+            contact.save(update_fields=["person", "gender"])
+        return person
+
+
+def move_to_centre(conversation: Conversation, centre: Centre) -> None:
+    """Hand the conversation (and today's helpline contact) to the centre the migrant chose."""
+    if conversation.centre_id == centre.pk:
+        return
+    conversation.centre = centre
+    contact = conversation.last_contact
+    if contact is not None and contact.date == timezone.localdate() and contact.staff_id is None:
+        contact.centre = centre
+        contact.save(update_fields=["centre"])
+    if conversation.person_id and conversation.person.centre_id != centre.pk:
+        conversation.person = None

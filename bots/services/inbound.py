@@ -1,0 +1,144 @@
+"""Receiving: store each inbound message once, run the engine, queue or return the replies."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from bots import conversation as engine
+from bots.conversation.words import read
+from bots.models import CONTACT_CHANNEL, Conversation, InboundMessage, OutboundMessage, OutboundStatus
+from bots.services.effects import DatabaseEffects
+from bots.services.outbound import outbound_queue
+from helpdesk.choices import Service
+from helpdesk.models import Centre
+from helpdesk.services import contact_log
+
+log = logging.getLogger(__name__)
+
+# Renders the replies into the webhook's HTTP answer (TwiML, a Viber welcome message);
+# None means the replies go out through the channel's API instead.
+Answer = Callable[[list[str]], str]
+
+
+@dataclass(frozen=True)
+class Received:
+    inbound: InboundMessage
+    created: bool
+
+    @property
+    def body(self) -> str:
+        return self.inbound.response_body
+
+
+def default_centre() -> Centre | None:
+    """Return the centre new bot conversations belong to (``BOT_DEFAULT_CENTRE``)."""
+    code = getattr(settings, "BOT_DEFAULT_CENTRE", "")
+    return Centre.objects.filter(code=code, active=True).first() if code else None
+
+
+def conversation_for(*, channel: str, user_id: str, display_name: str = "") -> Conversation:
+    """Return the channel user's conversation, locked for this transaction (created on first contact)."""
+    conversation, created = Conversation.objects.select_for_update().get_or_create(
+        channel=channel, external_user_id=user_id,
+        defaults={"display_name": display_name[:200], "centre": default_centre()},
+    )
+    if not created and display_name and conversation.display_name != display_name[:200]:
+        conversation.display_name = display_name[:200]
+    return conversation
+
+
+def conversation_log_contact(conversation: Conversation) -> None:
+    """Count the conversation as one helpline contact per Yangon day, not one per message."""
+    if conversation.centre_id is None:
+        return
+    today = timezone.localdate()
+    contact = conversation.last_contact
+    if contact is not None and contact.date == today and contact.centre_id == conversation.centre_id:
+        return
+    conversation.last_contact = contact_log(
+        centre=conversation.centre, staff=None, service=Service.HELPLINE,
+        channel=CONTACT_CHANNEL[conversation.channel], person=conversation.person,
+        notes=f"{conversation.get_channel_display()} bot conversation #{conversation.pk}",
+    )
+
+
+@transaction.atomic
+def inbound_receive(
+    *,
+    channel: str,
+    external_id: str,
+    user_id: str | None,
+    payload: dict,
+    text: str = "",
+    kind: str = "message",
+    display_name: str = "",
+    answer: Answer | None = None,
+    converse: bool = True,
+    handle: Callable[[Conversation], list[str]] | None = None,
+) -> Received:
+    """Store an inbound event once and answer it; a replay returns the first answer and changes nothing.
+
+    ``converse`` runs the conversation engine on ``text``; events that are not
+    messages (subscribed, delivered, ...) are only stored. ``handle`` replaces
+    the engine for channels with their own menu (the voice line).
+    """
+    inbound, created = InboundMessage.objects.get_or_create(
+        channel=channel, external_id=str(external_id)[:100],
+        defaults={"payload": payload, "text": text[:10000], "kind": kind},
+    )
+    if not created:
+        log.info("bots: replayed %s %s answered from store", channel, inbound.external_id)
+        return Received(inbound, False)
+    replies: list[str] = []
+    if user_id:
+        conversation = conversation_for(channel=channel, user_id=str(user_id), display_name=display_name)
+        inbound.conversation = conversation
+        if handle is not None:
+            replies = handle(conversation)
+            conversation.last_message_at = timezone.now()
+        elif converse:
+            replies, inbound.text = _converse(conversation, text)
+        elif kind == "unsubscribed":
+            conversation.subscribed = False
+        conversation.save()
+        for reply in replies:
+            if answer is None:
+                outbound_queue(conversation=conversation, text=reply, inbound=inbound)
+            else:
+                OutboundMessage.objects.create(
+                    conversation=conversation, inbound=inbound, text=reply, status=OutboundStatus.SENT,
+                    attempts=1, sent_at=timezone.now(),
+                )
+    if answer is not None:
+        inbound.response_body = answer(replies)
+    inbound.save()
+    return Received(inbound, True)
+
+
+def _converse(conversation: Conversation, text: str) -> tuple[list[str], str]:
+    """Run the engine; return the replies and the message as Unicode (what staff read)."""
+    conversation.subscribed = True
+    conversation_log_contact(conversation)
+    turn = engine.respond(conversation.state, text, DatabaseEffects(conversation))
+    conversation.state = turn.state
+    conversation.language = turn.state["lang"]
+    conversation.zawgyi = turn.state["zawgyi"]
+    conversation.last_message_at = timezone.now()
+    unicode_text = read(text, zawgyi_known=turn.state["zawgyi"])[0]
+    conversation.last_message_text = unicode_text[:200]
+    # The effects may have moved the conversation or created a person: log against the final centre.
+    conversation_log_contact(conversation)
+    return turn.replies, unicode_text
+
+
+@transaction.atomic
+def inbound_record_failure(*, channel: str, external_id: str, payload: dict) -> None:
+    """Keep a payload we could not process, so an admin can see it; its retries are answered, not re-run."""
+    InboundMessage.objects.get_or_create(
+        channel=channel, external_id=str(external_id)[:100], defaults={"payload": payload, "kind": "error"}
+    )

@@ -1,0 +1,129 @@
+"""Sending: each reply is a row with a status; a task sends it after commit and retries with backoff.
+
+A channel outage loses nothing: a failed attempt leaves the message pending
+with ``next_attempt_at``; the task is re-enqueued for then (backends that can
+defer), and ``manage.py bots_send_pending`` re-enqueues anything due (run it
+from cron as a safety net, and after an outage longer than the retry window).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from bots.models import Conversation, InboundMessage, OutboundMessage, OutboundStatus
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_MAX_SECONDS = 3600
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 2 min, 8 min, 32 min, then hourly."""
+    return timedelta(seconds=min(BACKOFF_BASE_SECONDS * 4 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS))
+
+
+def _enqueue(outbound_id: int, run_after=None) -> None:
+    from django_tasks import default_task_backend
+
+    from bots.tasks import send_outbound
+
+    task = send_outbound
+    if run_after is not None:
+        if not default_task_backend.supports_defer:
+            return  # left pending: bots_send_pending picks it up when due
+        task = send_outbound.using(run_after=run_after)
+    task.enqueue(outbound_id)
+
+
+def outbound_queue(*, conversation: Conversation, text: str, inbound: InboundMessage | None = None, sent_by=None) -> OutboundMessage:
+    """Store a reply to send and enqueue its sending once the transaction commits."""
+    outbound = OutboundMessage(conversation=conversation, inbound=inbound, text=text, sent_by=sent_by)
+    outbound.full_clean(exclude=["conversation", "inbound"])
+    outbound.save()
+    transaction.on_commit(lambda: _enqueue(outbound.pk))
+    return outbound
+
+
+def _sender(channel: str):
+    from bots.channels import telegram, twilio, viber
+
+    # Callers of the voice line are answered by SMS on the number they called from.
+    return {"telegram": telegram.send, "viber": viber.send, "sms": twilio.send, "voice": twilio.send}[channel]
+
+
+def outbound_send(*, outbound_id: int) -> OutboundMessage | None:
+    """Make one attempt to send; record the result. Safe to run twice: only a pending row is sent."""
+    from bots.channels import SendError
+
+    with transaction.atomic():
+        outbound = (
+            OutboundMessage.objects.select_for_update().select_related("conversation").filter(pk=outbound_id).first()
+        )
+        if outbound is None or outbound.status != OutboundStatus.PENDING:
+            return outbound
+        outbound.attempts += 1
+        # Claim the attempt before the network call, so a second worker does not send it too.
+        outbound.next_attempt_at = timezone.now() + backoff(outbound.attempts)
+        outbound.save(update_fields=["attempts", "next_attempt_at"])
+    conversation = outbound.conversation
+    try:
+        if not conversation.subscribed:
+            raise SendError("the user unsubscribed", permanent=True)
+        external_id = _sender(conversation.channel)(conversation, outbound.text)
+    except SendError as exc:
+        return _failed(outbound, exc)
+    OutboundMessage.objects.filter(pk=outbound.pk).update(
+        status=OutboundStatus.SENT, sent_at=timezone.now(), external_id=external_id[:100], last_error="", next_attempt_at=None
+    )
+    outbound.refresh_from_db()
+    return outbound
+
+
+def _failed(outbound: OutboundMessage, exc) -> OutboundMessage:
+    max_attempts = settings.BOT_SEND_MAX_ATTEMPTS
+    error = str(exc)[:300]
+    if exc.permanent or outbound.attempts >= max_attempts:
+        log.warning("bots: outbound %s failed for good after %s attempts: %s", outbound.pk, outbound.attempts, error)
+        fields = {"status": OutboundStatus.FAILED, "next_attempt_at": None}
+    else:
+        wait = timedelta(seconds=exc.retry_after) if exc.retry_after else backoff(outbound.attempts)
+        next_attempt = timezone.now() + wait
+        log.info("bots: outbound %s attempt %s failed (%s); retrying at %s", outbound.pk, outbound.attempts, error, next_attempt)
+        fields = {"status": OutboundStatus.PENDING, "next_attempt_at": next_attempt}
+        transaction.on_commit(lambda: _enqueue(outbound.pk, run_after=next_attempt))
+    OutboundMessage.objects.filter(pk=outbound.pk).update(last_error=error, **fields)
+    outbound.refresh_from_db()
+    return outbound
+
+
+def outbound_retry(*, outbound: OutboundMessage) -> OutboundMessage:
+    """Send a failed message again (staff pressed Retry): it gets a fresh set of attempts."""
+    with transaction.atomic():
+        OutboundMessage.objects.filter(pk=outbound.pk, status=OutboundStatus.FAILED).update(
+            status=OutboundStatus.PENDING, attempts=0, next_attempt_at=None
+        )
+        transaction.on_commit(lambda: _enqueue(outbound.pk))
+    outbound.refresh_from_db()
+    return outbound
+
+
+def outbound_enqueue_due(*, now=None) -> int:
+    """Enqueue every pending message whose attempt is due; return how many."""
+    ids = list(OutboundMessage.objects.due(now).values_list("pk", flat=True))
+    for pk in ids:
+        _enqueue(pk)
+    return len(ids)
+
+
+def outbound_mark(*, channel: str, external_id: str, status: str, error: str = "") -> int:
+    """Record a delivery receipt (Viber delivered/seen/failed); a receipt never moves a status backwards."""
+    order = [OutboundStatus.SENT, OutboundStatus.DELIVERED, OutboundStatus.SEEN]
+    queryset = OutboundMessage.objects.filter(conversation__channel=channel, external_id=external_id)
+    if status == OutboundStatus.FAILED:
+        return queryset.update(status=status, last_error=error[:300])
+    return queryset.filter(status__in=order[: order.index(status)]).update(status=status)

@@ -1,0 +1,147 @@
+"""Webhook endpoints. Authenticity first, then parsing; a bad payload gets 400, never 500.
+
+Each view is a thin adapter: check the signature, parse, hand an inbound
+message to ``bots.services.inbound_receive`` and return its stored answer
+(the same answer for a retried webhook).
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from bots import services
+from bots.channels import clean_payload, telegram, twilio, viber
+from bots.conversation import messages as m
+from bots.services.outbound import outbound_mark
+from bots.voice import voice_answer, voice_handler
+
+log = logging.getLogger(__name__)
+
+JSON = "application/json"
+
+
+def _forbidden(channel: str, request) -> HttpResponse:
+    log.warning("bots: %s webhook refused: bad or missing signature from %s", channel, request.META.get("REMOTE_ADDR"))
+    return HttpResponseForbidden("bad signature")
+
+
+def _bad(channel: str, reason: str) -> HttpResponse:
+    log.warning("bots: %s webhook ignored a malformed payload: %s", channel, reason[:200])
+    return HttpResponseBadRequest(reason[:200])
+
+
+def _json(request) -> dict | list | None:
+    try:
+        return json.loads(request.body)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _receive(channel: str, external_id: str, payload: dict, call: Callable[[], services.Received], fallback: str = "") -> str:
+    """Run the service; on an unexpected error keep the payload, log it and answer anyway."""
+    try:
+        return call().body
+    except Exception:
+        log.exception("bots: %s %s could not be processed; payload kept for review", channel, external_id)
+        services.inbound_record_failure(channel=channel, external_id=external_id, payload=payload)
+        return fallback
+
+
+@csrf_exempt
+@require_POST
+def telegram_webhook(request):
+    if not telegram.verify(request):
+        return _forbidden("telegram", request)
+    data = _json(request)
+    try:
+        update = telegram.parse(data)
+    except ValueError as exc:
+        return _bad("telegram", str(exc))
+    data = clean_payload(data)
+    _receive("telegram", update.external_id, data, lambda: services.inbound_receive(
+        channel="telegram", external_id=update.external_id, user_id=update.user_id, payload=data,
+        text=clean_payload(update.text), kind=update.kind, display_name=clean_payload(update.display_name),
+        converse=update.kind in ("message", "callback_query"),
+    ))
+    return HttpResponse("", content_type=JSON)
+
+
+def _viber_welcome(conversation) -> list[str]:
+    """Viber shows this when the user opens the chat; it is part of the webhook answer."""
+    lang = conversation.state.get("lang", "")
+    conversation.state = {**conversation.state, "step": "menu" if lang else "lang", "data": {}}
+    if lang:
+        return [m.render(m.WELCOME, lang) + "\n\n" + m.render(m.MENU, lang)]
+    return [m.render(m.WELCOME, None) + "\n\n" + m.CHOOSE_LANGUAGE]
+
+
+@csrf_exempt
+@require_POST
+def viber_webhook(request):
+    if not viber.verify(request):
+        return _forbidden("viber", request)
+    data = _json(request)
+    try:
+        event = viber.parse(data)
+    except ValueError as exc:
+        return _bad("viber", str(exc))
+    if event.event == "webhook":
+        return HttpResponse("", content_type=JSON)  # Viber checks the URL answers 200 when set_webhook is called
+    if event.event in viber.STATUS_EVENTS:
+        outbound_mark(channel="viber", external_id=str(data["message_token"]), status=event.event, error=clean_payload(event.description))
+        return HttpResponse("", content_type=JSON)
+    data = clean_payload(data)
+    kwargs = {"channel": "viber", "external_id": event.external_id, "user_id": event.user_id, "payload": data,
+              "kind": event.event, "display_name": clean_payload(event.display_name)}
+    if event.event == "message":
+        kwargs.update(text=clean_payload(event.text))
+    elif event.event == "conversation_started":
+        kwargs.update(handle=_viber_welcome, answer=lambda replies: viber.welcome_body(replies[0]) if replies else "")
+    else:
+        kwargs.update(converse=False)
+    body = _receive("viber", event.external_id, data, lambda: services.inbound_receive(**kwargs))
+    return HttpResponse(body, content_type=JSON)
+
+
+def _twilio_form(request, *required: str) -> dict | None:
+    data = clean_payload({key: request.POST.get(key, "") for key in request.POST})
+    if any(not data.get(field) for field in required):
+        return None
+    return data
+
+
+@csrf_exempt
+@require_POST
+def twilio_sms_webhook(request):
+    if not twilio.verify(request):
+        return _forbidden("twilio", request)
+    data = _twilio_form(request, "MessageSid", "From")
+    if data is None:
+        return _bad("twilio", "SMS without MessageSid or From")
+    body = _receive("sms", data["MessageSid"], data, lambda: services.inbound_receive(
+        channel="sms", external_id=data["MessageSid"], user_id=data["From"], payload=data,
+        text=data.get("Body", ""), answer=twilio.messaging_twiml,
+    ), fallback=twilio.messaging_twiml([m.render(m.BOT_ERROR, None)]))
+    return HttpResponse(body, content_type="text/xml")
+
+
+@csrf_exempt
+@require_POST
+def twilio_voice_webhook(request):
+    if not twilio.verify(request):
+        return _forbidden("twilio", request)
+    data = _twilio_form(request, "CallSid", "From")
+    if data is None:
+        return _bad("twilio", "call without CallSid or From")
+    digits = data.get("Digits", "")
+    external_id = f"{data['CallSid']}:{digits}" if digits else data["CallSid"]
+    body = _receive("voice", external_id, data, lambda: services.inbound_receive(
+        channel="voice", external_id=external_id, user_id=data["From"], payload=data, kind="call",
+        text=digits, handle=voice_handler(digits), answer=voice_answer(digits, request.path),
+    ), fallback=voice_answer("", request.path)([]))
+    return HttpResponse(body, content_type="text/xml")
