@@ -15,3 +15,8 @@ class ComplaintsConfig(AppConfig):
         register_nav_item(NavItem("complaints:list", _("Cases"), user_can_see_personal_data, order=20))
         register_person_panel(PersonPanel("complaints/person_panel.html", panels.person_panel))
         register_agency_panel(AgencyPanel("complaints/agency_panel.html", panels.agency_panel))
+
+        from complaints import report_views
+        from helpdesk.extensions import ReportSection, register_report_section
+
+        register_report_section(ReportSection("complaints/reports/section.html", report_views.report_section))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints import views
+from complaints import report_views, views
 
 app_name = "complaints"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("<int:pk>/reassign/", views.complaint_reassign, name="reassign"),
     path("<int:pk>/summary.pdf", views.complaint_pdf, name="pdf"),
     path("payments/<int:pk>/correct/", views.payment_correct, name="payment_correct"),
+    path("reports/outcomes/", report_views.outcomes, name="outcomes"),
+    path("reports/outcomes.csv", report_views.outcomes_csv, name="outcomes_csv"),
 ]

@@ -11,7 +11,7 @@ from helpdesk.extensions import REPORT_SECTIONS
 from helpdesk.imports import FileError, import_contacts
 from helpdesk.permissions import personal_data_required, reports_required
 from helpdesk.reports.exports import SUBCOLUMNS, table_csv, table_lines, table_xlsx
-from helpdesk.reports.forms import ImportForm, ReportForm, default_filters
+from helpdesk.reports.forms import ImportForm, ReportForm
 from helpdesk.reports.pdf import table_pdf
 from helpdesk.reports.table import beneficiary_table
 from helpdesk.selectors import user_is_admin
@@ -25,16 +25,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TEMPLATE_FILES = {"csv": "text/csv; charset=utf-8", "xlsx": EXPORTS["xlsx"][1]}
 
 
-def _report_form(request) -> ReportForm:
-    data = request.GET.copy()
-    for name, value in default_filters().items():
-        data.setdefault(name, value)
-    return ReportForm(data, user=request.user)
-
-
 @reports_required
 def beneficiary_report(request):
-    form = _report_form(request)
+    form = ReportForm.from_request(request)
     context = {"form": form, "subcolumns": SUBCOLUMNS, "query": request.GET.urlencode()}
     if form.is_valid():
         report = form.report_filter()
@@ -49,7 +42,7 @@ def beneficiary_report(request):
 def beneficiary_export(request, fmt: str):
     if fmt not in EXPORTS:
         raise Http404
-    form = _report_form(request)
+    form = ReportForm.from_request(request)
     if not form.is_valid():
         return render(request, "helpdesk/reports/beneficiaries.html", {"form": form, "subcolumns": SUBCOLUMNS}, status=400)
     report = form.report_filter()

@@ -47,6 +47,14 @@ class ReportForm(BurmeseTextMixin, forms.Form):
         partners = centres.order_by("partner_organisation").values_list("partner_organisation", flat=True).distinct()
         self.fields["partner"].choices = [("", _("All partners"))] + [(p, p) for p in partners]
 
+    @classmethod
+    def from_request(cls, request) -> ReportForm:
+        """Bind the query string, filling in the defaults for any filter not given."""
+        data = request.GET.copy()
+        for name, value in default_filters().items():
+            data.setdefault(name, value)
+        return cls(data, user=request.user)
+
     def clean(self):
         data = super().clean()
         start, end, by = data.get("start"), data.get("end"), data.get("by")

@@ -100,21 +100,36 @@ def test_page_shows_the_table(client, officer, records):
     assert "Beneficiary table" in html and "Training" in html and "80%" in html  # 4 of 5 trained are women
 
 
-@pytest.mark.parametrize("n", [10, 1000])
-def test_page_queries_do_not_grow_with_records(client, centre, django_assert_num_queries, n, officer):
-    """Same number of queries for 10 and 1,000 contacts: everything is aggregated in the database."""
+def add_contacts(centre, n):
     from helpdesk.models import Contact, Person
 
-    people = Person.objects.bulk_create([Person(centre=centre, gender="woman" if i % 2 else "man") for i in range(n // 10)])
+    people = Person.objects.bulk_create([Person(centre=centre, gender="woman" if i % 2 else "man") for i in range(max(n // 10, 1))])
     Contact.objects.bulk_create([
         Contact(centre=centre, person=people[i % len(people)] if i % 3 else None, service=("drop_in", "helpline", "complaint")[i % 3],
                 channel="walk_in", gender=("woman", "man", "other", "undisclosed")[i % 4], date=date(2024, 1 + i % 12, 1))
         for i in range(n)
     ])
+    activity = ActivityFactory(centre=centre, date=date(2024, 6, 1))
+    activity.attendees.add(*people[:50])
+
+
+def test_page_queries_do_not_grow_with_records(client, centre, officer):
+    """The same number of queries for 10 and 1,000 contacts: everything is aggregated in the database."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from helpdesk.models import Contact
+
     client.force_login(officer)
-    with django_assert_num_queries(9):
-        response = client.get(reverse("helpdesk:reports"), {**RANGE, "by": "quarter"})
-    assert response.context["table"].grand_total.total.total == n
+    counts = []
+    for n in (10, 990):
+        add_contacts(centre, n)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("helpdesk:reports"), {**RANGE, "by": "quarter"})
+        counts.append(len(queries))
+        table = response.context["table"]
+        assert sum(table.row(key).total.total for key in ("drop_in", "helpline", "complaint")) == Contact.objects.count()
+    assert counts[0] == counts[1] and counts[0] <= 25, counts
 
 
 def test_nav_and_dashboard_link_to_reports_for_officers(client, officer):
