@@ -37,7 +37,8 @@ def _styles():
 
 
 def _p(text, style) -> Paragraph:
-    return Paragraph(escape(str(text if text not in (None, "") else "—")).replace("\n", "<br/>"), style)
+    text = str(text if text not in (None, "") else "—").replace("→", "»")  # Padauk has no arrow glyph
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def _table(rows, widths, header: bool = False) -> Table:
@@ -114,7 +115,7 @@ def _build(complaint: Complaint) -> bytes:
     for e in complaint_timeline(complaint):
         what = e.get_kind_display()
         if e.kind == "stage":
-            what += f": {e.get_from_stage_display()} » {e.get_to_stage_display()}"  # Padauk has no arrow glyph
+            what += f": {e.get_from_stage_display()} → {e.get_to_stage_display()}"
         if e.text:
             what += f"\n{e.text}"
         rows.append([_p(f"{timezone.localtime(e.created_at):%Y-%m-%d %H:%M}", s["small"]), _p(what, s["body"]),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 from complaints.choices import SENSITIVE_GRIEVANCES, Currency, EntryKind, Grievance
 from complaints.models import Complaint, ComplaintGrievance, ReferenceCounter, Reimbursement, TimelineEntry
+from complaints.money import format_amount
 from complaints.workflow import complaint_move  # noqa: F401  (re-exported: the one way to move a case)
 from helpdesk.choices import Channel, Role, Service, Topic
 from helpdesk.models import Centre, Membership, Person
@@ -255,7 +256,7 @@ def reimbursement_record(
     payment.save()
     TimelineEntry.objects.create(
         complaint=complaint, kind=EntryKind.PAYMENT, author=recorded_by,
-        text=f"{payment.amount_mmk:,.2f} MMK · {payment.get_kind_display()} · {payment.payer}",
+        text=f"{format_amount(payment.amount_mmk)} MMK · {payment.payer}",  # data, not a label: same in both languages
     )
     return payment
 
@@ -287,6 +288,6 @@ def reimbursement_correct(*, payment: Reimbursement, by: User | None, reason: st
     payment.save()
     TimelineEntry.objects.create(
         complaint=payment.complaint, kind=EntryKind.PAYMENT_CORRECTED, author=by,
-        text=f"{before:,.2f} → {payment.amount_mmk:,.2f} MMK: {reason}",
+        text=f"{format_amount(before)} → {format_amount(payment.amount_mmk)} MMK: {reason}",
     )
     return payment

@@ -236,7 +236,7 @@ def test_every_money_change_is_in_history(open_case, staff, manager):
     history = list(payment.history.order_by("history_id"))
     assert [(h.history_type, h.amount_mmk) for h in history] == [("+", Decimal("300000.00")), ("~", Decimal("350000.00"))]
     entry = case.timeline.last()
-    assert entry.kind == EntryKind.PAYMENT_CORRECTED and "300,000.00 → 350,000.00" in entry.text and entry.author == manager
+    assert entry.kind == EntryKind.PAYMENT_CORRECTED and "300,000 → 350,000 MMK" in entry.text and entry.author == manager
     with pytest.raises(ValidationError):
         reimbursement_correct(payment=payment, by=manager, reason="", amount_mmk=Decimal("1"))
 

@@ -1,0 +1,222 @@
+"""Case pages as staff use them: list filters, open from the person page, actions, export, panels."""
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import Agency
+from complaints.models import Complaint, Reimbursement
+from complaints.workflow import move_error
+from tests.factories import ComplaintFactory, PersonFactory, ReimbursementFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+def refs(response) -> set[str]:
+    return {case.reference for case in response.context["page"]}
+
+
+@pytest.fixture
+def agency(db):
+    return Agency.objects.create(licence_number="123/2019", name_en="Golden Land Overseas")
+
+
+def test_list_filters(staff_client, centre, staff, agency):
+    today = timezone.localdate()
+    mine = ComplaintFactory(centre=centre, assigned_to=staff, stage="negotiation", agency=agency, reference="NDG-2026-0001")
+    overdue = ComplaintFactory(centre=centre, next_follow_up=today - timedelta(days=2), reference="NDG-2026-0002",
+                               grievances=["underpaid_wages"])
+    closed_overdue = ComplaintFactory(centre=centre, stage="withdrawn", next_follow_up=today - timedelta(days=2), reference="NDG-2026-0003")
+    minor = ComplaintFactory(centre=centre, is_minor=True, reference="NDG-2026-0004")
+    url = reverse("complaints:list")
+    assert refs(staff_client.get(url)) == {c.reference for c in (mine, overdue, closed_overdue, minor)}
+    assert refs(staff_client.get(url, {"mine": "on"})) == {mine.reference}
+    assert refs(staff_client.get(url, {"overdue": "on"})) == {overdue.reference}
+    assert refs(staff_client.get(url, {"stage": "negotiation"})) == {mine.reference}
+    assert refs(staff_client.get(url, {"stage": "open"})) == {mine.reference, overdue.reference, minor.reference}
+    assert refs(staff_client.get(url, {"grievance": "underpaid_wages"})) == {overdue.reference}
+    assert refs(staff_client.get(url, {"agency": agency.pk})) == {mine.reference}
+    assert refs(staff_client.get(url, {"minor": "on"})) == {minor.reference}
+    assert refs(staff_client.get(url, {"centre": centre.pk, "stage": "withdrawn"})) == {closed_overdue.reference}
+    assert refs(staff_client.get(url, {"q": "Golden"})) == {mine.reference}
+    assert refs(staff_client.get(url, {"q": "ndg-2026-0004"})) == {minor.reference}
+    # A nonsense value is ignored, not an error page.
+    assert staff_client.get(url, {"stage": "nonsense", "agency": "x"}).status_code == 200
+
+
+def test_list_counts_open_cases_by_stage(staff_client, centre):
+    for stage in ("intake", "intake", "assessment", "resolved"):
+        ComplaintFactory(centre=centre, stage=stage, outcome="other_remedy" if stage == "resolved" else "")
+    by_stage = {stage: n for stage, _label, n in staff_client.get(reverse("complaints:list")).context["by_stage"]}
+    assert by_stage == {"intake": 2, "assessment": 1, "negotiation": 0, "referred": 0}
+
+
+def test_list_search_finds_complainant_by_phone_in_burmese_digits(staff_client, centre):
+    person = PersonFactory(centre=centre, phone="+959767889802")
+    case = ComplaintFactory(centre=centre, complainant=person)
+    ComplaintFactory(centre=centre)
+    assert refs(staff_client.get(reverse("complaints:list"), {"q": "၀၉၇၆၇၈၈၉၈၀၂"})) == {case.reference}
+
+
+@pytest.mark.parametrize("cases", [10, 500])
+def test_case_list_runs_a_constant_number_of_queries(client, centre, django_assert_max_num_queries, cases):
+    user = member("manager", centre)
+    people = PersonFactory.create_batch(5, centre=centre)
+    complaints = [ComplaintFactory.build(centre=centre, complainant=people[i % 5], reference=f"NDG-2025-{i:04d}",
+                                         assigned_to=user, sensitive=i % 3 == 0) for i in range(cases)]
+    Complaint.objects.bulk_create(complaints)
+    from complaints.models import ComplaintGrievance
+
+    ComplaintGrievance.objects.bulk_create(
+        [ComplaintGrievance(complaint=c, grievance=g) for c in Complaint.objects.all() for g in ("overcharged_fees", "other")]
+    )
+    Reimbursement.objects.bulk_create([Reimbursement(complaint=c, amount_mmk=Decimal("1000"), kind="compensation", payer="A")
+                                       for c in Complaint.objects.all()])
+    client.force_login(user)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("complaints:list"))
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == min(cases, 50)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("complaints:list"), {"grievance": "other", "stage": "open"}).status_code == 200
+
+
+def test_export_has_the_filtered_cases_with_amounts(staff_client, centre):
+    case = ComplaintFactory(centre=centre, amount_claimed=Decimal("1500000"), reference="NDG-2026-0007")
+    ReimbursementFactory(complaint=case, amount_mmk=Decimal("250000.50"))
+    ComplaintFactory(centre=centre, stage="withdrawn")
+    response = staff_client.get(reverse("complaints:export"), {"stage": "open"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 2 and rows[1][0] == "NDG-2026-0007"
+    header = rows[0]
+    assert rows[1][header.index("Amount claimed (MMK)")] == "1,500,000"
+    assert rows[1][header.index("Recovered (MMK)")] == "250,000.50"
+
+
+# Opening a case from the person page -------------------------------------------
+
+def test_person_page_shows_cases_and_open_button(staff_client, centre):
+    person = PersonFactory(centre=centre)
+    case = ComplaintFactory(centre=centre, complainant=person)
+    ReimbursementFactory(complaint=case, amount_mmk=Decimal("1250000"))
+    page = staff_client.get(reverse("helpdesk:person_detail", args=[person.pk])).content.decode()
+    assert case.reference in page and "1,250,000 MMK" in page
+    assert reverse("complaints:open", args=[person.pk]) in page
+
+
+def test_cases_menu_item_for_staff_not_officers(client, staff_client, centre):
+    assert reverse("complaints:list") in staff_client.get(reverse("helpdesk:dashboard")).content.decode()
+    client.force_login(member("officer", centre))
+    assert reverse("complaints:list") not in client.get(reverse("helpdesk:dashboard")).content.decode()
+
+
+def test_open_a_case_with_amount_in_burmese_digits(staff_client, centre, staff, agency):
+    person = PersonFactory(centre=centre, birth_year=timezone.localdate().year - 17)
+    response = staff_client.post(reverse("complaints:open", args=[person.pk]), {
+        "grievances": ["overcharged_fees", "deceived_about_job"], "channel": "walk_in", "agency": agency.pk,
+        "amount_claimed": "၁,၅၀၀,၀၀၀", "description": "ေအးဂ်င္စီက ပိုက္ဆံ မျပန္ေပးဘူး", "destination_country": "MY",
+    })
+    case = Complaint.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("complaints:detail", args=[case.pk])
+    assert case.amount_claimed == Decimal("1500000") and case.agency == agency and case.assigned_to == staff
+    assert case.description == "အေးဂျင်စီက ပိုက်ဆံ မပြန်ပေးဘူး" and case.is_minor
+    detail = staff_client.get(response["Location"]).content.decode()
+    assert "1,500,000 MMK" in detail and "under 18" in detail
+
+
+def test_open_form_says_which_field_is_wrong(staff_client, centre):
+    person = PersonFactory(centre=centre)
+    response = staff_client.post(reverse("complaints:open", args=[person.pk]), {"channel": "walk_in", "amount_claimed": "abc"})
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {"grievances", "amount_claimed"}
+    assert not Complaint.objects.exists()
+
+
+# Actions on the case page -------------------------------------------------------
+
+@pytest.fixture
+def case(centre, staff):
+    return ComplaintFactory(centre=centre, assigned_to=staff, stage="negotiation")
+
+
+def test_record_payment_with_separators_and_foreign_currency(staff_client, case):
+    url = reverse("complaints:payment", args=[case.pk])
+    staff_client.post(url, {"amount_mmk": "၅၀၀,၀၀၀", "date": timezone.localdate(), "kind": "fee_reimbursement", "payer": "Agency", "currency": "MMK"})
+    staff_client.post(url, {"date": timezone.localdate(), "kind": "back_wages", "payer": "Employer", "currency": "THB",
+                            "original_amount": "2,000", "exchange_rate": "118.35"})
+    assert sorted(Reimbursement.objects.values_list("amount_mmk", flat=True)) == [Decimal("236700"), Decimal("500000")]
+    page = staff_client.get(reverse("complaints:detail", args=[case.pk])).content.decode()
+    assert "736,700 MMK" in page and "2,000 THB × 118.35" in page
+
+
+def test_bad_payment_shows_errors_and_saves_nothing(staff_client, case):
+    response = staff_client.post(reverse("complaints:payment", args=[case.pk]), {
+        "amount_mmk": "12.345", "date": timezone.localdate() + timedelta(days=3), "kind": "fee_reimbursement", "payer": "",
+        "currency": "MMK",
+    })
+    assert response.status_code == 400
+    assert set(response.context["payment_form"].errors) == {"amount_mmk", "date", "payer"}
+    assert not Reimbursement.objects.exists()
+
+
+def test_illegal_move_is_refused_with_the_workflow_message(staff_client, case):
+    response = staff_client.post(reverse("complaints:move", args=[case.pk]), {"to_stage": "intake", "reason": "back"})
+    assert response.status_code == 400
+    # "intake" is not among the offered choices; the form refuses it before the workflow would.
+    assert "to_stage" in response.context["move_form"].errors
+    response = staff_client.post(reverse("complaints:move", args=[case.pk]), {"to_stage": "resolved", "reason": "paid", "outcome": "reimbursed"})
+    assert response.status_code == 400
+    assert "payment" in response.content.decode()
+    assert Complaint.objects.get(pk=case.pk).stage == "negotiation"
+    assert move_error("negotiation", "intake")  # the message the workflow would give
+
+
+def test_note_sets_follow_up_and_appears_on_timeline(staff_client, case):
+    day = timezone.localdate() + timedelta(days=5)
+    staff_client.post(reverse("complaints:note", args=[case.pk]), {"kind": "action", "text": "Letter sent to MOLIP", "next_follow_up": day})
+    page = staff_client.get(reverse("complaints:detail", args=[case.pk])).content.decode()
+    assert "Letter sent to MOLIP" in page and day.strftime("%Y-%m-%d") in page
+
+
+def test_staff_cannot_take_a_colleagues_case_but_a_manager_can_reassign(client, centre, case, manager):
+    colleague = member("staff", centre, username="colleague")
+    client.force_login(colleague)
+    response = client.post(reverse("complaints:reassign", args=[case.pk]), {"assigned_to": colleague.pk})
+    assert response.status_code == 400 and Complaint.objects.get(pk=case.pk).assigned_to != colleague
+    client.force_login(manager)
+    client.post(reverse("complaints:reassign", args=[case.pk]), {"assigned_to": colleague.pk, "reason": "Leave"})
+    assert Complaint.objects.get(pk=case.pk).assigned_to == colleague
+
+
+def test_edit_details_and_correct_a_payment(staff_client, case):
+    payment = ReimbursementFactory(complaint=case, amount_mmk=Decimal("300000"))
+    response = staff_client.post(reverse("complaints:edit", args=[case.pk]), {
+        "grievances": ["underpaid_wages"], "amount_claimed": "2,000,000", "employer": "Thai Union", "destination_country": "TH",
+    })
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.amount_claimed == Decimal("2000000") and case.grievance_codes == ["underpaid_wages"]
+    response = staff_client.post(reverse("complaints:payment_correct", args=[payment.pk]), {
+        "amount_mmk": "350,000", "date": payment.date, "kind": payment.kind, "payer": payment.payer, "currency": "MMK",
+        "reason": "Receipt says 350,000",
+    })
+    assert response.status_code == 302
+    assert [h.amount_mmk for h in payment.history.order_by("history_id")] == [Decimal("300000"), Decimal("350000")]
+
+
+def test_agency_page_shows_counts_and_recovered_without_names(client, centre, agency):
+    person = PersonFactory(centre=centre, name="Ko Aung Secret")
+    case = ComplaintFactory(centre=centre, complainant=person, agency=agency, stage="resolved", outcome="reimbursed")
+    ReimbursementFactory(complaint=case, amount_mmk=Decimal("800000"))
+    ComplaintFactory(centre=centre, agency=agency)
+    client.force_login(member("staff", centre))
+    response = client.get(reverse("agencies:agency_detail", args=[agency.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "800,000 MMK" in page and "Ko Aung Secret" not in page and case.reference not in page
+    panel = response.context["panels"][-1][1]
+    assert (panel["total"], panel["open"], panel["resolved"]) == (2, 1, 1)
