@@ -1,6 +1,8 @@
 """Core records: centres, who works there, the people they serve and every service given."""
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -69,17 +71,27 @@ class Membership(models.Model):
 
 class PersonQuerySet(models.QuerySet):
     def search(self, query: str) -> PersonQuerySet:
-        """Filter by name, beneficiary card number or phone (any script, any format)."""
-        from helpdesk.text import digits_to_ascii, normalize_text, phone_search_key
+        """Filter by name, beneficiary card number or phone (any script, any format).
+
+        A query that parses as a phone number is an indexed exact match; a
+        partial number (6+ digits) matches the end of stored numbers.
+        """
+        from helpdesk.text import digits_to_ascii, normalize_text, parse_phone
 
         query = normalize_text(query)
         if not query:
             return self
-        condition = Q(name__icontains=query) | Q(card_number__iexact=digits_to_ascii(query))
-        digits = phone_search_key(query)
-        if sum(ch.isdigit() for ch in digits) >= 6:
-            condition |= Q(phone__endswith=digits.lstrip("+").removeprefix("95").removeprefix("0")) | Q(phone=digits)
-        return self.filter(condition)
+        ascii_query = digits_to_ascii(query)
+        card = Q(card_number__iexact=ascii_query)
+        digits = re.sub(r"[\s\-().]", "", ascii_query)
+        if digits.lstrip("+").isdigit():
+            try:
+                return self.filter(Q(phone=parse_phone(digits)) | card)
+            except ValueError:
+                if len(digits) >= 6:
+                    return self.filter(Q(phone__endswith=digits.lstrip("+").lstrip("0")) | card)
+                return self.filter(card)
+        return self.filter(Q(name__icontains=query) | card)
 
 
 class Person(models.Model):
