@@ -118,11 +118,11 @@ def _detail(request, complaint, status=200, **forms):
         "payments": selectors.complaint_payments(complaint),
         "other_contacts": selectors.complainant_other_contacts(user, complaint),
         "can_reassign": selectors.user_can_reassign(user, complaint),
-        "move_form": forms.get("move_form") or MoveForm(stage=complaint.stage),
-        "note_form": forms.get("note_form") or NoteForm(),
-        "payment_form": forms.get("payment_form") or PaymentForm(),
+        "move_form": forms.get("move_form") or MoveForm(stage=complaint.stage, prefix="move"),
+        "note_form": forms.get("note_form") or NoteForm(prefix="note"),
+        "payment_form": forms.get("payment_form") or PaymentForm(prefix="pay"),
         "reassign_form": forms.get("reassign_form") or ReassignForm(
-            centre=complaint.centre, initial={"assigned_to": complaint.assigned_to_id}
+            centre=complaint.centre, initial={"assigned_to": complaint.assigned_to_id}, prefix="assign"
         ),
     }
     if complaint.amount_claimed:
@@ -156,7 +156,7 @@ def _post_action(request, pk, form, save, success: str):
 @personal_data_required
 def complaint_move_view(request, pk):
     return _post_action(
-        request, pk, lambda c: MoveForm(request.POST, stage=c.stage),
+        request, pk, lambda c: MoveForm(request.POST, stage=c.stage, prefix="move"),
         lambda c, d: complaint_move(complaint=c, by=request.user, **d), _("Stage changed."),
     )
 
@@ -165,7 +165,7 @@ def complaint_move_view(request, pk):
 @personal_data_required
 def complaint_note(request, pk):
     return _post_action(
-        request, pk, lambda c: NoteForm(request.POST),
+        request, pk, lambda c: NoteForm(request.POST, prefix="note"),
         lambda c, d: services.complaint_add_note(complaint=c, by=request.user, **d), _("Added to the timeline."),
     )
 
@@ -174,7 +174,7 @@ def complaint_note(request, pk):
 @personal_data_required
 def payment_record(request, pk):
     return _post_action(
-        request, pk, lambda c: PaymentForm(request.POST),
+        request, pk, lambda c: PaymentForm(request.POST, prefix="pay"),
         lambda c, d: services.reimbursement_record(complaint=c, recorded_by=request.user, **d), _("Payment recorded."),
     )
 
@@ -187,7 +187,7 @@ def complaint_reassign(request, pk):
             raise ValidationError(_("Only a manager or the staff carrying the case can reassign it."))
         services.complaint_reassign(complaint=complaint, by=request.user, **data)
 
-    return _post_action(request, pk, lambda c: ReassignForm(request.POST, centre=c.centre), save, _("Case reassigned."))
+    return _post_action(request, pk, lambda c: ReassignForm(request.POST, centre=c.centre, prefix="assign"), save, _("Case reassigned."))
 
 
 @personal_data_required

@@ -145,9 +145,9 @@ def case(centre, staff):
 
 def test_record_payment_with_separators_and_foreign_currency(staff_client, case):
     url = reverse("complaints:payment", args=[case.pk])
-    staff_client.post(url, {"amount_mmk": "၅၀၀,၀၀၀", "date": timezone.localdate(), "kind": "fee_reimbursement", "payer": "Agency", "currency": "MMK"})
-    staff_client.post(url, {"date": timezone.localdate(), "kind": "back_wages", "payer": "Employer", "currency": "THB",
-                            "original_amount": "2,000", "exchange_rate": "118.35"})
+    staff_client.post(url, {"pay-amount_mmk": "၅၀၀,၀၀၀", "pay-date": timezone.localdate(), "pay-kind": "fee_reimbursement", "pay-payer": "Agency", "pay-currency": "MMK"})
+    staff_client.post(url, {"pay-date": timezone.localdate(), "pay-kind": "back_wages", "pay-payer": "Employer", "pay-currency": "THB",
+                            "pay-original_amount": "2,000", "pay-exchange_rate": "118.35"})
     assert sorted(Reimbursement.objects.values_list("amount_mmk", flat=True)) == [Decimal("236700"), Decimal("500000")]
     page = staff_client.get(reverse("complaints:detail", args=[case.pk])).content.decode()
     assert "736,700 MMK" in page and "2,000 THB × 118.35" in page
@@ -155,8 +155,8 @@ def test_record_payment_with_separators_and_foreign_currency(staff_client, case)
 
 def test_bad_payment_shows_errors_and_saves_nothing(staff_client, case):
     response = staff_client.post(reverse("complaints:payment", args=[case.pk]), {
-        "amount_mmk": "12.345", "date": timezone.localdate() + timedelta(days=3), "kind": "fee_reimbursement", "payer": "",
-        "currency": "MMK",
+        "pay-amount_mmk": "12.345", "pay-date": timezone.localdate() + timedelta(days=3), "pay-kind": "fee_reimbursement",
+        "pay-payer": "", "pay-currency": "MMK",
     })
     assert response.status_code == 400
     assert set(response.context["payment_form"].errors) == {"amount_mmk", "date", "payer"}
@@ -164,11 +164,11 @@ def test_bad_payment_shows_errors_and_saves_nothing(staff_client, case):
 
 
 def test_illegal_move_is_refused_with_the_workflow_message(staff_client, case):
-    response = staff_client.post(reverse("complaints:move", args=[case.pk]), {"to_stage": "intake", "reason": "back"})
+    response = staff_client.post(reverse("complaints:move", args=[case.pk]), {"move-to_stage": "intake", "move-reason": "back"})
     assert response.status_code == 400
     # "intake" is not among the offered choices; the form refuses it before the workflow would.
     assert "to_stage" in response.context["move_form"].errors
-    response = staff_client.post(reverse("complaints:move", args=[case.pk]), {"to_stage": "resolved", "reason": "paid", "outcome": "reimbursed"})
+    response = staff_client.post(reverse("complaints:move", args=[case.pk]), {"move-to_stage": "resolved", "move-reason": "paid", "move-outcome": "reimbursed"})
     assert response.status_code == 400
     assert "payment" in response.content.decode()
     assert Complaint.objects.get(pk=case.pk).stage == "negotiation"
@@ -177,7 +177,7 @@ def test_illegal_move_is_refused_with_the_workflow_message(staff_client, case):
 
 def test_note_sets_follow_up_and_appears_on_timeline(staff_client, case):
     day = timezone.localdate() + timedelta(days=5)
-    staff_client.post(reverse("complaints:note", args=[case.pk]), {"kind": "action", "text": "Letter sent to MOLIP", "next_follow_up": day})
+    staff_client.post(reverse("complaints:note", args=[case.pk]), {"note-kind": "action", "note-text": "Letter sent to MOLIP", "note-next_follow_up": day})
     page = staff_client.get(reverse("complaints:detail", args=[case.pk])).content.decode()
     assert "Letter sent to MOLIP" in page and day.strftime("%Y-%m-%d") in page
 
@@ -185,10 +185,10 @@ def test_note_sets_follow_up_and_appears_on_timeline(staff_client, case):
 def test_staff_cannot_take_a_colleagues_case_but_a_manager_can_reassign(client, centre, case, manager):
     colleague = member("staff", centre, username="colleague")
     client.force_login(colleague)
-    response = client.post(reverse("complaints:reassign", args=[case.pk]), {"assigned_to": colleague.pk})
+    response = client.post(reverse("complaints:reassign", args=[case.pk]), {"assign-assigned_to": colleague.pk})
     assert response.status_code == 400 and Complaint.objects.get(pk=case.pk).assigned_to != colleague
     client.force_login(manager)
-    client.post(reverse("complaints:reassign", args=[case.pk]), {"assigned_to": colleague.pk, "reason": "Leave"})
+    client.post(reverse("complaints:reassign", args=[case.pk]), {"assign-assigned_to": colleague.pk, "assign-reason": "Leave"})
     assert Complaint.objects.get(pk=case.pk).assigned_to == colleague
 
 
