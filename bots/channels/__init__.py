@@ -7,6 +7,7 @@ webhook parsing. Secrets and API base URLs come from settings.
 from __future__ import annotations
 
 import hmac
+import logging
 
 from django.conf import settings
 
@@ -50,3 +51,25 @@ def clean_payload(value):
     if isinstance(value, list):
         return [clean_payload(v) for v in value]
     return value
+
+
+class MaskSecretsFilter(logging.Filter):
+    """Mask bot secrets in log lines of libraries that log request URLs (httpx logs the Telegram token)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_secrets(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+LOGGERS_TO_MASK = ("httpx", "httpcore", "telegram", "twilio", "bots")
+
+
+def install_log_masking() -> None:
+    mask = MaskSecretsFilter()
+    for name in LOGGERS_TO_MASK:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, MaskSecretsFilter) for f in logger.filters):
+            logger.addFilter(mask)

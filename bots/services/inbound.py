@@ -106,6 +106,8 @@ def inbound_receive(
         elif kind == "unsubscribed":
             conversation.subscribed = False
         conversation.save()
+        # One message per turn: fewer SMS segments to pay for, and replies arrive in order.
+        replies = ["\n\n".join(replies)] if replies else []
         for reply in replies:
             if answer is None:
                 outbound_queue(conversation=conversation, text=reply, inbound=inbound)

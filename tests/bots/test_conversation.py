@@ -4,13 +4,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from agencies.models import Agency
 from bots.conversation import respond
 from bots.models import Attention, CallbackRequest, Conversation
 from bots.services.effects import DatabaseEffects
 from complaints.models import Complaint
 from helpdesk.models import Person
-from tests.factories import CentreFactory
+from tests.factories import AgencyFactory, CentreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +39,7 @@ def centre(db):
 
 
 def agency(licence, name_en, name_my="", status="licensed", days=365):
-    return Agency.objects.create(
+    return AgencyFactory(
         licence_number=licence, name_en=name_en, name_my=name_my, status=status,
         expiry_date=timezone.localdate() + timedelta(days=days),
     )
