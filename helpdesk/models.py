@@ -82,11 +82,11 @@ class PersonQuerySet(models.QuerySet):
         if not query:
             return self
         ascii_query = digits_to_ascii(query)
-        card = Q(card_number__iexact=ascii_query)
+        card = Q(card_number=ascii_query)
         digits = re.sub(r"[\s\-().]", "", ascii_query)
         if digits.lstrip("+").isdigit():
             try:
-                return self.filter(Q(phone=parse_phone(digits)) | card)
+                return self.filter(phone=parse_phone(digits))
             except ValueError:
                 if len(digits) >= 6:
                     return self.filter(Q(phone__endswith=digits.lstrip("+").lstrip("0")) | card)
