@@ -174,7 +174,8 @@ def test_public_page_in_burmese(client, golden):
     response = client.get(reverse("agencies:public_check"), {"q": "၁၂၃"}, HTTP_ACCEPT_LANGUAGE="my")
     page = response.content.decode()
     assert "ရွှေကြယ်" in page and 'lang="my"' in page
-    assert "လိုင်စင်" in page  # the interface itself is Burmese
+    assert "ဤအေဂျင်စီသည် လိုင်စင်ရှိပါသလား။" in page and "လိုင်စင်ရ" in page  # the interface itself is Burmese
+    assert "Is this agency licensed?" not in page
 
 
 # JSON API ----------------------------------------------------------------------------
