@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.http import Http404
 
@@ -178,7 +178,7 @@ def recovered_totals(
     """Return MMK recovered grouped ``by`` case, centre, agency, month, quarter or year, summed in the database.
 
     Each row is ``{"key": <complaint/centre/agency id or first day of the period>, "total": Decimal,
-    "payments": int, "cases": int}``, in key order; ``start``/``end`` bound the payment date
+    "payments": int, "cases": int}``, in key order (by agency, key None gathers cases with no agency); ``start``/``end`` bound the payment date
     (inclusive) and ``centre_ids`` the cases' centres. Rows carry no personal data: officers' reports may use them.
     """
     payments = Reimbursement.objects.order_by()
@@ -189,7 +189,7 @@ def recovered_totals(
     if centre_ids is not None:
         payments = payments.filter(complaint__centre_id__in=centre_ids)
     if by in GROUPS:
-        grouped = payments.values(key=GROUPS[by])
+        grouped = payments.values(key=F(GROUPS[by]))
     elif by in PERIODS:
         grouped = payments.annotate(key=PERIODS[by]("date")).values("key")
     else:
@@ -200,16 +200,20 @@ def recovered_totals(
     return [{**row, "total": Decimal(row["total"]).quantize(Decimal("0.01"))} for row in rows]
 
 
-def recovered_total(*, start: date | None = None, end: date | None = None, centre_ids: list[int] | None = None) -> Decimal:
-    """Return the MMK recovered in all, in one query."""
+def recovered_total(
+    *, start: date | None = None, end: date | None = None, centre_ids: list[int] | None = None, agency_id: int | None = None
+) -> Decimal:
+    """Return the MMK recovered in all (optionally for one agency's cases), in one query."""
     payments = Reimbursement.objects.all()
+    if agency_id is not None:
+        payments = payments.filter(complaint__agency_id=agency_id)
     if start is not None:
         payments = payments.filter(date__gte=start)
     if end is not None:
         payments = payments.filter(date__lte=end)
     if centre_ids is not None:
         payments = payments.filter(complaint__centre_id__in=centre_ids)
-    return payments.aggregate(total=Sum("amount_mmk"))["total"] or Decimal("0.00")
+    return Decimal(payments.aggregate(total=Sum("amount_mmk"))["total"] or 0).quantize(Decimal("0.01"))
 
 
 def agency_complaint_summary(agency_id: int) -> dict:
@@ -220,8 +224,5 @@ def agency_complaint_summary(agency_id: int) -> dict:
         resolved=Count("id", filter=Q(stage=Stage.RESOLVED)),
         paid=Count("id", filter=Q(stage=Stage.RESOLVED, outcome__in=[Outcome.REIMBURSED, Outcome.COMPENSATED])),
     )
-    counts["recovered"] = (
-        Reimbursement.objects.filter(complaint__agency_id=agency_id).aggregate(total=Sum("amount_mmk"))["total"]
-        or Decimal("0.00")
-    )
+    counts["recovered"] = recovered_total(agency_id=agency_id)
     return counts

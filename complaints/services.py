@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -97,12 +97,15 @@ def complaint_open(
     amount_claimed: Decimal | None = None,
     sensitive: bool = False,
     assigned_to: User | None = None,
+    opened_at: datetime | None = None,
 ) -> Complaint:
     """Open a case with the next reference and record the complaint contact with it.
 
     Abuse and trafficking grievances make the case sensitive. Staff who open a
     case without naming an assignee carry it themselves; a bot intake stays
     unassigned (visible to the centre's managers until they assign it).
+    ``opened_at`` is for cases entered late (paper forms, imports): the reference
+    year and the contact date follow it.
     """
     codes = _clean_grievances(grievances)
     if complainant.centre_id != centre.pk:
@@ -111,7 +114,7 @@ def complaint_open(
         assigned_to = opened_by
     _check_assignee(centre, assigned_to)
     sensitive = sensitive or bool(SENSITIVE_GRIEVANCES.intersection(codes))
-    now = timezone.now()
+    now = opened_at or timezone.now()
     today = timezone.localdate(now)
     complaint = Complaint(
         reference=_next_reference(centre, today.year), centre=centre, complainant=complainant, channel=channel,

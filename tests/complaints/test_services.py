@@ -1,6 +1,6 @@
 """Opening cases (references, the complaint contact, sensitive and minor flags) and recording money."""
 import threading
-from datetime import timedelta
+from datetime import UTC, timedelta
 from decimal import Decimal
 
 import pytest
@@ -39,6 +39,16 @@ def test_reference_is_centre_year_sequence_per_centre(open_case, other_centre):
         centre=other_centre, complainant=PersonFactory(centre=other_centre), opened_by=None, grievances=["other"]
     )
     assert elsewhere.reference == f"TCL-{year}-0001"
+
+
+def test_reference_year_is_the_yangon_year_of_opening(open_case):
+    from datetime import datetime
+
+    # 31 December 18:00 UTC is already 1 January 00:30 in Yangon.
+    new_year = open_case(opened_at=datetime(2024, 12, 31, 18, 0, tzinfo=UTC))
+    old_year = open_case(opened_at=datetime(2024, 12, 31, 17, 0, tzinfo=UTC))
+    assert (new_year.reference, old_year.reference) == ("NDG-2025-0001", "NDG-2024-0001")
+    assert str(new_year.intake_contact.date) == "2025-01-01"
 
 
 def test_opening_records_a_complaint_contact_in_the_beneficiary_table(open_case, staff, person):
