@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
+from django.utils.translation import override, pgettext_lazy
 
 WELCOME = _("Welcome to the migrant centre helpline. We answer at any hour; staff reply in office hours.")
 CHOOSE_LANGUAGE = "ဘာသာစကား ရွေးပါ / Choose a language:\n1. မြန်မာ\n2. English"
@@ -36,10 +36,10 @@ AGENCY_CALL_NO_PHONE = _("Before you sign or pay anything, ask %(centre)s.")
 AGENCY_MORE = _("Type another name or licence number, or \"menu\".")
 
 STATUS = {
-    "licensed": _("Licensed"),
-    "suspended": _("Suspended"),
-    "revoked": _("Revoked"),
-    "expired": _("Expired"),
+    "licensed": pgettext_lazy("bot", "Licensed"),
+    "suspended": pgettext_lazy("bot", "Suspended"),
+    "revoked": pgettext_lazy("bot", "Revoked"),
+    "expired": pgettext_lazy("bot", "Expired"),
 }
 
 ASK_NAME = _("What is your name? (Type - if you prefer not to say.)")
@@ -50,13 +50,13 @@ ASK_TOPIC = _("What is it about? Type a number:")
 CALLBACK_DONE = _("Thank you. Staff of %(centre)s will call you on %(phone)s, usually within one working day.")
 
 TOPICS = [
-    ("safe_migration", _("Going abroad safely")),
-    ("recruitment_costs", _("Agency fees and recruitment costs")),
-    ("jobs", _("Jobs")),
-    ("legal_advice", _("Legal advice or a complaint")),
-    ("abuse", _("Abuse or violence")),
-    ("missing_family", _("A missing family member")),
-    ("", _("Something else")),
+    ("safe_migration", pgettext_lazy("bot", "Going abroad safely")),
+    ("recruitment_costs", pgettext_lazy("bot", "Agency fees and recruitment costs")),
+    ("jobs", pgettext_lazy("bot", "Jobs")),
+    ("legal_advice", pgettext_lazy("bot", "Legal advice or a complaint")),
+    ("abuse", pgettext_lazy("bot", "Abuse or violence")),
+    ("missing_family", pgettext_lazy("bot", "A missing family member")),
+    ("", pgettext_lazy("bot", "Something else")),
 ]
 
 ASK_GENDER = _("Are you:\n1. A woman\n2. A man\n3. Other\n4. I prefer not to say")
@@ -64,29 +64,29 @@ GENDERS = ["woman", "man", "other", "undisclosed"]
 ASK_PARTY = _("What is the name of the recruitment agency or employer? (Type - if you do not know.)")
 ASK_COUNTRY = _("Which country did you go to, or were you going to? Type a number:")
 COUNTRIES = [
-    ("TH", _("Thailand")),
-    ("MY", _("Malaysia")),
-    ("SG", _("Singapore")),
-    ("JP", _("Japan")),
-    ("KR", _("South Korea")),
-    ("CN", _("China")),
-    ("AE", _("United Arab Emirates")),
-    ("QA", _("Qatar")),
-    ("SA", _("Saudi Arabia")),
-    ("KW", _("Kuwait")),
-    ("other", _("Another country")),
+    ("TH", pgettext_lazy("bot", "Thailand")),
+    ("MY", pgettext_lazy("bot", "Malaysia")),
+    ("SG", pgettext_lazy("bot", "Singapore")),
+    ("JP", pgettext_lazy("bot", "Japan")),
+    ("KR", pgettext_lazy("bot", "South Korea")),
+    ("CN", pgettext_lazy("bot", "China")),
+    ("AE", pgettext_lazy("bot", "United Arab Emirates")),
+    ("QA", pgettext_lazy("bot", "Qatar")),
+    ("SA", pgettext_lazy("bot", "Saudi Arabia")),
+    ("KW", pgettext_lazy("bot", "Kuwait")),
+    ("other", pgettext_lazy("bot", "Another country")),
 ]
 ASK_GRIEVANCE = _("What happened? Type a number:")
 GRIEVANCES = [
-    ("overcharged_fees", _("I was charged too much in fees")),
-    ("deceived_about_job", _("The job was not what I was promised")),
-    ("underpaid_wages", _("I was not paid my wages in full")),
-    ("unfair_dismissal", _("I was dismissed unfairly")),
-    ("documents_withheld", _("My passport or documents were kept from me")),
-    ("physical_abuse", _("I was beaten or hurt")),
-    ("sexual_abuse", _("I was sexually abused")),
-    ("trafficking", _("I was forced to work or could not leave")),
-    ("other", _("Something else")),
+    ("overcharged_fees", pgettext_lazy("bot", "I was charged too much in fees")),
+    ("deceived_about_job", pgettext_lazy("bot", "The job was not what I was promised")),
+    ("underpaid_wages", pgettext_lazy("bot", "I was not paid my wages in full")),
+    ("unfair_dismissal", pgettext_lazy("bot", "I was dismissed unfairly")),
+    ("documents_withheld", pgettext_lazy("bot", "My passport or documents were kept from me")),
+    ("physical_abuse", pgettext_lazy("bot", "I was beaten or hurt")),
+    ("sexual_abuse", pgettext_lazy("bot", "I was sexually abused")),
+    ("trafficking", pgettext_lazy("bot", "I was forced to work or could not leave")),
+    ("other", pgettext_lazy("bot", "Something else")),
 ]
 ASK_STORY = _("Please tell us in your own words what happened.")
 ASK_AMOUNT = _("How much money did you lose, in kyats? Type 0 if none.")
