@@ -7,13 +7,14 @@ agency-check counts through reports; everyone gets the public check page.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from agencies.lookup import lookup_agencies
-from agencies.models import Agency, LicenceStatus
+from agencies.models import Agency, AgencyCheck, LicenceStatus
 from helpdesk.choices import Role, Topic
 from helpdesk.models import Contact
 from helpdesk.selectors import User, user_can_see_personal_data, user_centre_ids, user_is_admin
@@ -75,6 +76,15 @@ def agency_licence_history(agency: Agency) -> list[dict]:
     return entries
 
 
+def agency_checks_for_person(person) -> list[AgencyCheck]:
+    """Return the agency checks made for a person the caller may already see (the person page checked access)."""
+    return list(
+        AgencyCheck.objects.filter(contact__person=person)
+        .select_related("agency", "contact")
+        .order_by("-contact__date", "-id")[:50]
+    )
+
+
 def _report_centre_ids(user: User) -> list[int] | None:
     """Centres whose aggregate counts the user may see; None means all (admins)."""
     if user_is_admin(user):
@@ -82,7 +92,9 @@ def _report_centre_ids(user: User) -> list[int] | None:
     return user_centre_ids(user, (Role.STAFF, Role.MANAGER, Role.OFFICER))
 
 
-def agency_check_counts(user: User, *, start: date, end: date, centre_id: int | None = None) -> list[dict]:
+def agency_check_counts(
+    user: User, *, start: date, end: date, centre_ids: Iterable[int] | None = None, channel: str = ""
+) -> list[dict]:
     """Return, per centre, the agency licence checks made in the period and what they found.
 
     One row per centre: ``checks`` (contacts with the topic "agency licence check"),
@@ -92,11 +104,13 @@ def agency_check_counts(user: User, *, start: date, end: date, centre_id: int | 
     Aggregates only: no person is named. Computed in the database in one query.
     """
     contacts = Contact.objects.in_period(start, end).filter(topics__topic=Topic.AGENCY_CHECK)
-    centre_ids = _report_centre_ids(user)
+    allowed = _report_centre_ids(user)
+    if allowed is not None:
+        contacts = contacts.filter(centre_id__in=allowed)
     if centre_ids is not None:
-        contacts = contacts.filter(centre_id__in=centre_ids)
-    if centre_id is not None:
-        contacts = contacts.filter(centre_id=centre_id)
+        contacts = contacts.filter(centre_id__in=list(centre_ids))
+    if channel:
+        contacts = contacts.filter(channel=channel)
     recorded = Q(agency_check__isnull=False)
     rows = (
         contacts.values("centre_id", "centre__code", "centre__name")
@@ -112,8 +126,10 @@ def agency_check_counts(user: User, *, start: date, end: date, centre_id: int | 
     return [{**row, "unlicensed": row["not_licensed"] + row["not_in_register"]} for row in rows]
 
 
-def agency_check_totals(user: User, *, start: date, end: date, centre_id: int | None = None) -> dict:
+COUNT_KEYS = ("checks", "recorded", "licensed", "not_licensed", "not_in_register", "unlicensed")
+
+
+def agency_check_totals(user: User, *, start: date, end: date, **filters) -> dict:
     """Return the sums of :func:`agency_check_counts` over the user's centres."""
-    keys = ("checks", "recorded", "licensed", "not_licensed", "not_in_register", "unlicensed")
-    rows = agency_check_counts(user, start=start, end=end, centre_id=centre_id)
-    return {key: sum(row[key] for row in rows) for key in keys}
+    rows = agency_check_counts(user, start=start, end=end, **filters)
+    return {key: sum(row[key] for row in rows) for key in COUNT_KEYS}

@@ -93,3 +93,17 @@ def test_log_page_shows_a_text_field_not_a_select_of_every_agency(staff_client):
     page = staff_client.get(reverse("helpdesk:contact_log")).content.decode()
     assert 'name="agency-query"' in page
     assert page.count("<option") < 60  # service, channel, centre and referral menus only
+
+
+def test_person_page_lists_the_agencies_checked(staff_client, person):
+    agency = AgencyFactory(licence_number="123/2019", name_en="Golden Star Co., Ltd.", status=LicenceStatus.REVOKED)
+    log(staff_client, person, query="123/2019")
+    log(staff_client, person, query="Quick Visa Brokers")
+    url = reverse("helpdesk:person_detail", args=[person.pk])
+    page = staff_client.get(url).content.decode()
+    assert 'data-testid="person-agency-checks"' in page
+    assert str(agency) in page and "Quick Visa Brokers" in page and "Not in the register" in page
+    other = PersonFactory(centre=person.centre)
+    assert 'data-testid="person-agency-checks"' not in staff_client.get(
+        reverse("helpdesk:person_detail", args=[other.pk])
+    ).content.decode()

@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from agencies.models import LicenceStatus
 from agencies.selectors import agency_check_counts, agency_check_totals, agency_licence_history
@@ -47,7 +48,7 @@ def test_officers_see_their_centres_and_admins_all(checks, officer, admin_user, 
     assert agency_check_totals(officer, start=START, end=END)["checks"] == 4
     totals = agency_check_totals(admin_user, start=START, end=END)
     assert (totals["checks"], totals["unlicensed"]) == (5, 3)
-    assert agency_check_totals(admin_user, start=START, end=END, centre_id=other_centre.pk)["unlicensed"] == 1
+    assert agency_check_totals(admin_user, start=START, end=END, centre_ids=[other_centre.pk])["unlicensed"] == 1
 
 
 def test_a_user_of_another_centre_sees_nothing_of_this_one(checks):
@@ -73,3 +74,23 @@ def test_history_lists_newest_first_with_the_changed_fields(admin_user):
     assert [e["record"].history_type for e in entries] == ["~", "+"]
     assert entries[0]["changes"] == [("licence status", "Licensed", "Revoked")]
     assert entries[0]["record"].history_user == admin_user
+
+
+def test_report_page_shows_agency_checks_without_names(client, checks, officer, centre):
+    client.force_login(officer)
+    response = client.get(reverse("helpdesk:reports"), {"start": "2026-01-01", "end": "2026-03-31", "by": "quarter"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="agency-checks"' in page
+    section = dict(response.context["sections"])["agencies/reports/section.html"]
+    assert section["totals"]["checks"] == 4 and section["totals"]["unlicensed"] == 2
+    assert "Quick Visa Brokers" not in page  # what was asked is case detail, not an aggregate
+
+
+def test_report_section_follows_the_channel_filter(client, checks, officer):
+    client.force_login(officer)
+    response = client.get(
+        reverse("helpdesk:reports"), {"start": "2026-01-01", "end": "2026-03-31", "by": "quarter", "channel": "telegram"}
+    )
+    section = dict(response.context["sections"])["agencies/reports/section.html"]
+    assert section["rows"] == []
