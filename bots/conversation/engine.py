@@ -17,7 +17,7 @@ from helpdesk.text import parse_decimal, parse_phone
 
 FLOWS = {
     "callback": ["cb_name", "cb_phone", "cb_centre", "cb_topic"],
-    "complaint": ["c_name", "c_gender", "c_phone", "c_party", "c_country", "c_grievance", "c_story", "c_amount", "c_confirm"],
+    "complaint": ["c_centre", "c_name", "c_gender", "c_phone", "c_party", "c_country", "c_grievance", "c_story", "c_amount", "c_confirm"],
 }
 MAX_AGENCY_RESULTS = 3
 
@@ -115,7 +115,8 @@ def _menu_choice(turn: Turn, text: str, effects: Effects) -> None:
         _go(turn, "cb_name", effects)
     elif choice == 3:
         turn.state["data"] = {}
-        _go(turn, "c_name", effects)
+        # A complaint is a case of one centre: ask which when the conversation has none yet.
+        _go(turn, "c_name" if effects.centre() else "c_centre", effects)
     elif choice == 4:
         effects.hand_over()
         turn.state["step"] = "handover"
@@ -200,7 +201,7 @@ def _question(step: str, lang: str, effects: Effects) -> str:
         return m.render(m.ASK_NAME, lang)
     if step in ("cb_phone", "c_phone"):
         return m.render(m.ASK_PHONE, lang)
-    if step == "cb_centre":
+    if step in ("cb_centre", "c_centre"):
         options = [(c.code, c.label(lang)) for c in effects.centres()]
         return m.render(m.ASK_CENTRE, lang) + "\n" + m.numbered(options, lang)
     if step == "cb_topic":
@@ -246,10 +247,12 @@ def _flow_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
                 data["phone"] = parse_phone(text)
             except ValueError:
                 error = m.PHONE_INVALID
-    elif step == "cb_centre":
+    elif step in ("cb_centre", "c_centre"):
         centres = [(c.code, c.label(lang)) for c in effects.centres()]
         data["centre"] = _pick(text, centres)
         error = None if data["centre"] else m.NOT_UNDERSTOOD
+        if data["centre"] and step == "c_centre":
+            effects.choose_centre(data["centre"])
     elif step == "cb_topic":
         choice = words.number(text)
         if choice is None or not 1 <= choice <= len(m.TOPICS):

@@ -46,9 +46,12 @@ class DatabaseEffects:
     def hand_over(self) -> None:
         self._attention(Attention.HANDOVER)
 
+    def choose_centre(self, code: str) -> None:
+        move_to_centre(self.conversation, next(c for c in self._centre_rows() if c.code == code))
+
     def request_callback(self, *, name: str, phone: str, centre_code: str, topic: str) -> None:
-        centre = next(c for c in self._centre_rows() if c.code == centre_code)
-        move_to_centre(self.conversation, centre)
+        self.choose_centre(centre_code)
+        centre = self.conversation.centre
         person = self._person(name=name, phone=phone)
         CallbackRequest.objects.create(
             conversation=self.conversation, centre=centre, person=person, name=name, phone=phone, topic=topic
