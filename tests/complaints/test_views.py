@@ -220,3 +220,17 @@ def test_agency_page_shows_counts_and_recovered_without_names(client, centre, ag
     assert "800,000 MMK" in page and "Ko Aung Secret" not in page and case.reference not in page
     panel = response.context["panels"][-1][1]
     assert (panel["total"], panel["open"], panel["resolved"]) == (2, 1, 1)
+
+
+@pytest.mark.parametrize("entries", [2, 60])
+def test_case_page_queries_do_not_grow_with_payments_and_notes(client, centre, staff, django_assert_max_num_queries, entries):
+    from complaints.services import complaint_add_note
+
+    case = ComplaintFactory(centre=centre, assigned_to=staff)
+    for i in range(entries):
+        ReimbursementFactory(complaint=case, amount_mmk=Decimal(1000 + i))
+        complaint_add_note(complaint=case, by=staff, text=f"Called the agency, attempt {i}")
+    client.force_login(staff)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("complaints:detail", args=[case.pk]))
+    assert response.status_code == 200 and f"attempt {entries - 1}" in response.content.decode()
