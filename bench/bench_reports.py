@@ -234,7 +234,7 @@ def main(argv: list[str]) -> None:
         f"{args.contacts:,} contacts over 2019-2024 (60% linked to {args.contacts // 5:,} people), "
         f"{max(args.contacts // 50, 10):,} activities with head counts, ~{args.contacts // 10:,} registered attendances, 50 centres. "
         f"Median of {args.repeat} runs after one warm-up. `beneficiary_table` = the function behind the page, the exports and the "
-        "command (4 queries: contacts, head counts, attendees, unique persons); hand-written SQL = one statement computing "
+        "command (5 queries: contacts, anonymous contacts, head counts, attendees, unique persons); hand-written SQL = one statement computing "
         "the same cells and unique persons with the backend's own date functions.",
         "",
         "| backend | contacts | `beneficiary_table` by quarter (24 columns) | by year (6 columns) | hand-written SQL | same numbers | data generation |",

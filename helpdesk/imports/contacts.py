@@ -131,6 +131,7 @@ def import_contacts(
     seen: Counter[str] = Counter()
 
     def run_chunk(chunk):
+        parsed = []
         for number, raw in chunk:
             try:
                 row = parse_row(number, raw, centres)
@@ -138,23 +139,25 @@ def import_contacts(
                 result.errors.append((number, str(exc)))
                 continue
             base = row.fingerprint(0)
-            key = row.fingerprint(seen[base])  # the n-th identical row in the file is a distinct service
+            parsed.append((row, row.fingerprint(seen[base])))  # the n-th identical row in the file is a distinct service
             seen[base] += 1
-            if ImportedRow.objects.filter(key=key).exists():
+        done_before = set(ImportedRow.objects.filter(key__in=[key for _row, key in parsed]).values_list("key", flat=True))
+        for row, key in parsed:
+            if key in done_before:
                 result.already_imported += 1
                 continue
             try:
                 with transaction.atomic():
-                    ImportedRow.objects.create(key=key, source=filename[:255], row_number=number, imported_by=user)
+                    ImportedRow.objects.create(key=key, source=filename[:255], row_number=row.number, imported_by=user)
                     _apply(row, result)
-            except IntegrityError:
+            except IntegrityError:  # a concurrent import applied the same row first
                 if ImportedRow.objects.filter(key=key).exists():
                     result.already_imported += 1
                 else:
-                    result.errors.append((number, _("could not be saved; nothing from this row was kept.")))
+                    result.errors.append((row.number, _("could not be saved; nothing from this row was kept.")))
                 continue
             except ValidationError as exc:
-                result.errors.append((number, _error_text(exc)))
+                result.errors.append((row.number, _error_text(exc)))
                 continue
             result.imported += 1
 

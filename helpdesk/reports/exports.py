@@ -44,8 +44,7 @@ def filter_lines(table: BeneficiaryTable) -> list[tuple[str, str]]:
     """Describe what the table covers, for the header of every export."""
     report = table.filter
     by = dict(BY_CHOICES)[report.by]
-    centres = ", ".join(report.centres().order_by("code").values_list("code", flat=True)) if (
-        report.centre_ids is not None or report.partner) else _("All centres")
+    centres = ", ".join(report.centres().order_by("code").values_list("code", flat=True)) if report.restricted else _("All centres")
     return [
         (_("Period"), f"{report.start:%Y-%m-%d} – {report.end:%Y-%m-%d} ({by})"),
         (_("Centres"), centres or _("None")),
