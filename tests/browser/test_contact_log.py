@@ -19,7 +19,7 @@ def test_staff_logs_drop_in_for_new_person_and_finds_them_by_burmese_digits(live
     page.fill("#id_p-birth_year", "၁၉၉၅")
     page.select_option("#id_service", "drop_in")
     page.select_option("#id_channel", "walk_in")
-    page.check("text=Agency licence check")
+    page.check("text=Recruitment costs")
     page.fill("#id_notes", "Asked about an agency in Hlaing Thar Yar")
     page.click("text=Save contact")
 
@@ -28,7 +28,7 @@ def test_staff_logs_drop_in_for_new_person_and_finds_them_by_burmese_digits(live
     person = Person.objects.get()
     assert (person.phone, person.birth_year, person.centre) == ("+959767889802", 1995, centre)
     contact = Contact.objects.get()
-    assert contact.topic_codes == ["agency_check"] and contact.gender == "woman"
+    assert contact.topic_codes == ["recruitment_costs"] and contact.gender == "woman"
 
     page.click("text=People")
     page.fill("#q", "၀၉၇၆၇၈၈၉၈၀၂")
