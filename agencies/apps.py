@@ -7,6 +7,7 @@ class AgenciesConfig(AppConfig):
     verbose_name = _("Recruitment agencies")
 
     def ready(self):
+        from agencies import checks  # noqa: F401  (registers the system checks)
         from agencies.contact_form import AGENCY_CHECK_EXTENSION
         from agencies.panels import person_panel, report_section
         from agencies.selectors import user_can_see_agency_register

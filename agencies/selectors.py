@@ -30,6 +30,7 @@ def user_can_see_agency_register(user: User) -> bool:
 def agencies_for_list(*, query: str = "", status: str = "", country: str = "") -> QuerySet[Agency] | list[Agency]:
     """Return agencies for the staff list: ranked by the lookup when searching, else by name.
 
+    ``query`` must be Unicode already (the search form converts Zawgyi).
     Filters are applied in the database; the status filter uses the derived status (expired from the date).
     """
     agencies = Agency.objects.with_current_status()
@@ -39,7 +40,8 @@ def agencies_for_list(*, query: str = "", status: str = "", country: str = "") -
         agencies = agencies.serving(country)
     if not query:
         return agencies.order_by("name_en", "licence_number")
-    ranked = [match.agency.pk for match in lookup_agencies(query, limit=LIST_SEARCH_LIMIT)]
+    # ``query`` comes from a form that has already converted Zawgyi: do not convert twice.
+    ranked = [match.agency.pk for match in lookup_agencies(query, limit=LIST_SEARCH_LIMIT, encoding_hint="unicode")]
     by_pk = agencies.in_bulk(ranked)
     return [by_pk[pk] for pk in ranked if pk in by_pk]
 

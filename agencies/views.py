@@ -79,7 +79,8 @@ def public_check(request):
             response = render(request, "agencies/public_check.html", {**context, "retry_after": retry_after}, status=429)
             response["Retry-After"] = str(retry_after)
             return response
-        context["matches"] = lookup_agencies(form.cleaned_data["q"], limit=PUBLIC_RESULTS)
+        # The form has already converted Zawgyi; converting twice would damage the text.
+        context["matches"] = lookup_agencies(form.cleaned_data["q"], limit=PUBLIC_RESULTS, encoding_hint="unicode")
     return render(request, "agencies/public_check.html", context)
 
 

@@ -83,3 +83,4 @@ def test_serving_filters_by_destination_code():
     both = AgencyFactory(destination_countries="MY,TH")
     AgencyFactory(destination_countries="JP")
     assert set(Agency.objects.serving("TH")) == {th, both}
+
