@@ -17,6 +17,8 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 setup: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_agencies
+	$(BIN)/python manage.py seed_complaints
 
 run: setup
 	@echo ""
