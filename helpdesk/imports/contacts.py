@@ -14,14 +14,19 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history
 
 from helpdesk import services
 from helpdesk.choices import ActivityFormat, ActivityKind, Gender
-from helpdesk.imports.reading import read_rows
+from helpdesk.imports.reading import FileError, read_rows
 from helpdesk.imports.rows import LegacyRow, RowError, parse_row
 from helpdesk.models import Activity, Centre, Contact, ContactTopic, ImportedRow, Person
 
+TOO_MANY_ROWS = _lazy(
+    "This file has %(rows)s rows; the upload page takes up to %(max)s. Split it, "
+    "or run “python manage.py import_contacts FILE” on the server, which shows its progress."
+)
 CHUNK = 500  # rows per transaction: a crash loses at most one chunk, and re-running resumes
 HEADCOUNT_FIELD = {
     Gender.WOMAN: "women_count", Gender.MAN: "men_count", Gender.OTHER: "other_count", Gender.UNDISCLOSED: "undisclosed_count",
@@ -119,13 +124,17 @@ def import_contacts(
     user: AbstractBaseUser | None = None,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    max_rows: int | None = None,
 ) -> ImportResult:
     """Import a legacy CSV/XLSX of services given; report row errors, keep the valid rows.
 
-    Raises helpdesk.imports.reading.FileError when the file as a whole is unreadable.
+    Raises helpdesk.imports.reading.FileError when the file as a whole is unreadable
+    (or longer than ``max_rows``, the web page's limit: a request must not run for minutes).
     With ``dry_run`` everything is checked and counted, then rolled back.
     """
     rows, ignored = read_rows(content, filename)
+    if max_rows is not None and len(rows) > max_rows:
+        raise FileError(TOO_MANY_ROWS % {"rows": f"{len(rows):,}", "max": f"{max_rows:,}"})
     result = ImportResult(rows=len(rows), ignored_columns=ignored, dry_run=dry_run)
     centres = {c.code.upper(): c for c in Centre.objects.all()}
     seen: Counter[str] = Counter()

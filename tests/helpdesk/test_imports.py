@@ -155,5 +155,9 @@ def test_upload_page_is_for_admins_only(client, centre, staff, officer, manager,
     upload.name = "legacy.csv"
     html = client.post(url, {"file": upload}).content.decode()
     assert "Imported" in html and "gender:" in html and Contact.objects.count() == 1
+    big = io.BytesIO((HEADER + "2023-01-05,NDG,drop_in,woman,,,,,,,,\n" * 2001).encode())
+    big.name = "big.csv"
+    html = client.post(url, {"file": big}).content.decode()
+    assert "2,001 rows" in html and "import_contacts FILE" in html and Contact.objects.count() == 1
     template = client.get(reverse("helpdesk:import_template", args=["xlsx"]))
     assert template.status_code == 200 and b"".join(template.streaming_content)[:2] == b"PK"
