@@ -10,9 +10,10 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 
 from django import forms
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import EXPIRY_BEFORE_ISSUE, NAME_REQUIRED, Agency, LicenceStatus, normalize_licence_number
@@ -47,6 +48,11 @@ STATUS_WORDS = {
     LicenceStatus.REVOKED: ["revoked", "cancelled", "canceled", "terminated", "ပယ်ဖျက်", "ရုပ်သိမ်း"],
     LicenceStatus.EXPIRED: ["expired", "သက်တမ်းကုန်"],
 }
+BURMESE_COUNTRY_NAMES = {
+    "ထိုင်း": "TH", "ထိုင်းနိုင်ငံ": "TH", "မလေးရှား": "MY", "မလေးရှားနိုင်ငံ": "MY", "စင်ကာပူ": "SG",
+    "ဂျပန်": "JP", "ဂျပန်နိုင်ငံ": "JP", "ကိုရီးယား": "KR", "တောင်ကိုရီးယား": "KR", "တရုတ်": "CN",
+    "ယူအေအီး": "AE", "ကာတာ": "QA", "ဆော်ဒီအာရေးဗီးယား": "SA", "ကူဝိတ်": "KW",
+}
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y"]
 
 FILE_TYPE_INVALID = _("Upload a .csv or .xlsx file.")
@@ -56,6 +62,14 @@ STATUS_INVALID = _("Unknown status “%(value)s”: use licensed, suspended, rev
 EXPIRED_NEEDS_PAST_DATE = _("Status “expired” needs an expiry date in the past.")
 COUNTRY_INVALID = _("Unknown destination country “%(value)s”: use ISO codes like TH, MY.")
 DUPLICATE_IN_FILE = _("Licence number %(number)s is already in row %(row)s of this file; this row was not imported.")
+
+
+@cache
+def _country_codes_by_name() -> dict[str, str]:
+    """English country names as the Ministry writes them ("Thailand") to ISO codes; built once."""
+    with translation.override("en"):
+        names = {str(label).casefold(): code for code, label in Country.choices}
+    return names | BURMESE_COUNTRY_NAMES
 
 
 def _model_max_length(name: str) -> int | None:
@@ -88,7 +102,7 @@ class AgencyRowForm(BurmeseTextMixin, forms.Form):
         raise forms.ValidationError(STATUS_INVALID, params={"value": value}, code="status")
 
     def clean_destination_countries(self) -> str:
-        names = {str(label).casefold(): code for code, label in Country.choices}
+        names = _country_codes_by_name()
         codes = []
         for part in self.cleaned_data["destination_countries"].replace(";", ",").replace("/", ",").split(","):
             part = part.strip()

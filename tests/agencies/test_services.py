@@ -99,7 +99,7 @@ def test_dry_run_reports_the_changes_and_saves_nothing():
 def test_zawgyi_names_dates_and_statuses_in_other_forms_are_read():
     text = (
         "License No.,Name,Name (Burmese),Status,Expiry Date,Country\n"
-        "၁၂၃/၂၀၁၉,Golden Star,ေရႊၾကယ္,ဆိုင်းငံ့,14/01/2028,\"Thailand, Malaysia\"\n"
+        "၁၂၃/၂၀၁၉,Golden Star,ေရႊၾကယ္,ဆိုင်းငံ့,14/01/2028,\"Thailand, မလေးရှား\"\n"
     )
     report = run(text)
     assert report.errors == []
