@@ -31,6 +31,8 @@ CHUNK = 500  # rows per transaction: a crash loses at most one chunk, and re-run
 HEADCOUNT_FIELD = {
     Gender.WOMAN: "women_count", Gender.MAN: "men_count", Gender.OTHER: "other_count", Gender.UNDISCLOSED: "undisclosed_count",
 }
+# Not translated: the same rows must find the same activity whatever the importer's language.
+DEFAULT_TITLE = {ActivityKind.TRAINING: "Training", ActivityKind.MOBILISATION: "Community mobilisation"}
 DEFAULT_FORMAT = {ActivityKind.TRAINING: ActivityFormat.TRAINING_SESSION, ActivityKind.MOBILISATION: ActivityFormat.OUTREACH}
 
 
@@ -68,7 +70,7 @@ def _find_or_create_person(row: LegacyRow, result: ImportResult) -> Person | Non
 
 def _activity_for(row: LegacyRow, result: ImportResult) -> Activity:
     """The activity a row belongs to: same centre, kind, date and title (title defaults to kind and date)."""
-    title = row.activity or f"{ActivityKind(row.service).label} {row.date.isoformat()}"
+    title = row.activity or f"{DEFAULT_TITLE[row.service]} {row.date.isoformat()}"
     activity = Activity.objects.filter(centre=row.centre, kind=row.service, date=row.date, title=title).first()
     if activity is None:
         activity = services.activity_create(

@@ -161,3 +161,13 @@ def test_upload_page_is_for_admins_only(client, centre, staff, officer, manager,
     assert "2,001 rows" in html and "import_contacts FILE" in html and Contact.objects.count() == 1
     template = client.get(reverse("helpdesk:import_template", args=["xlsx"]))
     assert template.status_code == 200 and b"".join(template.streaming_content)[:2] == b"PK"
+
+
+def test_rows_without_a_title_join_the_same_activity_whatever_the_language(centre):
+    from django.utils import translation
+
+    with translation.override("my"):
+        run("2023-03-01,NDG,mobilisation,woman,20,,,,,,,\n")
+    run("2023-03-01,NDG,mobilisation,man,15,,,,,,,\n")
+    activity = Activity.objects.get()
+    assert (activity.title, activity.women_count, activity.men_count) == ("Community mobilisation 2023-03-01", 20, 15)
