@@ -153,7 +153,7 @@ class ReassignForm(BurmeseTextMixin, forms.Form):
 YES = [("", "—"), ("1", _("Yes"))]
 
 
-class ComplaintFilterForm(forms.Form):
+class ComplaintFilterForm(BurmeseTextMixin, forms.Form):
     """The case list's filters (GET); invalid values are ignored rather than failing the list."""
 
     q = forms.CharField(label=_("Reference, name, phone, agency or employer"), required=False)

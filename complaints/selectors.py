@@ -17,6 +17,7 @@ from complaints.choices import OPEN_STAGES, Outcome, Stage
 from complaints.models import Complaint, ComplaintGrievance, Reimbursement
 from helpdesk.choices import Role
 from helpdesk.selectors import User, user_centre_ids, user_is_admin, user_is_manager_of
+from helpdesk.text import normalize_text
 
 
 def visible_filter(user: User) -> Q | None:
@@ -81,7 +82,7 @@ def complaint_search(user: User, query: str) -> QuerySet[Complaint]:
     """Return the user's cases matching a reference, a complainant's name or phone, an agency or an employer."""
     from helpdesk.models import Person
 
-    query = (query or "").strip()
+    query = normalize_text(query)  # Zawgyi typed into the search box still finds Unicode records
     complaints = complaints_for_user(user)
     if not query:
         return complaints

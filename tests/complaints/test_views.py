@@ -55,6 +55,12 @@ def test_list_counts_open_cases_by_stage(staff_client, centre):
     assert by_stage == {"intake": 2, "assessment": 1, "negotiation": 0, "referred": 0}
 
 
+def test_list_search_typed_in_zawgyi_finds_unicode_employer(staff_client, centre):
+    case = ComplaintFactory(centre=centre, employer="ရွှေ စက်ရုံ")
+    ComplaintFactory(centre=centre, employer="Thai Union")
+    assert refs(staff_client.get(reverse("complaints:list"), {"q": "ေရႊ စက္ရုံ"})) == {case.reference}
+
+
 def test_list_search_finds_complainant_by_phone_in_burmese_digits(staff_client, centre):
     person = PersonFactory(centre=centre, phone="+959767889802")
     case = ComplaintFactory(centre=centre, complainant=person)
