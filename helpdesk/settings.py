@@ -100,6 +100,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the tasks worker and the web process use the file at once.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    # Concurrent writers (two webhooks, web + worker) wait for the lock instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"].update(transaction_mode="IMMEDIATE", timeout=20)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -43,13 +43,23 @@ def default_centre() -> Centre | None:
 
 def conversation_for(*, channel: str, user_id: str, display_name: str = "") -> Conversation:
     """Return the channel user's conversation, locked for this transaction (created on first contact)."""
-    conversation, created = Conversation.objects.select_for_update().get_or_create(
-        channel=channel, external_user_id=user_id,
-        defaults={"display_name": display_name[:200], "centre": default_centre()},
-    )
-    if not created and display_name and conversation.display_name != display_name[:200]:
+    locked = Conversation.objects.select_for_update(of=("self",)).select_related("last_contact")
+    conversation = locked.filter(channel=channel, external_user_id=user_id).first()
+    if conversation is None:
+        conversation, _created = locked.get_or_create(
+            channel=channel, external_user_id=user_id,
+            defaults={"display_name": display_name[:200], "centre": default_centre()},
+        )
+    elif display_name and conversation.display_name != display_name[:200]:
         conversation.display_name = display_name[:200]
     return conversation
+
+
+HISTORY_FIELDS = ("display_name", "centre_id", "person_id", "language", "zawgyi", "attention", "attention_since", "subscribed", "last_contact_id")
+
+
+def _tracked(conversation: Conversation) -> tuple:
+    return tuple(getattr(conversation, name) for name in HISTORY_FIELDS)
 
 
 def conversation_log_contact(conversation: Conversation) -> None:
@@ -97,6 +107,7 @@ def inbound_receive(
     replies: list[str] = []
     if user_id:
         conversation = conversation_for(channel=channel, user_id=str(user_id), display_name=display_name)
+        before = _tracked(conversation) if conversation.pk else None
         inbound.conversation = conversation
         if handle is not None:
             replies = handle(conversation)
@@ -105,7 +116,11 @@ def inbound_receive(
             replies, inbound.text = _converse(conversation, text)
         elif kind == "unsubscribed":
             conversation.subscribed = False
+        # History records changes staff care about (centre, person, hand-over), not every message.
+        if before == _tracked(conversation):
+            conversation.skip_history_when_saving = True  # simple_history checks for the attribute, not its value
         conversation.save()
+        conversation.__dict__.pop("skip_history_when_saving", None)
         # One message per turn: fewer SMS segments to pay for, and replies arrive in order.
         replies = ["\n\n".join(replies)] if replies else []
         for reply in replies:

@@ -106,3 +106,22 @@ def test_complaint_without_a_centre_asks_for_the_nearest_one_first(centre, setti
     assert conversation.centre == centre
     assert "NDG-" in last.inbound.replies.get().text
     assert Contact.objects.filter(service="helpline", centre=centre).count() == 1
+
+
+def test_history_records_what_staff_care_about_not_every_message(centre):
+    receive(1, "hi")
+    receive(2, "1")  # language chosen: recorded
+    receive(3, "menu")
+    receive(4, "menu")
+    conversation = Conversation.objects.get()
+    assert [h.language for h in conversation.history.order_by("history_id")] == ["", "", "my"]
+    receive(5, "4")  # hand-over: recorded
+    assert conversation.history.latest("history_id").attention == "handover"
+
+
+def test_a_message_costs_a_fixed_number_of_queries(centre, django_assert_max_num_queries):
+    receive(1, "hi")
+    receive(2, "1")
+    for i, text in enumerate(["menu", "2", "Ma Aye", "menu"], start=3):
+        with django_assert_max_num_queries(10):
+            receive(i, text)
