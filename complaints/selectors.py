@@ -159,6 +159,16 @@ def open_counts_by_stage(queryset: QuerySet[Complaint]) -> list[tuple[str, str, 
     return [(stage, labels[stage], counts.get(stage, 0)) for stage in OPEN_STAGES]
 
 
+def open_case_alerts(queryset: QuerySet[Complaint]) -> dict[str, int]:
+    """Return how many open cases have an overdue follow-up and how many have an under-18 complainant (one query)."""
+    from django.utils import timezone
+
+    return queryset.open().aggregate(
+        overdue=Count("id", filter=Q(next_follow_up__lt=timezone.localdate())),
+        minors=Count("id", filter=Q(is_minor=True)),
+    )
+
+
 def complaint_payments(complaint: Complaint) -> list[Reimbursement]:
     return list(complaint.reimbursements.select_related("recorded_by").order_by("date", "id"))
 

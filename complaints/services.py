@@ -36,11 +36,10 @@ AMOUNT_POSITIVE = _("The amount must be more than zero.")
 NOT_MANAGER_UNMARK_SENSITIVE = _("Only a manager can mark a sensitive case as not sensitive.")
 
 # The helpdesk contact topics a complaint's grievances count under in the beneficiary table.
+# A sensitive case's contact gets none of them: every staff member of the centre sees the
+# person's contacts, and an "abuse" topic there would tell them what the case is about.
 GRIEVANCE_TOPICS = {
     Grievance.OVERCHARGED_FEES: Topic.RECRUITMENT_COSTS,
-    Grievance.PHYSICAL_ABUSE: Topic.ABUSE,
-    Grievance.SEXUAL_ABUSE: Topic.ABUSE,
-    Grievance.TRAFFICKING: Topic.ABUSE,
 }
 CENT = Decimal("0.01")
 
@@ -126,7 +125,7 @@ def complaint_open(
     # The contact counts the case in the beneficiary table; its notes never carry a sensitive case's details.
     complaint.intake_contact = contact_log(
         centre=centre, staff=opened_by, service=Service.COMPLAINT, channel=channel, person=complainant, date=today,
-        topics=[Topic.LEGAL_ADVICE, *(GRIEVANCE_TOPICS[c] for c in codes if c in GRIEVANCE_TOPICS)],
+        topics=[Topic.LEGAL_ADVICE, *(() if sensitive else (GRIEVANCE_TOPICS[c] for c in codes if c in GRIEVANCE_TOPICS))],
         notes="" if sensitive else complaint.reference,
     )
     complaint.save()

@@ -57,6 +57,7 @@ def complaint_list(request):
     return render(request, "complaints/complaint_list.html", {
         "form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters),
         "by_stage": selectors.open_counts_by_stage(selectors.visible_complaints(request.user)),
+        "alerts": selectors.open_case_alerts(selectors.visible_complaints(request.user)),
     })
 
 

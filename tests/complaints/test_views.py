@@ -51,8 +51,12 @@ def test_list_filters(staff_client, centre, staff, agency):
 def test_list_counts_open_cases_by_stage(staff_client, centre):
     for stage in ("intake", "intake", "assessment", "resolved"):
         ComplaintFactory(centre=centre, stage=stage, outcome="other_remedy" if stage == "resolved" else "")
-    by_stage = {stage: n for stage, _label, n in staff_client.get(reverse("complaints:list")).context["by_stage"]}
-    assert by_stage == {"intake": 2, "assessment": 1, "negotiation": 0, "referred": 0}
+    ComplaintFactory(centre=centre, is_minor=True, next_follow_up=timezone.localdate() - timedelta(days=1))
+    response = staff_client.get(reverse("complaints:list"))
+    by_stage = {stage: n for stage, _label, n in response.context["by_stage"]}
+    assert by_stage == {"intake": 3, "assessment": 1, "negotiation": 0, "referred": 0}
+    assert response.context["alerts"] == {"overdue": 1, "minors": 1}
+    assert "1 follow-up overdue" in response.content.decode()
 
 
 def test_list_search_typed_in_zawgyi_finds_unicode_employer(staff_client, centre):
@@ -68,27 +72,40 @@ def test_list_search_finds_complainant_by_phone_in_burmese_digits(staff_client, 
     assert refs(staff_client.get(reverse("complaints:list"), {"q": "၀၉၇၆၇၈၈၉၈၀၂"})) == {case.reference}
 
 
-@pytest.mark.parametrize("cases", [10, 500])
-def test_case_list_runs_a_constant_number_of_queries(client, centre, django_assert_max_num_queries, cases):
-    user = member("manager", centre)
-    people = PersonFactory.create_batch(5, centre=centre)
-    complaints = [ComplaintFactory.build(centre=centre, complainant=people[i % 5], reference=f"NDG-2025-{i:04d}",
-                                         assigned_to=user, sensitive=i % 3 == 0) for i in range(cases)]
-    Complaint.objects.bulk_create(complaints)
+def add_cases(centre, user, people, start: int, count: int) -> None:
     from complaints.models import ComplaintGrievance
 
+    created = Complaint.objects.bulk_create([
+        ComplaintFactory.build(centre=centre, complainant=people[i % len(people)], reference=f"NDG-2025-{i:04d}",
+                               assigned_to=user, sensitive=i % 3 == 0, agency=None)
+        for i in range(start, start + count)
+    ])
+    created = list(Complaint.objects.filter(reference__in=[c.reference for c in created]))
     ComplaintGrievance.objects.bulk_create(
-        [ComplaintGrievance(complaint=c, grievance=g) for c in Complaint.objects.all() for g in ("overcharged_fees", "other")]
+        [ComplaintGrievance(complaint=c, grievance=g) for c in created for g in ("overcharged_fees", "other")]
     )
-    Reimbursement.objects.bulk_create([Reimbursement(complaint=c, amount_mmk=Decimal("1000"), kind="compensation", payer="A")
-                                       for c in Complaint.objects.all()])
+    Reimbursement.objects.bulk_create(
+        [Reimbursement(complaint=c, amount_mmk=Decimal("1000"), kind="compensation", payer="A") for c in created]
+    )
+
+
+def test_case_list_runs_a_constant_number_of_queries_at_10_and_500_cases(client, centre, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = member("manager", centre)
+    people = PersonFactory.create_batch(5, centre=centre)
     client.force_login(user)
-    with django_assert_max_num_queries(10):
-        response = client.get(reverse("complaints:list"))
-    assert response.status_code == 200
-    assert len(response.context["page"].object_list) == min(cases, 50)
-    with django_assert_max_num_queries(10):
-        assert client.get(reverse("complaints:list"), {"grievance": "other", "stage": "open"}).status_code == 200
+    counts = []
+    for start, count in ((0, 10), (10, 490)):
+        add_cases(centre, user, people, start, count)
+        for params in ({}, {"grievance": "other", "stage": "open", "mine": "on"}, {"q": "Person"}):
+            with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as queries:
+                response = client.get(reverse("complaints:list"), params)
+            assert response.status_code == 200
+            assert len(response.context["page"].object_list) == min(start + count, 50)
+            counts.append(len(queries))
+    assert counts[:3] == counts[3:], counts  # the same queries at 10 and at 500 cases
 
 
 def test_export_has_the_filtered_cases_with_amounts(staff_client, centre):
@@ -240,3 +257,12 @@ def test_case_page_queries_do_not_grow_with_payments_and_notes(client, centre, s
     with django_assert_max_num_queries(10):
         response = client.get(reverse("complaints:detail", args=[case.pk]))
     assert response.status_code == 200 and f"attempt {entries - 1}" in response.content.decode()
+
+
+def test_case_pages_speak_burmese(staff_client, case):
+    ReimbursementFactory(complaint=case, amount_mmk=Decimal("1500000"))
+    staff_client.cookies["django_language"] = "my"
+    page = staff_client.get(reverse("complaints:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="my").content.decode()
+    assert "ရငွေ မှတ်တမ်းတင်မည်" in page and "1,500,000 ကျပ်" in page and "ညှိနှိုင်း" in page
+    listing = staff_client.get(reverse("complaints:list"), HTTP_ACCEPT_LANGUAGE="my").content.decode()
+    assert "တိုင်ကြားချက် အမှုတွဲများ" in listing and "Complaint cases" not in listing
