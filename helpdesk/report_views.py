@@ -74,7 +74,9 @@ def import_contacts_upload(request):
 
 @personal_data_required
 def import_template(request, fmt: str):
-    if fmt not in TEMPLATE_FILES or not user_is_admin(request.user):
+    if not user_is_admin(request.user):
+        raise PermissionDenied
+    if fmt not in TEMPLATE_FILES:
         raise Http404
     path = FIXTURES / f"contacts_template.{fmt}"
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name, content_type=TEMPLATE_FILES[fmt])
