@@ -1,18 +1,29 @@
+"""Admin views of cases: for looking and fixing typos. Stage, money and the timeline change only through
+the pages (the workflow and the payment services), so the admin shows them read-only."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from complaints.models import Complaint, ComplaintGrievance, Reimbursement, TimelineEntry
 
 
-class GrievanceInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class GrievanceInline(ReadOnlyInline):
     model = ComplaintGrievance
-    extra = 0
 
 
-class ReimbursementInline(admin.TabularInline):
+class ReimbursementInline(ReadOnlyInline):
     model = Reimbursement
-    extra = 0
-    raw_id_fields = ["recorded_by"]
+    fields = ["date", "amount_mmk", "kind", "payer", "currency", "original_amount", "exchange_rate"]
 
 
 @admin.register(Complaint)
@@ -22,24 +33,41 @@ class ComplaintAdmin(SimpleHistoryAdmin):
     search_fields = ["reference", "complainant__name", "employer", "agency__name_en"]
     list_select_related = ["centre", "assigned_to", "agency"]
     raw_id_fields = ["complainant", "intake_contact", "opened_by", "assigned_to", "agency"]
-    readonly_fields = ["reference"]
+    readonly_fields = ["reference", "centre", "complainant", "intake_contact", "stage", "referred_to", "outcome",
+                       "amount_claimed", "opened_at", "closed_at"]
     date_hierarchy = "opened_at"
     inlines = [GrievanceInline, ReimbursementInline]
 
+    def has_add_permission(self, request):
+        return False  # cases are opened from the person page or the bots, which allocate the reference
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Reimbursement)
-class ReimbursementAdmin(SimpleHistoryAdmin):
+class ReimbursementAdmin(ReadOnlyAdmin):
     list_display = ["complaint", "date", "amount_mmk", "kind", "payer", "currency", "original_amount"]
     list_filter = ["kind", "currency"]
     search_fields = ["complaint__reference", "payer"]
     list_select_related = ["complaint"]
-    raw_id_fields = ["complaint", "recorded_by"]
     date_hierarchy = "date"
 
 
 @admin.register(TimelineEntry)
-class TimelineEntryAdmin(SimpleHistoryAdmin):
+class TimelineEntryAdmin(ReadOnlyAdmin):
     list_display = ["complaint", "kind", "from_stage", "to_stage", "author", "created_at"]
     list_filter = ["kind"]
     search_fields = ["complaint__reference"]
-    raw_id_fields = ["complaint", "author"]
+    list_select_related = ["complaint", "author"]
