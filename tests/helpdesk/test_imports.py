@@ -150,6 +150,7 @@ def test_upload_page_is_for_admins_only(client, centre, staff, officer, manager,
     for user, status in ((staff, 403), (officer, 403), (manager, 403), (admin_user, 200)):
         client.force_login(user)
         assert client.get(url).status_code == status, user
+        assert client.get(reverse("helpdesk:import_template", args=["csv"])).status_code == status, user
     client.force_login(admin_user)
     upload = io.BytesIO((HEADER + "2023-01-05,NDG,drop_in,woman,,,,,,,,\n2023-01-05,NDG,drop_in,x,,,,,,,,\n").encode())
     upload.name = "legacy.csv"
