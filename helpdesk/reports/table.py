@@ -3,9 +3,9 @@
 Five grouped queries, whatever the number of records: contacts by service,
 anonymous contacts, activity head counts, registered attendees, and unique
 persons; Python only places the few aggregated rows into the table. Periods
-are bucketed with CASEs over plain date ranges rather than Trunc/Extract: the
-same SQL on SQLite and PostgreSQL (where Extract is a Python function per row
-on SQLite), and no time-zone conversion of a DateField.
+are bucketed with CASEs over plain date ranges rather than Trunc/Extract
+(which SQLite runs as a Python function per row): the same SQL on both
+databases, and no time-zone conversion of a DateField.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Case, Count, DateField, F, Func, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.choices import ActivityKind, Gender, Service
+from helpdesk.choices import Gender
 from helpdesk.models import Activity, Centre, Contact, Person
 
 BY_QUARTER = "quarter"
@@ -32,8 +32,6 @@ SERVICE_ROWS = [
     ("drop_in", _("Drop-in services")),
     ("helpline", _("Helplines")),
 ]
-ACTIVITY_ROWS = {ActivityKind.MOBILISATION.value, ActivityKind.TRAINING.value}
-CONTACT_ROWS = {Service.COMPLAINT.value, Service.DROP_IN.value, Service.HELPLINE.value}
 GENDERS = [g.value for g in Gender]
 
 
@@ -158,11 +156,6 @@ class BeneficiaryTable:
     unique_persons: Row
     total_unique_persons: Cell
     unidentified: Row  # people who cannot be told apart, so cannot be counted once
-
-    @property
-    def reached_unique(self) -> Cell:
-        """Unique persons overall: registered persons once, plus everyone who cannot be identified."""
-        return self.total_unique_persons + self.unidentified.total
 
     @property
     def grand_total(self) -> Row:
