@@ -155,3 +155,17 @@ def test_partner_filter(client, admin_user, records):
     assert table.grand_total.total.total == 0
     table = client.get(reverse("helpdesk:reports"), {**RANGE, "partner": "CTUM"}).context["table"]
     assert table.grand_total.total.total == 8
+
+
+def test_officer_dashboard_shows_this_quarters_figures(client, centre, officer):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    ContactFactory(centre=centre, person=None, gender="woman", service="helpline", date=today)
+    ContactFactory(centre=centre, person=None, gender="man", service="helpline", date=today)
+    ContactFactory(centre=CentreFactory(code="MKT"), person=None, gender="man", service="helpline", date=today)
+    client.force_login(officer)
+    response = client.get(reverse("helpdesk:dashboard"))
+    html = response.content.decode()
+    assert 'id="quarter-summary"' in html and "50% women" in html
+    assert response.context["table"].row("helpline").total.total == 2  # the other centre is not counted
