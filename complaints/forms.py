@@ -106,8 +106,9 @@ class MoveForm(BurmeseTextMixin, forms.Form):
     def __init__(self, *args, stage: str, **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(Stage.choices)
-        # The choices offer only the legal moves; the workflow still refuses anything else posted.
-        self.fields["to_stage"].choices = [(s, labels[s]) for s in allowed_moves(stage)] or Stage.choices
+        # The menu offers only the legal moves, but any stage is accepted here so that a move posted from a
+        # stale page (someone moved the case meanwhile) gets the workflow's own explanation.
+        self.fields["to_stage"].widget.choices = [(s, labels[s]) for s in allowed_moves(stage)]
 
 
 class NoteForm(BurmeseTextMixin, forms.Form):
