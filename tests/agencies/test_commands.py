@@ -80,3 +80,10 @@ def test_sample_xlsx_matches_the_csv(settings):
     agency_import(content=(fixtures / "agencies_sample.csv").read_bytes(), filename="agencies_sample.csv", user=None)
     report = agency_import(content=(fixtures / "agencies_sample.xlsx").read_bytes(), filename="agencies_sample.xlsx", user=None)
     assert (report.errors, report.created, report.updated, report.unchanged) == ([], [], [], 30)
+
+
+def test_report_names_changed_fields_and_missing_agencies(tmp_path):
+    run("import_agencies", write(tmp_path, "licence_number,name_en,status\n1/2020,Lotus Agency,licensed\n2/2020,Moon Agency,licensed\n"))
+    out, _ = run("import_agencies", write(tmp_path, "licence_number,name_en,status\n1/2020,Lotus Agency,suspended\n", "newer.csv"))
+    assert "Row 2: Lotus Agency (1/2020) changed (licence status: Licensed → Suspended)" in out
+    assert "1 registered agency is not in this file" in out and "Moon Agency (2/2020)" in out

@@ -17,10 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("file", help="a .csv (UTF-8) or .xlsx file; the first row names the columns")
         parser.add_argument("--dry-run", action="store_true", help="show what would change without saving")
         parser.add_argument("--user", help="username recorded in the history as having made the changes")
-        parser.add_argument("--show-unchanged-missing", type=int, default=50, metavar="N",
-                            help="list at most N agencies missing from the file (default 50)")
+        parser.add_argument("--missing-limit", type=int, default=50, metavar="N",
+                            help="list at most N registered agencies missing from the file (default 50)")
 
-    def handle(self, *args, file, dry_run, user, show_unchanged_missing, **options):
+    def handle(self, *args, file, dry_run, user, missing_limit, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         )
         if report.file_error:
             raise CommandError(report.file_error)
-        for line in report_lines(report, missing_limit=show_unchanged_missing):
+        for line in report_lines(report, missing_limit=missing_limit):
             self.stdout.write(line)
         if report.errors:
             self.stdout.write(self.style.WARNING(f"{len(report.errors)} row(s) not imported: see the errors above."))
