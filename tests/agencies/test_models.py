@@ -4,6 +4,8 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from agencies.models import Agency, LicenceStatus, normalize_licence_number
 from tests.factories import AgencyFactory
@@ -84,3 +86,18 @@ def test_serving_filters_by_destination_code():
     AgencyFactory(destination_countries="JP")
     assert set(Agency.objects.serving("TH")) == {th, both}
 
+
+
+MYANMAR_DIGITS = str.maketrans("0123456789", "၀၁၂၃၄၅၆၇၈၉")
+
+
+@given(number=st.integers(min_value=1, max_value=99999), year=st.integers(min_value=1990, max_value=2099),
+       label=st.sampled_from(["", "No. ", "no.", "Licence No: ", "LICENSE NO ", "လိုင်စင်အမှတ် "]),
+       burmese_digits=st.booleans(), zeros=st.integers(min_value=0, max_value=2))
+def test_any_way_of_writing_a_number_gives_one_canonical_form(number, year, label, burmese_digits, zeros):
+    typed = f"{label}{'0' * zeros}{number}/{year}"
+    if burmese_digits:
+        typed = typed.translate(MYANMAR_DIGITS)
+    canonical = normalize_licence_number(typed)
+    assert canonical == f"{number}/{year}"
+    assert normalize_licence_number(canonical) == canonical
