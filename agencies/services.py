@@ -1,6 +1,7 @@
 """Writes to the agency register. The command, the admin upload page, the contact form and the bots call these."""
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -97,12 +98,18 @@ def agency_import(
                 if getattr(agency, name) != value
             }
             if changes:
+                updated = copy.copy(agency)  # the registered agency stays as it is if the row is refused
                 for name, value in values.items():
-                    setattr(agency, name, value)
-                agency.updated_at = now
+                    setattr(updated, name, value)
+                try:
+                    updated.full_clean(validate_unique=False, validate_constraints=False)
+                except ValidationError as error:  # e.g. a new expiry date before the issue date we have
+                    report.errors.append(RowError(row_number, number, " ".join(error.messages)))
+                    continue
+                updated.updated_at = now
                 update_fields.update(changes)
-                to_update.append(agency)
-                report.updated.append(RowChange(row_number, number, str(agency), changes))
+                to_update.append(updated)
+                report.updated.append(RowChange(row_number, number, str(updated), changes))
             else:
                 report.unchanged += 1
     if progress and total:

@@ -199,3 +199,13 @@ def test_a_status_only_list_cannot_create_nameless_agencies():
     assert [(e.row, e.licence_number) for e in report.errors] == [(3, "999/2024")]
     assert "name" in report.errors[0].message
     assert not Agency.objects.filter(licence_number="999/2024").exists()
+
+
+def test_an_update_that_breaks_the_record_is_a_row_error_and_changes_nothing():
+    run(HEADER + ROWS)  # 123/2019 issued 2019-01-15
+    report = run("licence_number,expiry_date,status\n123/2019,2018-12-31,revoked\n45/2018,2027-05-29,revoked\n")
+    assert [(e.row, e.licence_number) for e in report.errors] == [(2, "123/2019")]
+    assert "expiry date is before the issue date" in report.errors[0].message
+    golden = Agency.objects.get(licence_number="123/2019")
+    assert golden.status == LicenceStatus.LICENSED and golden.expiry_date == date(2028, 1, 14)
+    assert Agency.objects.get(licence_number="45/2018").status == LicenceStatus.REVOKED
