@@ -9,8 +9,10 @@ class BotsConfig(AppConfig):
     def ready(self):
         from bots import checks  # noqa: F401  (registers the system checks)
         from bots.channels import install_log_masking
-        from helpdesk.extensions import NavItem, register_nav_item
+        from bots.panels import person_panel
+        from helpdesk.extensions import NavItem, PersonPanel, register_nav_item, register_person_panel
         from helpdesk.selectors import user_can_see_personal_data
 
         install_log_masking()
         register_nav_item(NavItem("bots:inbox", _("Bot inbox"), user_can_see_personal_data, order=60))
+        register_person_panel(PersonPanel("bots/includes/person_panel.html", person_panel))

@@ -11,15 +11,20 @@ from django.views.decorators.http import require_POST
 from bots import selectors, services
 from bots.forms import ReplyForm
 from helpdesk.permissions import personal_data_required
+from helpdesk.selectors import centres_for_user
 
 PAGE_SIZE = 50
 
 
 @personal_data_required
 def inbox(request):
+    centres = list(centres_for_user(request.user).only("code", "name"))
+    chosen = request.GET.get("centre", "")
     conversations = selectors.conversations_for_user(request.user).inbox_order()
+    if chosen:
+        conversations = conversations.filter(centre__code=chosen)
     page = Paginator(conversations, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "bots/inbox.html", {"page": page})
+    return render(request, "bots/inbox.html", {"page": page, "centres": centres if len(centres) > 1 else [], "chosen": chosen})
 
 
 def _detail(request, conversation, form):

@@ -160,3 +160,26 @@ def test_menu_shows_the_inbox_to_staff_only(client, centre):
     assert reverse("bots:inbox") in client.get("/").content.decode()
     client.force_login(member("officer", centre))
     assert reverse("bots:inbox") not in client.get("/").content.decode()
+
+
+def test_person_page_lists_their_bot_conversations(staff_client, centre):
+    person = PersonFactory(centre=centre, name="Ma Thida")
+    c = conversation(centre, "31", person=person)
+    page = staff_client.get(reverse("helpdesk:person_detail", args=[person.pk])).content.decode()
+    assert "Bot conversations" in page and reverse("bots:conversation", args=[c.pk]) in page
+    other = PersonFactory(centre=centre, name="No Bot")
+    assert "Bot conversations" not in staff_client.get(reverse("helpdesk:person_detail", args=[other.pk])).content.decode()
+
+
+def test_staff_of_two_centres_can_filter_the_inbox(client, centre, other_centre):
+    user = member("staff", centre)
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=user, centre=other_centre, role="staff")
+    conversation(centre, "1", display_name="At North Dagon")
+    conversation(other_centre, "2", display_name="At Tachileik")
+    client.force_login(user)
+    both = client.get(reverse("bots:inbox")).content.decode()
+    assert "At North Dagon" in both and "At Tachileik" in both and 'id="centre-filter"' in both
+    only = client.get(reverse("bots:inbox") + "?centre=TCL").content.decode()
+    assert "At Tachileik" in only and "At North Dagon" not in only

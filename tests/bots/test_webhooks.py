@@ -262,3 +262,50 @@ def test_voice_from_a_hidden_number_explains_it_cannot_call_back(client):
     response = post_twilio(client, "twilio_voice", form)
     assert "hidden" in ElementTree.fromstring(response.content).find("Say").text
     assert not CallbackRequest.objects.exists()
+
+
+# Whole flows through each channel, in both languages ------------------------------------------
+
+COMPLAINT = {
+    "en": ["hi", "2", "3", "Ma Thida", "1", "09 767 889 802", "Golden Land", "1", "1", "They kept my fees", "1500000", "1"],
+    "my": ["မင်္ဂလာပါ", "၁", "၃", "မသီတာ", "၁", "၀၉ ၇၆၇ ၈၈၉ ၈၀၂", "ရွှေပြည်", "၁", "၁", "ပွဲခ ပြန်မပေးဘူး", "၁၅၀၀၀၀၀", "၁"],
+}
+CALLBACK = {
+    "en": ["hi", "2", "2", "Ko Aung", "09767889802", "1", "3"],
+    "my": ["hi", "1", "၂", "ကိုအောင်", "၀၉၇၆၇၈၈၉၈၀၂", "၁", "၃"],
+}
+
+
+def run(channel, client, fake_api, capture, texts) -> str:
+    """Send the texts as one person on the channel; return the last reply the person got."""
+    for i, text in enumerate(texts):
+        with capture(execute=True):
+            if channel == "telegram":
+                post_telegram(client, telegram(text, 7000 + i))
+            elif channel == "viber":
+                payload = load("viber_message")
+                payload["message_token"], payload["message"]["text"] = 7000 + i, text
+                post_viber(client, payload)
+            else:
+                response = post_twilio(client, "twilio_sms", {**load("twilio_sms"), "MessageSid": f"SM{i}", "Body": text})
+    return twiml_messages(response)[-1] if channel == "sms" else fake_api.texts()[-1]
+
+
+@pytest.mark.parametrize("lang", ["en", "my"])
+@pytest.mark.parametrize("channel", ["telegram", "viber", "sms"])
+def test_complaint_flow_through_each_channel(client, fake_api, django_capture_on_commit_callbacks, channel, lang):
+    from complaints.models import Complaint
+
+    reply = run(channel, client, fake_api, django_capture_on_commit_callbacks, COMPLAINT[lang])
+    complaint = Complaint.objects.get()
+    assert complaint.reference in reply and ("Its reference is" if lang == "en" else "ရည်ညွှန်းအမှတ်") in reply
+    assert complaint.channel == channel and complaint.complainant.phone == "+959767889802"
+    assert complaint.amount_claimed == 1500000
+
+
+@pytest.mark.parametrize("lang", ["en", "my"])
+@pytest.mark.parametrize("channel", ["telegram", "viber", "sms"])
+def test_callback_flow_through_each_channel(client, fake_api, django_capture_on_commit_callbacks, channel, lang):
+    reply = run(channel, client, fake_api, django_capture_on_commit_callbacks, CALLBACK[lang])
+    assert "+959767889802" in reply and ("will call you" if lang == "en" else "ဖုန်းပြန်ခေါ်ပါမယ်") in reply
+    assert CallbackRequest.objects.get().conversation.channel == channel
