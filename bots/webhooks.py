@@ -71,8 +71,18 @@ def telegram_webhook(request):
     return HttpResponse("", content_type=JSON)
 
 
-def _viber_welcome(conversation) -> list[str]:
-    """Viber shows this when the user opens the chat; it is part of the webhook answer."""
+def _viber_welcome(subscribed: bool):
+    def welcome(conversation) -> list[str]:
+        """Viber shows this when the user opens the chat; it is part of the webhook answer."""
+        # Not yet subscribed: Viber refuses our messages until the user writes (or subscribes).
+        if not conversation.inbound.filter(kind__in=("message", "subscribed")).exists():
+            conversation.subscribed = subscribed
+        return _welcome_replies(conversation)
+
+    return welcome
+
+
+def _welcome_replies(conversation) -> list[str]:
     lang = conversation.state.get("lang", "")
     conversation.state = {**conversation.state, "step": "menu" if lang else "lang", "data": {}}
     if lang:
@@ -101,7 +111,7 @@ def viber_webhook(request):
     if event.event == "message":
         kwargs.update(text=clean_payload(event.text))
     elif event.event == "conversation_started":
-        kwargs.update(handle=_viber_welcome, answer=lambda replies: viber.welcome_body(replies[0]) if replies else "")
+        kwargs.update(handle=_viber_welcome(data.get("subscribed") is True), answer=lambda replies: viber.welcome_body(replies[0]) if replies else "")
     else:
         kwargs.update(converse=False)
     body = _receive("viber", event.external_id, data, lambda: services.inbound_receive(**kwargs))

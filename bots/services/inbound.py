@@ -114,8 +114,8 @@ def inbound_receive(
             conversation.last_message_at = timezone.now()
         elif converse:
             replies, inbound.text = _converse(conversation, text)
-        elif kind == "unsubscribed":
-            conversation.subscribed = False
+        elif kind in ("subscribed", "unsubscribed"):
+            conversation.subscribed = kind == "subscribed"
         # History records changes staff care about (centre, person, hand-over), not every message.
         if before == _tracked(conversation):
             conversation.skip_history_when_saving = True  # simple_history checks for the attribute, not its value

@@ -141,6 +141,13 @@ def test_viber_conversation_started_answers_with_a_welcome_in_the_body(client):
     replay = post_viber(client, load("viber_conversation_started"))
     assert replay.json() == body and InboundMessage.objects.count() == 1
     assert not Contact.objects.exists()  # opening the chat is not yet a contact
+    assert not Conversation.objects.get().subscribed  # Viber refuses our messages until the user writes
+
+
+def test_viber_user_who_writes_after_opening_the_chat_can_be_answered(client):
+    post_viber(client, load("viber_conversation_started"))
+    post_viber(client, load("viber_message"))
+    assert Conversation.objects.get().subscribed
 
 
 def test_viber_subscribe_unsubscribe(client):
@@ -150,6 +157,11 @@ def test_viber_subscribe_unsubscribe(client):
     post_viber(client, load("viber_unsubscribed"))
     conversation.refresh_from_db()
     assert not conversation.subscribed
+    resubscribed = load("viber_subscribed")
+    resubscribed["message_token"] += 10
+    post_viber(client, resubscribed)
+    conversation.refresh_from_db()
+    assert conversation.subscribed
 
 
 def test_viber_delivery_receipts_update_the_reply_status(client, fake_api, django_capture_on_commit_callbacks):
