@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from bots.models import Conversation
+from bots.models import Conversation, OutboundMessage
 from bots.services import outbound_enqueue_due, outbound_queue, outbound_retry, outbound_send
 from bots.services.outbound import backoff
 from tests.bots.conftest import TELEGRAM_TOKEN, TWILIO_SID
@@ -127,3 +127,30 @@ def test_database_backend_defers_the_retry(chat, fake_api, settings, django_capt
     retry = DBTaskResult.objects.exclude(pk=task.pk).get()
     outbound.refresh_from_db()
     assert retry.run_after == outbound.next_attempt_at and retry.run_after > timezone.now()
+
+
+def test_viber_outage_then_retry(centre, fake_api, django_capture_on_commit_callbacks):
+    viber = Conversation.objects.create(channel="viber", external_user_id="01234567890A=", centre=centre)
+    fake_api.fail_next(1, status=503, body={"status": 1, "status_message": "Service Unavailable"})
+    outbound = queue(viber, "ကျေးဇူးတင်ပါတယ်", django_capture_on_commit_callbacks)
+    outbound.refresh_from_db()
+    assert outbound.status == "pending" and "Service Unavailable" in outbound.last_error
+    outbound_enqueue_due(now=timezone.now() + backoff(1) + timedelta(seconds=1))
+    outbound.refresh_from_db()
+    assert outbound.status == "sent" and [r["body"]["text"] for r in fake_api.requests] == ["ကျေးဇူးတင်ပါတယ်"] * 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_production_worker_sends_the_reply_to_a_webhook(client, centre, fake_api, settings):
+    """With the database backend the webhook only queues; `manage.py db_worker` sends."""
+    from django.core.management import call_command
+
+    from tests.bots.conftest import load, post_telegram
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert post_telegram(client, load("telegram_message")).status_code == 200
+    outbound = OutboundMessage.objects.get()
+    assert outbound.status == "pending" and fake_api.requests == []
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    outbound.refresh_from_db()
+    assert outbound.status == "sent" and "Choose a language" in fake_api.texts()[0]
