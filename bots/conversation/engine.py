@@ -125,7 +125,7 @@ def _menu_choice(turn: Turn, text: str, effects: Effects) -> None:
         turn.state["step"] = "lang"
         turn.replies.append(m.CHOOSE_LANGUAGE)
     else:
-        if turn.state["step"] == "menu":
+        if turn.state["step"] == "menu" and not words.is_greeting(text):
             _say(turn, m.NOT_UNDERSTOOD)
         _to_menu(turn)
 
@@ -135,8 +135,8 @@ def _back(turn: Turn, effects: Effects) -> None:
     for steps in FLOWS.values():
         if step in steps:
             index = steps.index(step)
-            if index == 0:
-                _to_menu(turn)
+            if index == 0 or (steps[index - 1] == "c_centre" and "centre" not in turn.state["data"]):
+                _to_menu(turn)  # the centre question was skipped: the conversation already had one
             else:
                 _go(turn, steps[index - 1], effects)
             return

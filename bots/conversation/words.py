@@ -11,7 +11,9 @@ ZAWGYI_SURE = 0.9
 # conversation's memory decides.
 UNICODE_SURE = 0.05
 
-MENU_WORDS = {"menu", "/menu", "/start", "start", "main menu", "hi", "hello", "မီနူး", "မာတိကာ", "ပင်မ", "မင်္ဂလာပါ"}
+MENU_WORDS = {"menu", "/menu", "/start", "start", "main menu", "မီနူး", "မာတိကာ", "ပင်မ"}
+# Greetings open the menu from the menu, but are passed on to staff during a hand-over.
+GREETINGS = {"hi", "hello", "hey", "မင်္ဂလာပါ", "မင်္ဂလာပါခင်ဗျာ", "မင်္ဂလာပါရှင်"}
 BACK_WORDS = {"back", "/back", "previous", "နောက်", "နောက်သို့", "နောက်ပြန်", "ပြန်", "ပြန်သွား"}
 STOP_WORDS = {"stop", "/stop", "quit", "cancel", "end", "ရပ်", "ရပ်ပါ", "ရပ်မည်", "ထွက်", "ပယ်ဖျက်"}
 LANGUAGE_WORDS = {"language", "/language", "ဘာသာစကား", "ဘာသာ"}
@@ -53,6 +55,10 @@ def number(text: str) -> int | None:
     """Return the menu number typed ("2", "၂", "2." or "(2)"), else None."""
     cleaned = digits_to_ascii(text).strip().strip("().# ")
     return int(cleaned) if cleaned.isdigit() and len(cleaned) <= 3 else None
+
+
+def is_greeting(text: str) -> bool:
+    return text.strip().casefold().rstrip(".!") in GREETINGS
 
 
 def is_skip(text: str) -> bool:

@@ -78,7 +78,7 @@ def test_menu_word_in_either_language_returns_to_the_menu(centre, word):
     assert chat.step == "menu" and "Make a complaint" in reply
 
 
-@pytest.mark.parametrize("word", ["stop", "ရပ်", "Stop."])
+@pytest.mark.parametrize("word", ["stop", "ရပ်", "Stop.", "ရပ္"])  # the last is Zawgyi
 def test_stop_ends_and_forgets_the_answers(centre, word):
     chat = Chat(centre, lang="my")
     chat.say("2")
@@ -97,6 +97,22 @@ def test_back_asks_the_previous_question_again(centre, word):
     reply = chat.say(word)
     assert chat.step == "cb_name" and "your name" in reply
     chat.say(word)
+    assert chat.step == "menu"
+
+
+def test_greeting_shows_the_menu_but_reaches_staff_during_a_handover(centre):
+    chat = Chat(centre, lang="en")
+    reply = chat.say("Hello")
+    assert "did not understand" not in reply and "Make a complaint" in reply
+    chat.say("4")
+    assert chat.say("hello") == "" and chat.step == "handover"
+
+
+def test_back_from_the_first_complaint_question_returns_to_the_menu(centre):
+    chat = Chat(centre, lang="en")
+    chat.say("3")
+    assert chat.step == "c_name"  # the conversation has a centre: not asked
+    chat.say("back")
     assert chat.step == "menu"
 
 
