@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from bots import services
 from bots.channels import clean_payload, telegram, twilio, viber
 from bots.conversation import messages as m
+from bots.services.inbound import conversation_start_at
 from bots.services.outbound import outbound_mark
 from bots.voice import voice_answer, voice_handler
 
@@ -71,9 +72,10 @@ def telegram_webhook(request):
     return HttpResponse("", content_type=JSON)
 
 
-def _viber_welcome(subscribed: bool):
+def _viber_welcome(subscribed: bool, context: str):
     def welcome(conversation) -> list[str]:
         """Viber shows this when the user opens the chat; it is part of the webhook answer."""
+        conversation_start_at(conversation, context)  # a centre's deep link: viber://pa?chatURI=...&context=NDG
         # Not yet subscribed: Viber refuses our messages until the user writes (or subscribes).
         if not conversation.inbound.filter(kind__in=("message", "subscribed")).exists():
             conversation.subscribed = subscribed
@@ -111,7 +113,7 @@ def viber_webhook(request):
     if event.event == "message":
         kwargs.update(text=clean_payload(event.text))
     elif event.event == "conversation_started":
-        kwargs.update(handle=_viber_welcome(data.get("subscribed") is True), answer=lambda replies: viber.welcome_body(replies[0]) if replies else "")
+        kwargs.update(handle=_viber_welcome(data.get("subscribed") is True, data.get("context") if isinstance(data.get("context"), str) else ""), answer=lambda replies: viber.welcome_body(replies[0]) if replies else "")
     else:
         kwargs.update(converse=False)
     body = _receive("viber", event.external_id, data, lambda: services.inbound_receive(**kwargs))

@@ -42,8 +42,16 @@ def read(text: str | None, *, zawgyi_known: bool) -> tuple[str, str | None, bool
     return normalize_text(raw, encoding_hint=encoding), encoding, zawgyi_known
 
 
+def start_parameter(text: str) -> str:
+    """Return the deep-link parameter of "/start NDG" (a centre's poster link), else ""."""
+    parts = text.strip().split(maxsplit=1)
+    return parts[1].strip() if len(parts) == 2 and parts[0].casefold() == "/start" else ""
+
+
 def keyword(text: str) -> str | None:
     """Return "menu", "back", "stop" or "language" when the whole message is one of those words."""
+    if start_parameter(text):
+        return "menu"
     word = text.strip().casefold().rstrip(".!")
     for name, words in (("menu", MENU_WORDS), ("back", BACK_WORDS), ("stop", STOP_WORDS), ("language", LANGUAGE_WORDS)):
         if word in words:

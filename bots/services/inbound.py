@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from bots import conversation as engine
-from bots.conversation.words import read
+from bots.conversation.words import read, start_parameter
 from bots.models import CONTACT_CHANNEL, Conversation, InboundMessage, OutboundMessage, OutboundStatus
-from bots.services.effects import DatabaseEffects
+from bots.services.effects import DatabaseEffects, move_to_centre
 from bots.services.outbound import outbound_queue
 from helpdesk.choices import Service
 from helpdesk.models import Centre
@@ -137,9 +137,21 @@ def inbound_receive(
     return Received(inbound, True)
 
 
+def conversation_start_at(conversation: Conversation, code: str) -> None:
+    """Give the conversation to the centre named by a deep link (a poster's QR code: ``/start NDG``).
+
+    Only before the migrant has picked a centre or left details: a link never
+    moves an existing case.
+    """
+    centre = Centre.objects.filter(code__iexact=code[:12], active=True).first() if code else None
+    if centre is not None and conversation.person_id is None and not conversation.callbacks.exists():
+        move_to_centre(conversation, centre)
+
+
 def _converse(conversation: Conversation, text: str) -> tuple[list[str], str]:
     """Run the engine; return the replies and the message as Unicode (what staff read)."""
     conversation.subscribed = True
+    conversation_start_at(conversation, start_parameter(text))
     conversation_log_contact(conversation)
     turn = engine.respond(conversation.state, text, DatabaseEffects(conversation))
     conversation.state = turn.state

@@ -321,3 +321,25 @@ def test_callback_flow_through_each_channel(client, fake_api, django_capture_on_
     reply = run(channel, client, fake_api, django_capture_on_commit_callbacks, CALLBACK[lang])
     assert "+959767889802" in reply and ("will call you" if lang == "en" else "ဖုန်းပြန်ခေါ်ပါမယ်") in reply
     assert CallbackRequest.objects.get().conversation.channel == channel
+
+
+def test_telegram_deep_link_from_a_centre_poster_gives_the_conversation_to_that_centre(client, other_centre):
+    payload = load("telegram_message")
+    payload["message"]["text"] = "/start TCL"
+    post_telegram(client, payload)
+    conversation = Conversation.objects.get()
+    assert conversation.centre == other_centre and Contact.objects.get().centre == other_centre
+
+
+def test_viber_deep_link_context_names_the_centre(client, other_centre):
+    payload = load("viber_conversation_started")
+    payload["context"] = "tcl"
+    post_viber(client, payload)
+    assert Conversation.objects.get().centre == other_centre
+
+
+def test_unknown_deep_link_keeps_the_default_centre(client):
+    payload = load("telegram_message")
+    payload["message"]["text"] = "/start nowhere"
+    post_telegram(client, payload)
+    assert Conversation.objects.get().centre.code == "NDG"
