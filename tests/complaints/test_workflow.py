@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from complaints.choices import EntryKind, Stage
 from complaints.models import Complaint, TimelineEntry
@@ -70,8 +71,12 @@ def test_refused_move_says_why_and_changes_nothing(centre, staff, current, targe
 
 
 def test_refusal_message_names_the_stages_and_the_way_forward():
-    message = move_error(Stage.INTAKE, Stage.RESOLVED)
+    with translation.override("en"):
+        message = move_error(Stage.INTAKE, Stage.RESOLVED)
     assert "Intake" in message and "Resolved" in message and "Assessment" in message
+    with translation.override("my"):
+        message = move_error(Stage.INTAKE, Stage.RESOLVED)
+    assert "“လက်ခံ”" in message and "“ဖြေရှင်းပြီး”" in message and "စိစစ်" in message
 
 
 def test_unknown_stage_is_refused(centre, staff):
