@@ -256,9 +256,9 @@ def main(argv: list[str]) -> None:
     lines += [
         "",
         f"Load average at the end of the run: {load} (the 2 cores are shared), so repeated runs differ by tens of percent; "
-        "the per-query column is one run of the by-quarter table. On SQLite the function beats the hand-written SQL because "
-        "it buckets periods with a binary CASE tree instead of strftime and counts unique persons from the covering "
-        "(person, date) index; on PostgreSQL the unique-persons query (de-duplicating ~700,000 person-period pairs) is most of the time.",
+        "the per-query column is one run of the by-quarter table. The function buckets periods with a binary CASE tree "
+        "(no date function per row) and on SQLite reads unique persons from the covering (person, date) index; the "
+        "unique-persons query (de-duplicating ~700,000 person-period pairs) is the largest share.",
     ]
     write_section("reports", "\n".join(lines))
     print("\n".join(lines))
