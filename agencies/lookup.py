@@ -80,9 +80,19 @@ class AgencyIndex:
 
     def match_names(self, text: str) -> dict[int, int]:
         key = name_key(text)
+        burmese = " ".join(word for word in key.split() if is_burmese(word))
+        latin = " ".join(word for word in key.split() if not is_burmese(word))
+        if burmese and latin:  # "Golden ရွှေကြယ်": each script against the names written in it
+            scores = self._match_key(latin, "en")
+            for pk, score in self._match_key(burmese, "my").items():
+                scores[pk] = max(scores.get(pk, 0), score)
+            return scores
+        return self._match_key(key, "my" if burmese else "en")
+
+    def _match_key(self, key: str, script: str) -> dict[int, int]:
         if len(key) < 2:
             return {}
-        ids, keys = self.names["my" if is_burmese(key) else "en"]
+        ids, keys = self.names[script]
         # WRatio weighs whole-string, partial and word-order-free (token) similarity.
         found = process.extract(
             key, keys, scorer=fuzz.WRatio, processor=None, limit=NAME_CANDIDATES, score_cutoff=NAME_SCORE_CUTOFF

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from agencies.lookup import lookup_agencies
@@ -76,6 +76,11 @@ def agency_licence_history(agency: Agency) -> list[dict]:
             ]
         entries.append({"record": record, "changes": changes})
     return entries
+
+
+def agency_check_summary(agency: Agency) -> dict:
+    """Return how often centres were asked about this agency, and when last: an aggregate, no names."""
+    return AgencyCheck.objects.filter(agency=agency).aggregate(count=Count("id"), last=Max("contact__date"))
 
 
 def agency_checks_for_person(person) -> list[AgencyCheck]:

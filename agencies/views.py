@@ -41,7 +41,12 @@ def agency_detail(request, pk):
     return render(
         request,
         "agencies/agency_detail.html",
-        {"agency": agency, "history": selectors.agency_licence_history(agency), "panels": agency_panels(request, agency)},
+        {
+            "agency": agency,
+            "history": selectors.agency_licence_history(agency),
+            "checks": selectors.agency_check_summary(agency),
+            "panels": agency_panels(request, agency),
+        },
     )
 
 

@@ -140,3 +140,8 @@ def test_changing_a_returned_agency_does_not_change_the_index(register):
 )
 def test_name_key_drops_filler_and_keeps_burmese_marks(name, key):
     assert name_key(name) == key
+
+
+def test_a_query_mixing_scripts_is_matched_script_by_script(register):
+    assert first("ရွှေကြယ် Golden Star").agency == register["golden"]
+    assert first("Shwe ရွှေမြန်မာ").agency == register["shwe"]

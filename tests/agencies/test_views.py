@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from agencies.extensions import AGENCY_PANELS, AgencyPanel, register_agency_panel
 from agencies.models import Agency, LicenceStatus
-from tests.factories import AgencyFactory, PersonFactory
+from tests.factories import AgencyCheckFactory, AgencyFactory, ContactFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -260,3 +260,13 @@ def test_api_answers_in_json_even_for_odd_input(client, golden):
         response = client.get(reverse("agencies:api_lookup"), {"q": query})
         assert response.status_code in (200, 400)
         json.loads(response.content)
+
+
+def test_detail_says_how_often_centres_were_asked_about_the_agency(staff_client, golden):
+    url = reverse("agencies:agency_detail", args=[golden.pk])
+    assert "No centre has recorded a question" in staff_client.get(url).content.decode()
+    AgencyCheckFactory(agency=golden, contact=ContactFactory(date=timezone.localdate() - timezone.timedelta(days=3)))
+    AgencyCheckFactory(agency=golden, contact=ContactFactory(date=timezone.localdate() - timezone.timedelta(days=1)))
+    page = staff_client.get(url).content.decode()
+    last = (timezone.localdate() - timezone.timedelta(days=1)).isoformat()
+    assert f"asked about this agency 2 times, last on {last}" in page
