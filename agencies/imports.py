@@ -28,7 +28,8 @@ AGENCY_FIELDS = (
 
 # Header spellings seen in the Ministry's lists and in centres' own spreadsheets.
 COLUMN_ALIASES = {
-    "licence_number": ["licence number", "license number", "licence no", "license no", "licence", "license", "no",
+    # Not a bare "No.": in the Ministry's lists that is the serial-number column.
+    "licence_number": ["licence number", "license number", "licence no", "license no", "licence", "license",
                        "လိုင်စင်အမှတ်", "လိုင်စင်နံပါတ်"],
     "name_en": ["name", "name (english)", "name english", "agency name", "company name", "english name", "name_en"],
     "name_my": ["name (burmese)", "name burmese", "name (myanmar)", "burmese name", "myanmar name", "name_my", "အမည်",
@@ -212,16 +213,27 @@ def _column_map(header: list[str]) -> dict[int, str]:
     return columns
 
 
+HEADER_SEARCH_ROWS = 10
+
+
 def parse_rows(table: Iterable[list[str]]) -> ParsedFile:
-    """Check every row; the first occurrence of a licence number wins, later ones are errors."""
+    """Check every row; the first occurrence of a licence number wins, later ones are errors.
+
+    The header is the first row (of the first ten) naming a licence number column, so a
+    title line above the table ("Licensed agencies as of ...") does not stop the import.
+    """
     rows = iter(table)
-    header = next(rows, [])
-    columns = _column_map(header)
+    columns: dict[int, str] = {}
+    header_row = 0
+    for header_row, header in enumerate(rows, start=1):
+        columns = _column_map(header)
+        if "licence_number" in columns.values() or header_row >= HEADER_SEARCH_ROWS:
+            break
     if "licence_number" not in columns.values():
         raise ValueError(str(NO_LICENCE_COLUMN))
     parsed = ParsedFile()
     seen: dict[str, int] = {}
-    for row_number, row in enumerate(rows, start=2):
+    for row_number, row in enumerate(rows, start=header_row + 1):
         if not any(cell.strip() for cell in row):
             continue
         parsed.total += 1

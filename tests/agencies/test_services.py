@@ -209,3 +209,17 @@ def test_an_update_that_breaks_the_record_is_a_row_error_and_changes_nothing():
     golden = Agency.objects.get(licence_number="123/2019")
     assert golden.status == LicenceStatus.LICENSED and golden.expiry_date == date(2028, 1, 14)
     assert Agency.objects.get(licence_number="45/2018").status == LicenceStatus.REVOKED
+
+
+def test_title_lines_above_the_header_and_a_serial_number_column_are_understood():
+    text = (
+        "Licensed overseas employment agencies,,\n"
+        "As of 1 November 2026,,\n"
+        "No.,Licence No.,Agency Name,Status\n"
+        "1,123/2019,Golden Star,licensed\n"
+        "2,45/2018,Shwe Myanmar,\n"
+        "3,,Nameless,licensed\n"
+    )
+    report = run(text)
+    assert sorted(Agency.objects.values_list("licence_number", flat=True)) == ["123/2019", "45/2018"]
+    assert [e.row for e in report.errors] == [6]  # the row number a spreadsheet shows
