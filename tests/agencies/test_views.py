@@ -270,3 +270,15 @@ def test_detail_says_how_often_centres_were_asked_about_the_agency(staff_client,
     page = staff_client.get(url).content.decode()
     last = (timezone.localdate() - timezone.timedelta(days=1)).isoformat()
     assert f"asked about this agency 2 times, last on {last}" in page
+
+
+@pytest.mark.parametrize("changes", [2, 40])
+def test_detail_query_count_does_not_grow_with_history(staff_client, golden, admin_user, changes, django_assert_max_num_queries):
+    for n in range(changes):
+        golden.status = LicenceStatus.SUSPENDED if n % 2 == 0 else LicenceStatus.LICENSED
+        golden._history_user = admin_user
+        golden.save()
+    staff_client.get(reverse("agencies:agency_detail", args=[golden.pk]))  # warm-up (session, panels' caches)
+    with django_assert_max_num_queries(12):  # session, user, roles, agency, history, checks, other apps' panels
+        response = staff_client.get(reverse("agencies:agency_detail", args=[golden.pk]))
+    assert len(response.context["history"]) == changes + 1
