@@ -80,5 +80,6 @@ class EntryKind(models.TextChoices):
     ACTION = "action", _("Action taken")
     PAYMENT = "payment", _("Payment recorded")
     PAYMENT_CORRECTED = "payment_fix", _("Payment corrected")
+    PAYMENT_REMOVED = "payment_del", _("Payment removed")
     REASSIGNED = "reassigned", _("Reassigned")
     UPDATED = "updated", _("Details changed")

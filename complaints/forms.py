@@ -141,6 +141,10 @@ class PaymentCorrectForm(PaymentForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "reason"}
 
 
+class PaymentRemoveForm(BurmeseTextMixin, forms.Form):
+    reason = forms.CharField(label=_("Why is it removed?"), max_length=300)
+
+
 class ReassignForm(BurmeseTextMixin, forms.Form):
     assigned_to = AssigneeChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(), required=False)
     reason = forms.CharField(label=_("Why"), max_length=300, required=False)

@@ -293,3 +293,25 @@ def reimbursement_correct(*, payment: Reimbursement, by: User | None, reason: st
         text=f"{format_amount(before)} → {format_amount(payment.amount_mmk)} MMK: {reason}",
     )
     return payment
+
+
+PAYMENT_REMOVE_MANAGERS_ONLY = _("Only a manager can remove a payment.")
+
+
+@transaction.atomic
+def reimbursement_remove(*, payment: Reimbursement, by: User | None, reason: str) -> None:
+    """Remove a payment recorded twice or on the wrong case (managers only).
+
+    The history keeps the removed row and the timeline says who removed what and why.
+    """
+    from complaints.selectors import user_manages_complaint
+
+    complaint = payment.complaint
+    if not user_manages_complaint(by, complaint):
+        raise ValidationError(PAYMENT_REMOVE_MANAGERS_ONLY, code="forbidden")
+    reason = normalize_text(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Say why the payment is removed.")}, code="required")
+    text = f"{format_amount(payment.amount_mmk)} MMK · {payment.payer} · {payment.date:%Y-%m-%d}: {reason}"
+    payment.delete()
+    TimelineEntry.objects.create(complaint=complaint, kind=EntryKind.PAYMENT_REMOVED, author=by, text=text)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/reassign/", views.complaint_reassign, name="reassign"),
     path("<int:pk>/summary.pdf", views.complaint_pdf, name="pdf"),
     path("payments/<int:pk>/correct/", views.payment_correct, name="payment_correct"),
+    path("payments/<int:pk>/remove/", views.payment_remove, name="payment_remove"),
     path("reports/outcomes/", report_views.outcomes, name="outcomes"),
     path("reports/outcomes.csv", report_views.outcomes_csv, name="outcomes_csv"),
 ]

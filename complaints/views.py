@@ -21,6 +21,7 @@ from complaints.forms import (
     NoteForm,
     PaymentCorrectForm,
     PaymentForm,
+    PaymentRemoveForm,
     ReassignForm,
 )
 from complaints.money import format_amount
@@ -212,8 +213,7 @@ def complaint_edit(request, pk):
 @personal_data_required
 def payment_correct(request, pk):
     payment = selectors.reimbursement_get_for_user(request.user, pk)
-    fields = ("amount_mmk", "date", "kind", "payer", "currency", "original_amount", "exchange_rate", "note")
-    form = PaymentCorrectForm(request.POST or None, initial={name: getattr(payment, name) for name in fields})
+    form = PaymentCorrectForm(request.POST or None, initial={name: getattr(payment, name) for name in services.PAYMENT_FIELDS})
     if request.method == "POST" and form.is_valid():
         try:
             services.reimbursement_correct(
@@ -226,7 +226,33 @@ def payment_correct(request, pk):
         else:
             messages.success(request, _("Payment corrected."))
             return redirect("complaints:detail", pk=payment.complaint_id)
-    return render(request, "complaints/payment_correct.html", {"form": form, "payment": payment, "complaint": payment.complaint})
+    return _payment_page(request, payment, form=form)
+
+
+def _payment_page(request, payment, status=200, **forms):
+    return render(request, "complaints/payment_correct.html", {
+        "payment": payment, "complaint": payment.complaint,
+        "can_remove": selectors.user_manages_complaint(request.user, payment.complaint),
+        "form": forms.get("form") or PaymentCorrectForm(initial={name: getattr(payment, name) for name in services.PAYMENT_FIELDS}),
+        "remove_form": forms.get("remove_form") or PaymentRemoveForm(prefix="remove"),
+    }, status=status)
+
+
+@require_POST
+@personal_data_required
+def payment_remove(request, pk):
+    """Remove a payment entered twice or on the wrong case (managers; the history keeps it)."""
+    payment = selectors.reimbursement_get_for_user(request.user, pk)
+    form = PaymentRemoveForm(request.POST, prefix="remove")
+    if form.is_valid():
+        try:
+            services.reimbursement_remove(payment=payment, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Payment removed."))
+            return redirect("complaints:detail", pk=payment.complaint_id)
+    return _payment_page(request, payment, status=400, remove_form=form)
 
 
 @personal_data_required

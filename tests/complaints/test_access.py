@@ -48,6 +48,7 @@ def urls(case):
         ("POST", reverse("complaints:move", args=[pk]), True),
         ("POST", reverse("complaints:note", args=[pk]), True),
         ("POST", reverse("complaints:payment", args=[pk]), True),
+        ("POST", reverse("complaints:payment_remove", args=[payment]), True),
         ("POST", reverse("complaints:reassign", args=[pk]), True),
     ]
 

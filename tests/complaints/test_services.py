@@ -24,6 +24,7 @@ from complaints.services import (
     is_minor_at,
     reimbursement_correct,
     reimbursement_record,
+    reimbursement_remove,
 )
 from helpdesk.models import Contact
 from tests.factories import CentreFactory, PersonFactory, member
@@ -261,3 +262,21 @@ def test_correcting_a_foreign_amount_recomputes_mmk(open_case, staff):
     reimbursement_correct(payment=payment, by=staff, reason="Typo", original_amount=Decimal("1200"))
     payment.refresh_from_db()
     assert payment.amount_mmk == Decimal("120000.00")
+
+
+def test_only_a_manager_removes_a_payment_and_the_history_keeps_it(open_case, staff, manager):
+    case = open_case()
+    keep = reimbursement_record(complaint=case, recorded_by=staff, kind="fee_reimbursement", payer="Agency", amount_mmk=Decimal("300000"))
+    twice = reimbursement_record(complaint=case, recorded_by=staff, kind="fee_reimbursement", payer="Agency", amount_mmk=Decimal("300000"))
+    with pytest.raises(ValidationError):
+        reimbursement_remove(payment=twice, by=staff, reason="Entered twice")
+    with pytest.raises(ValidationError):
+        reimbursement_remove(payment=twice, by=manager, reason=" ")
+    twice_id = twice.pk
+    reimbursement_remove(payment=twice, by=manager, reason="Entered twice")
+    assert list(case.reimbursements.all()) == [keep]
+    assert Complaint.objects.with_recovered().get(pk=case.pk).recovered == Decimal("300000")
+    removed = Reimbursement.history.filter(id=twice_id).order_by("history_id")
+    assert [(h.history_type, h.amount_mmk) for h in removed] == [("+", Decimal("300000.00")), ("-", Decimal("300000.00"))]
+    entry = case.timeline.last()
+    assert entry.kind == EntryKind.PAYMENT_REMOVED and entry.author == manager and "Entered twice" in entry.text

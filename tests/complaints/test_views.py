@@ -265,3 +265,12 @@ def test_case_pages_speak_burmese(staff_client, case):
     assert "ရငွေ မှတ်တမ်းတင်မည်" in page and "1,500,000 ကျပ်" in page and "ညှိနှိုင်း" in page
     listing = staff_client.get(reverse("complaints:list"), HTTP_ACCEPT_LANGUAGE="my").content.decode()
     assert "တိုင်ကြားချက် အမှုတွဲများ" in listing and "Complaint cases" not in listing
+
+
+def test_manager_removes_a_duplicate_payment_from_its_page(client, centre, case, manager, staff_client):
+    payment = ReimbursementFactory(complaint=case)
+    assert "Remove this payment" not in staff_client.get(reverse("complaints:payment_correct", args=[payment.pk])).content.decode()
+    client.force_login(manager)
+    assert "Remove this payment" in client.get(reverse("complaints:payment_correct", args=[payment.pk])).content.decode()
+    response = client.post(reverse("complaints:payment_remove", args=[payment.pk]), {"remove-reason": "Entered twice"})
+    assert response.status_code == 302 and not Reimbursement.objects.exists()
