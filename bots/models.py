@@ -62,6 +62,10 @@ class Conversation(models.Model):
     attention = models.CharField(_("needs staff"), max_length=10, choices=Attention.choices, blank=True, default="")
     attention_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
     subscribed = models.BooleanField(_("can receive messages"), default=True)
+    sensitive = models.BooleanField(
+        _("sensitive"), default=False,
+        help_text=_("The migrant reported abuse or trafficking: only managers, admins and the case's assigned staff see it."),
+    )
     last_contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("helpline contact"))
     last_message_at = models.DateTimeField(_("last message"), default=timezone.now)
     last_message_text = models.CharField(_("last message"), max_length=200, blank=True)

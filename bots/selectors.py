@@ -4,19 +4,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from bots.models import CallbackRequest, Conversation, OutboundMessage
+from complaints.models import Complaint
+from helpdesk.choices import Role
 from helpdesk.selectors import user_centre_ids, user_is_admin
 
 
 def conversations_for_user(user) -> QuerySet[Conversation]:
+    """Conversations of the user's centres; sensitive ones (abuse, trafficking reported) only for
+    the centre's managers and the staff assigned to the migrant's case, as complaints do."""
     queryset = Conversation.objects.select_related("centre", "person")
     if user_is_admin(user):
         return queryset
     ids = user_centre_ids(user)
-    return queryset.filter(centre_id__in=ids) if ids else queryset.none()
+    if not ids:
+        return queryset.none()
+    managed = user_centre_ids(user, (Role.MANAGER,))
+    assigned = Complaint.objects.filter(assigned_to_id=user.pk).values("complainant_id")
+    return queryset.filter(centre_id__in=ids).filter(
+        Q(sensitive=False) | Q(centre_id__in=managed) | Q(person_id__in=assigned)
+    )
 
 
 def conversation_get_for_user(user, pk) -> Conversation:

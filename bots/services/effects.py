@@ -80,6 +80,9 @@ class DatabaseEffects:
             description=intake.story,
             amount_claimed=intake.amount,
         )
+        if complaint.sensitive:
+            # The transcript tells the same story as the case: it follows the case's sensitive rule.
+            self.conversation.sensitive = True
         return complaint.reference
 
     def _attention(self, kind: str) -> None:

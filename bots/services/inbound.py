@@ -55,7 +55,9 @@ def conversation_for(*, channel: str, user_id: str, display_name: str = "") -> C
     return conversation
 
 
-HISTORY_FIELDS = ("display_name", "centre_id", "person_id", "language", "zawgyi", "attention", "attention_since", "subscribed", "last_contact_id")
+HISTORY_FIELDS = (
+    "display_name", "centre_id", "person_id", "language", "zawgyi", "attention", "attention_since", "subscribed", "sensitive", "last_contact_id",
+)
 
 
 def _tracked(conversation: Conversation) -> tuple:

@@ -280,3 +280,12 @@ def test_complaint_can_be_cancelled_at_the_end(centre):
         chat.say(text)
     reply = chat.say("၂")
     assert not Complaint.objects.exists() and chat.step == "menu" and "မပို့" in reply
+
+
+def test_abuse_complaint_makes_the_conversation_sensitive(centre):
+    chat = Chat(centre, lang="en")
+    for text in ("3", "-", "1", "-", "-", "1", "7", "The supervisor abused me", "0", "1"):
+        chat.say(text)
+    complaint = Complaint.objects.get()
+    chat.conversation.refresh_from_db()
+    assert complaint.sensitive and chat.conversation.sensitive

@@ -183,3 +183,19 @@ def test_staff_of_two_centres_can_filter_the_inbox(client, centre, other_centre)
     assert "At North Dagon" in both and "At Tachileik" in both and 'id="centre-filter"' in both
     only = client.get(reverse("bots:inbox") + "?centre=TCL").content.decode()
     assert "At Tachileik" in only and "At North Dagon" not in only
+
+
+def test_sensitive_conversation_is_for_managers_and_the_assigned_staff(client, centre):
+    from tests.factories import ComplaintFactory
+
+    person = PersonFactory(centre=centre, name="Ma Hidden")
+    secret = conversation(centre, "66", person=person, sensitive=True, display_name="Ma Hidden")
+    client.force_login(member("staff", centre))
+    assert client.get(reverse("bots:conversation", args=[secret.pk])).status_code == 404
+    assert "Ma Hidden" not in client.get(reverse("bots:inbox")).content.decode()
+    client.force_login(member("manager", centre))
+    assert client.get(reverse("bots:conversation", args=[secret.pk])).status_code == 200
+    assigned = member("staff", centre)
+    ComplaintFactory(centre=centre, complainant=person, assigned_to=assigned, sensitive=True)
+    client.force_login(assigned)
+    assert client.get(reverse("bots:conversation", args=[secret.pk])).status_code == 200
