@@ -84,8 +84,16 @@ class Conversation(models.Model):
         indexes = [models.Index(fields=["centre", "attention", "-last_message_at"])]
 
     def __str__(self) -> str:
-        who = self.person.name if self.person_id and self.person.name else self.display_name or self.external_user_id[-4:]
-        return f"{self.get_channel_display()}: {who}"
+        return f"{self.get_channel_display()}: {self.who or self.external_user_id[-4:]}"
+
+    @property
+    def who(self) -> str:
+        """The name staff know the migrant by: the person's name, the channel's name, or the phone for SMS and calls."""
+        if self.person_id and self.person.name:
+            return self.person.name
+        if self.display_name:
+            return self.display_name
+        return self.external_user_id if self.channel in (BotChannel.SMS, BotChannel.VOICE) else ""
 
 
 class InboundMessage(models.Model):

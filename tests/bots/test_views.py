@@ -199,3 +199,8 @@ def test_sensitive_conversation_is_for_managers_and_the_assigned_staff(client, c
     ComplaintFactory(centre=centre, complainant=person, assigned_to=assigned, sensitive=True)
     client.force_login(assigned)
     assert client.get(reverse("bots:conversation", args=[secret.pk])).status_code == 200
+
+
+def test_sms_conversations_show_the_phone_number(staff_client, centre):
+    Conversation.objects.create(channel="sms", external_user_id="+959767889802", centre=centre)
+    assert "+959767889802" in staff_client.get(reverse("bots:inbox")).content.decode()
