@@ -7,6 +7,7 @@ table cells.
 """
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 from django.utils import timezone, translation
@@ -16,6 +17,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from complaints.models import Complaint
@@ -36,9 +38,39 @@ def _styles():
     }
 
 
-def _p(text, style) -> Paragraph:
+# A syllable starts at a consonant or independent vowel that is neither stacked under the previous
+# one (after U+1039 virama) nor killed by a following asat (U+103A) or virama.
+_SYLLABLE_START = re.compile("(?<!\u1039)(?=[\u1000-\u102a\u103f\u1040-\u1049\u104c-\u104f](?![\u103a\u1039]))")
+
+
+def _fit(text: str, style: ParagraphStyle, width: float) -> str:
+    """Break words too wide for ``width`` between syllables.
+
+    reportlab wraps only at spaces, and a word it has to cut itself loses its
+    shaping (dotted circles in Burmese). Burmese is often typed without spaces,
+    so a long run gets a space at the syllable where the line is full: the space
+    falls at the line end, where it does not show.
+    """
+    limit = width * 0.92  # unshaped widths run a little wide of the shaped ones
+    words = []
+    for word in text.split(" "):
+        if stringWidth(word, style.fontName, style.fontSize) <= limit:
+            words.append(word)
+            continue
+        line = ""
+        for syllable in (part for part in _SYLLABLE_START.split(word) if part):
+            if line and stringWidth(line + syllable, style.fontName, style.fontSize) > limit:
+                words.append(line)
+                line = ""
+            line += syllable
+        words.append(line)
+    return " ".join(words)
+
+
+def _p(text, style, width: float = 166 * mm) -> Paragraph:
     text = str(text if text not in (None, "") else "—").replace("→", "»")  # Padauk has no arrow glyph
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    lines = [_fit(line, style, width - 8) for line in text.split("\n")]
+    return Paragraph("<br/>".join(escape(line) for line in lines), style)
 
 
 def _table(rows, widths, header: bool = False) -> Table:
@@ -95,32 +127,34 @@ def _build(complaint: Complaint) -> bytes:
         details.append((_("Referred to"), f"{complaint.get_referred_to_display()} {complaint.referred_detail}".strip()))
     if complaint.outcome or complaint.outcome_detail:
         details.append((_("Outcome"), f"{complaint.get_outcome_display()} {complaint.outcome_detail}".strip()))
-    story.append(_table([[_p(k, s["label"]), _p(v, s["body"])] for k, v in details], [45 * mm, 125 * mm]))
+    story.append(_table([[_p(k, s["label"], 45 * mm), _p(v, s["body"], 125 * mm)] for k, v in details], [45 * mm, 125 * mm]))
     if complaint.description:
         story += [_p(_("What happened"), s["h2"]), _p(complaint.description, s["body"])]
 
     story.append(_p(_("Payments"), s["h2"]))
     payments = complaint_payments(complaint)
-    rows = [[_p(h, s["label"]) for h in (_("Date"), _("Amount"), _("Kind"), _("Paid by"), _("Paid in"))]]
+    widths = [24 * mm, 36 * mm, 36 * mm, 40 * mm, 34 * mm]
+    rows = [[_p(h, s["label"], w) for h, w in zip((_("Date"), _("Amount"), _("Kind"), _("Paid by"), _("Paid in")), widths, strict=True)]]
     for p in payments:
         foreign = f"{format_rate(p.original_amount)} {p.currency} × {format_rate(p.exchange_rate)}" if p.currency != "MMK" else ""
         rows.append([_p(f"{p.date:%Y-%m-%d}", s["body"]), _p(format_mmk(p.amount_mmk), s["body"]),
-                     _p(p.get_kind_display(), s["body"]), _p(p.payer, s["body"]), _p(foreign, s["small"])])
+                     _p(p.get_kind_display(), s["body"], 36 * mm), _p(p.payer, s["body"], 40 * mm), _p(foreign, s["small"], 34 * mm)])
     if not payments:
         rows.append([_p(_("No payment yet."), s["body"]), "", "", "", ""])
-    story.append(_table(rows, [24 * mm, 36 * mm, 36 * mm, 40 * mm, 34 * mm], header=True))
+    story.append(_table(rows, widths, header=True))
 
     story.append(_p(_("Timeline"), s["h2"]))
-    rows = [[_p(h, s["label"]) for h in (_("When"), _("What"), _("By"))]]
+    widths = [30 * mm, 110 * mm, 30 * mm]
+    rows = [[_p(h, s["label"], w) for h, w in zip((_("When"), _("What"), _("By")), widths, strict=True)]]
     for e in complaint_timeline(complaint):
         what = e.get_kind_display()
         if e.kind == "stage":
             what += f": {e.get_from_stage_display()} → {e.get_to_stage_display()}"
         if e.text:
             what += f"\n{e.text}"
-        rows.append([_p(f"{timezone.localtime(e.created_at):%Y-%m-%d %H:%M}", s["small"]), _p(what, s["body"]),
-                     _p(e.author or _("bot intake"), s["small"])])
-    story.append(_table(rows, [30 * mm, 110 * mm, 30 * mm], header=True))
+        rows.append([_p(f"{timezone.localtime(e.created_at):%Y-%m-%d %H:%M}", s["small"]), _p(what, s["body"], 110 * mm),
+                     _p(e.author or _("bot intake"), s["small"], 30 * mm)])
+    story.append(_table(rows, widths, header=True))
     story += [Spacer(1, 6 * mm), _p(_("Printed %(date)s") % {"date": f"{timezone.localtime():%Y-%m-%d %H:%M}"}, s["small"])]
 
     buffer = BytesIO()

@@ -76,3 +76,14 @@ def test_sensitive_case_pdf_is_404_for_unassigned_staff(client, open_case, centr
     case = open_case(grievances=["sexual_abuse"])
     client.force_login(member("staff", centre, username="colleague"))
     assert client.get(reverse("complaints:pdf", args=[case.pk])).status_code == 404
+
+
+@needs_poppler
+def test_long_burmese_run_without_spaces_wraps_between_syllables_and_stays_shaped(open_case, tmp_path):
+    story = "အေးဂျင်စီကပိုက်ဆံမပြန်ပေးဘူးနိုင်ငံခြားမှာအလုပ်ရှင်ကလစာမပေးဘဲပတ်စပို့ကိုသိမ်းထားပြီးအိမ်ပြန်ခွင့်မပေးဘူး" * 2
+    pdf = case_summary_pdf(open_case(description=story, employer="ရွှေ" * 40), language="my")
+    (tmp_path / "long.pdf").write_bytes(pdf)
+    text = pdf_text(pdf, tmp_path)
+    # HarfBuzz draws a dotted circle (U+25CC) for a vowel sign cut off from its consonant.
+    assert "\u25cc" not in text
+    assert text.count("ေအးဂျင်စီ") == 2  # shaped (visual order), and nothing lost
