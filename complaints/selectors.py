@@ -122,7 +122,7 @@ def complaints_filtered(
     if mine:
         complaints = complaints.filter(assigned_to_id=user.pk)
     if overdue:
-        complaints = complaints.overdue()
+        complaints = complaints.overdue().order_by("next_follow_up", "id")  # the longest overdue first
     if minor:
         complaints = complaints.minors()
     return complaints

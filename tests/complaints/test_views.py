@@ -274,3 +274,12 @@ def test_manager_removes_a_duplicate_payment_from_its_page(client, centre, case,
     assert "Remove this payment" in client.get(reverse("complaints:payment_correct", args=[payment.pk])).content.decode()
     response = client.post(reverse("complaints:payment_remove", args=[payment.pk]), {"remove-reason": "Entered twice"})
     assert response.status_code == 302 and not Reimbursement.objects.exists()
+
+
+def test_overdue_filter_puts_the_longest_overdue_first(staff_client, centre):
+    today = timezone.localdate()
+    recent = ComplaintFactory(centre=centre, next_follow_up=today - timedelta(days=1))
+    oldest = ComplaintFactory(centre=centre, next_follow_up=today - timedelta(days=30))
+    ComplaintFactory(centre=centre, next_follow_up=today + timedelta(days=3))
+    page = staff_client.get(reverse("complaints:list"), {"overdue": "on"}).context["page"]
+    assert [c.pk for c in page] == [oldest.pk, recent.pk]
