@@ -5,7 +5,6 @@ from django.views.i18n import set_language
 
 from helpdesk import report_views, views
 
-
 helpdesk_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("people/", views.person_list, name="person_list"),
