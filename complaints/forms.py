@@ -167,6 +167,7 @@ class ComplaintFilterForm(BurmeseTextMixin, forms.Form):
     grievance = forms.ChoiceField(label=_("Grievance"), choices=[("", _("All")), *Grievance.choices], required=False)
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False, empty_label=_("All"))
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+    unassigned = forms.BooleanField(label=_("Not assigned (bot intake)"), required=False)
     overdue = forms.BooleanField(label=_("Follow-up overdue"), required=False)
     minor = forms.BooleanField(label=_("Under 18"), required=False)
 

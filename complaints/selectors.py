@@ -104,6 +104,7 @@ def complaints_filtered(
     grievance: str = "",
     agency=None,
     mine: bool = False,
+    unassigned: bool = False,
     overdue: bool = False,
     minor: bool = False,
 ) -> QuerySet[Complaint]:
@@ -121,6 +122,8 @@ def complaints_filtered(
         complaints = complaints.filter(agency=agency)
     if mine:
         complaints = complaints.filter(assigned_to_id=user.pk)
+    if unassigned:
+        complaints = complaints.filter(assigned_to=None)
     if overdue:
         complaints = complaints.overdue().order_by("next_follow_up", "id")  # the longest overdue first
     if minor:
@@ -160,12 +163,13 @@ def open_counts_by_stage(queryset: QuerySet[Complaint]) -> list[tuple[str, str, 
 
 
 def open_case_alerts(queryset: QuerySet[Complaint]) -> dict[str, int]:
-    """Return how many open cases have an overdue follow-up and how many have an under-18 complainant (one query)."""
+    """Return how many open cases have an overdue follow-up, an under-18 complainant, or nobody assigned (one query)."""
     from django.utils import timezone
 
     return queryset.open().aggregate(
         overdue=Count("id", filter=Q(next_follow_up__lt=timezone.localdate())),
         minors=Count("id", filter=Q(is_minor=True)),
+        unassigned=Count("id", filter=Q(assigned_to=None)),
     )
 
 

@@ -35,6 +35,7 @@ def test_list_filters(staff_client, centre, staff, agency):
     url = reverse("complaints:list")
     assert refs(staff_client.get(url)) == {c.reference for c in (mine, overdue, closed_overdue, minor)}
     assert refs(staff_client.get(url, {"mine": "on"})) == {mine.reference}
+    assert refs(staff_client.get(url, {"unassigned": "on"})) == {overdue.reference, closed_overdue.reference, minor.reference}
     assert refs(staff_client.get(url, {"overdue": "on"})) == {overdue.reference}
     assert refs(staff_client.get(url, {"stage": "negotiation"})) == {mine.reference}
     assert refs(staff_client.get(url, {"stage": "open"})) == {mine.reference, overdue.reference, minor.reference}
@@ -55,7 +56,7 @@ def test_list_counts_open_cases_by_stage(staff_client, centre):
     response = staff_client.get(reverse("complaints:list"))
     by_stage = {stage: n for stage, _label, n in response.context["by_stage"]}
     assert by_stage == {"intake": 3, "assessment": 1, "negotiation": 0, "referred": 0}
-    assert response.context["alerts"] == {"overdue": 1, "minors": 1}
+    assert response.context["alerts"] == {"overdue": 1, "minors": 1, "unassigned": 4}
     assert "1 follow-up overdue" in response.content.decode()
 
 
