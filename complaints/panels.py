@@ -13,5 +13,10 @@ def person_panel(request, person) -> dict | None:
 
 
 def agency_panel(request, agency) -> dict | None:
-    """Complaint counts and MMK recovered for an agency: numbers only, never names."""
-    return selectors.agency_complaint_summary(agency.pk)
+    """Complaint counts and MMK recovered for an agency: numbers only, never names.
+
+    Staff also get a link to the cases they may open (the case list applies the usual rules).
+    """
+    summary = selectors.agency_complaint_summary(agency.pk)
+    summary["can_list"] = user_can_see_personal_data(request.user) and summary["total"] > 0
+    return summary

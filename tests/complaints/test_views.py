@@ -243,6 +243,7 @@ def test_agency_page_shows_counts_and_recovered_without_names(client, centre, ag
     assert "800,000 MMK" in page and "Ko Aung Secret" not in page and case.reference not in page
     panel = response.context["panels"][-1][1]
     assert (panel["total"], panel["open"], panel["resolved"]) == (2, 1, 1)
+    assert f"{reverse('complaints:list')}?agency={agency.pk}" in page
 
 
 @pytest.mark.parametrize("entries", [2, 60])
