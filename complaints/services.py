@@ -165,8 +165,11 @@ def complaint_update(*, complaint: Complaint, by: User | None, grievances: list[
                 [ComplaintGrievance(complaint=complaint, grievance=c) for c in codes if c not in current]
             )
             changed.append(str(_("grievances")))
-            if SENSITIVE_GRIEVANCES.intersection(codes) and "sensitive" not in fields:
+            # A newly raised abuse or trafficking grievance makes the case sensitive whatever the form said;
+            # a manager may unmark it afterwards.
+            if SENSITIVE_GRIEVANCES.intersection(set(codes) - current) and not complaint.sensitive:
                 complaint.sensitive = True
+                changed.append(str(Complaint._meta.get_field("sensitive").verbose_name))
     if changed:
         complaint.full_clean()
         complaint.save()

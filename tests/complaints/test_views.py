@@ -285,3 +285,12 @@ def test_overdue_filter_puts_the_longest_overdue_first(staff_client, centre):
     ComplaintFactory(centre=centre, next_follow_up=today + timedelta(days=3))
     page = staff_client.get(reverse("complaints:list"), {"overdue": "on"}).context["page"]
     assert [c.pk for c in page] == [oldest.pk, recent.pk]
+
+
+def test_adding_an_abuse_grievance_on_the_edit_page_makes_the_case_sensitive(staff_client, case):
+    response = staff_client.post(reverse("complaints:edit", args=[case.pk]), {
+        "grievances": ["overcharged_fees", "sexual_abuse"], "amount_claimed": "1,500,000",  # "sensitive" left unticked
+    })
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.sensitive
