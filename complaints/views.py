@@ -77,14 +77,20 @@ def complaint_export(request):
         _("Next follow-up"), _("Sensitive"), _("Under 18"),
     ])
     for case in complaints.iterator(chunk_size=500):
-        writer.writerow([
+        writer.writerow([_cell(value) for value in [
             case.reference, case.centre.code, f"{timezone.localtime(case.opened_at):%Y-%m-%d}", case.get_stage_display(),
             str(case.complainant), case.complainant.phone, "; ".join(case.grievance_labels), case.agency or "",
             case.employer, case.get_destination_country_display(), format_amount(case.amount_claimed) if case.amount_claimed is not None else "",
             format_amount(case.recovered), case.assigned_to or "", case.next_follow_up or "",
             _("yes") if case.sensitive else "", _("yes") if case.is_minor else "",
-        ])
+        ]])
     return response
+
+
+def _cell(value) -> str:
+    """Return a CSV cell a spreadsheet will not run as a formula (names and employers are typed by anyone)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @personal_data_required

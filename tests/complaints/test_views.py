@@ -121,6 +121,15 @@ def test_export_has_the_filtered_cases_with_amounts(staff_client, centre):
     assert rows[1][header.index("Recovered (MMK)")] == "250,000.50"
 
 
+def test_export_never_hands_a_spreadsheet_a_formula(staff_client, centre):
+    ComplaintFactory(centre=centre, employer='=HYPERLINK("http://x.example","click")',
+                     complainant=PersonFactory(centre=centre, phone="+959767889802"))
+    rows = list(csv.reader(io.StringIO(staff_client.get(reverse("complaints:export")).content.decode("utf-8-sig"))))
+    header = rows[0]
+    assert rows[1][header.index("Employer")].startswith("'=")
+    assert rows[1][header.index("Phone")] == "'+959767889802"  # kept as text, not summed as a number
+
+
 # Opening a case from the person page -------------------------------------------
 
 def test_person_page_shows_cases_and_open_button(staff_client, centre):
