@@ -130,7 +130,11 @@ _lock = threading.Lock()
 
 
 def _register_version() -> tuple:
-    """Return a marker that changes whenever an agency is added, changed or deleted."""
+    """Return a marker that changes whenever an agency is added, changed or deleted.
+
+    Every write goes through ``save()`` or ``agency_import``, which set ``updated_at``; a bare
+    ``QuerySet.update()`` would not, so the register is never written that way.
+    """
     row = Agency.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
     return (row["n"], row["latest"])
 
