@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -118,6 +119,8 @@ def inbound_receive(
             replies, inbound.text = _converse(conversation, text)
         elif kind in ("subscribed", "unsubscribed"):
             conversation.subscribed = kind == "subscribed"
+        if not converse or handle is not None:
+            inbound.text = read(text, zawgyi_known=conversation.zawgyi)[0][:10000]  # an edit in Zawgyi reads as Unicode too
         # History records changes staff care about (centre, person, hand-over), not every message.
         if before == _tracked(conversation):
             conversation.skip_history_when_saving = True  # simple_history checks for the attribute, not its value
@@ -165,6 +168,13 @@ def _converse(conversation: Conversation, text: str) -> tuple[list[str], str]:
     # The effects may have moved the conversation or created a person: log against the final centre.
     conversation_log_contact(conversation)
     return turn.replies, unicode_text
+
+
+@transaction.atomic
+def inbound_forget_payloads(*, older_than_days: int) -> int:
+    """Blank the raw payloads (names, numbers, ids) of old inbound messages; the transcript text stays."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    return InboundMessage.objects.filter(received_at__lt=cutoff).exclude(payload={}).update(payload={})
 
 
 @transaction.atomic

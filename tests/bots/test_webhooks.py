@@ -343,3 +343,10 @@ def test_unknown_deep_link_keeps_the_default_centre(client):
     payload["message"]["text"] = "/start nowhere"
     post_telegram(client, payload)
     assert Conversation.objects.get().centre.code == "NDG"
+
+
+def test_edited_message_in_zawgyi_is_kept_as_unicode(client):
+    payload = load("telegram_edited_message")
+    payload["edited_message"]["text"] = "ေရႊျမန္မာ"
+    post_telegram(client, payload)
+    assert InboundMessage.objects.get().text == "ရွှေမြန်မာ"
