@@ -81,7 +81,8 @@ def _activity_for(row: LegacyRow, result: ImportResult) -> Activity:
     return activity
 
 
-def _apply(row: LegacyRow, result: ImportResult) -> None:
+def _apply(row: LegacyRow, result: ImportResult, attendance: dict[int, dict[int, Person]]) -> None:
+    """Write one row. Attendees are collected in ``attendance`` and saved once per activity per chunk."""
     if row.is_activity:
         activity = _activity_for(row, result)
         if row.count is not None or not row.has_person:
@@ -90,8 +91,9 @@ def _apply(row: LegacyRow, result: ImportResult) -> None:
             result.head_counts += row.count or 1
         else:
             person = _find_or_create_person(row, result)
-            if not activity.attendees.filter(pk=person.pk).exists():
-                services.activity_set_attendance(activity=activity, attendees=[*activity.attendees.all(), person])
+            pending = attendance.setdefault(activity.pk, {})
+            if person.pk not in pending and not activity.attendees.filter(pk=person.pk).exists():
+                pending[person.pk] = person
                 result.attendances += 1
         return
     if row.count is not None:  # a head count of anonymous contacts: one contact each, as if logged one by one
@@ -141,7 +143,15 @@ def import_contacts(
     centres = {c.code.upper(): c for c in Centre.objects.all()}
     seen: Counter[str] = Counter()
 
+    def save_attendance(attendance):
+        """One attendance change per activity per chunk: its history row snapshots every attendee,
+        so saving after each row would store n² history rows for an event of n people."""
+        for activity in Activity.objects.filter(pk__in=[pk for pk, pending in attendance.items() if pending]):
+            # a fresh instance: rows after the first attendee may have changed the head counts
+            services.activity_set_attendance(activity=activity, attendees=[*activity.attendees.all(), *attendance[activity.pk].values()])
+
     def run_chunk(chunk):
+        attendance: dict[int, dict[int, Person]] = {}  # activity id -> new attendees
         parsed = []
         for number, raw in chunk:
             try:
@@ -160,7 +170,7 @@ def import_contacts(
             try:
                 with transaction.atomic():
                     ImportedRow.objects.create(key=key, source=filename[:255], row_number=row.number, imported_by=user)
-                    _apply(row, result)
+                    _apply(row, result, attendance)
             except IntegrityError:  # a concurrent import applied the same row first
                 if ImportedRow.objects.filter(key=key).exists():
                     result.already_imported += 1
@@ -171,6 +181,7 @@ def import_contacts(
                 result.errors.append((row.number, _error_text(exc)))
                 continue
             result.imported += 1
+        save_attendance(attendance)
 
     chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
     if dry_run:

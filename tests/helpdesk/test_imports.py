@@ -172,3 +172,16 @@ def test_rows_without_a_title_join_the_same_activity_whatever_the_language(centr
     run("2023-03-01,NDG,mobilisation,man,15,,,,,,,\n")
     activity = Activity.objects.get()
     assert (activity.title, activity.women_count, activity.men_count) == ("Community mobilisation 2023-03-01", 20, 15)
+
+
+def test_attendance_is_saved_once_per_activity_not_once_per_row(centre):
+    """An event of n registered people keeps one history snapshot, not n (which would store n² rows)."""
+    rows = "".join(f"2023-01-05,NDG,training,{'woman' if i % 2 else 'man'},,T{i},,,,,,Big training\n" for i in range(30))
+    rows += "2023-01-05,NDG,training,woman,,T0,,,,,,Big training\n"  # T0 listed twice: attends once
+    result = run(rows + "2023-01-05,NDG,training,man,9,,,,,,,Big training\n")  # a head count after the attendees
+    activity = Activity.objects.get()
+    assert (result.errors, result.attendances, activity.attendees.count(), activity.men_count) == ([], 30, 30, 9)
+    assert activity.history.count() <= 4  # created, head count, then the attendance once (m2m change and save)
+    assert activity.history.first().attendees.count() == 30
+    history_m2m = activity.history.model.attendees.through
+    assert history_m2m.objects.count() <= 2 * 30
