@@ -33,16 +33,18 @@ def parse(data: dict) -> TelegramInbound:
         raise ValueError("not a Telegram update")
     try:
         update = Update.de_json(data, None)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return _read(update)
+    except Exception as exc:  # untrusted input: any failure to read it (OverflowError on a huge date, ...) is a bad payload
         raise ValueError(f"malformed Telegram update: {exc.__class__.__name__}") from exc
-    if update is None:
-        raise ValueError("not a Telegram update")
+
+
+def _read(update: Update) -> TelegramInbound:
     external_id = str(update.update_id)
     if update.message is not None:
         message, kind, text = update.message, "message", update.message.text or update.message.caption or ""
     elif update.callback_query is not None:
         query = update.callback_query
-        message, kind, text = query.message, "callback_query", query.data or ""
+        message, kind, text = query.message, "callback_query", query.data if isinstance(query.data, str) else ""
         user = query.from_user
         chat_id = message.chat.id if message is not None else user.id
         return TelegramInbound(external_id, str(chat_id), text, kind, _name(user))
@@ -51,6 +53,7 @@ def parse(data: dict) -> TelegramInbound:
         message, kind, text = update.edited_message, "edited_message", update.edited_message.text or ""
     else:
         return TelegramInbound(external_id, None, "", "other", "")
+    text = text if isinstance(text, str) else ""
     if message.chat.type != "private":
         return TelegramInbound(external_id, None, text, "group", "")
     return TelegramInbound(external_id, str(message.chat.id), text, kind, _name(message.from_user))

@@ -52,10 +52,15 @@ def test_telegram_random_json(client, data):
 
 
 @FUZZ
-@given(update_id=st.integers(min_value=-(2**63), max_value=2**63), text=texts, chat_id=st.integers(min_value=-(2**53), max_value=2**53), kind=st.sampled_from(["message", "edited_message", "callback_query"]))
-def test_telegram_real_shape_random_values(client, update_id, text, chat_id, kind):
+@given(
+    update_id=st.integers(min_value=-(2**63), max_value=2**63), text=texts | scalars,
+    chat_id=st.integers(min_value=-(2**53), max_value=2**53) | scalars, date=st.integers() | scalars,
+    kind=st.sampled_from(["message", "edited_message", "callback_query"]),
+)
+def test_telegram_real_shape_random_values(client, update_id, text, chat_id, date, kind):
     payload = load(f"telegram_{kind}")
     payload["update_id"] = update_id
+    (payload[kind] if kind != "callback_query" else payload[kind]["message"])["date"] = date
     message = payload.get(kind) if kind != "callback_query" else payload["callback_query"]
     if kind == "callback_query":
         message["data"] = text

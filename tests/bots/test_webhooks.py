@@ -89,6 +89,20 @@ def test_telegram_malformed_payload_gets_400(client, body):
     assert not InboundMessage.objects.exists()
 
 
+@pytest.mark.parametrize("date", [10**20, "yesterday"])
+def test_telegram_impossible_date_gets_400(client, date):
+    payload = load("telegram_message")
+    payload["message"]["date"] = date
+    assert post_telegram(client, payload).status_code == 400
+
+
+def test_telegram_text_that_is_not_a_string_is_read_as_empty(client):
+    payload = load("telegram_message")
+    payload["message"]["text"] = 12345
+    assert post_telegram(client, payload).status_code == 200
+    assert InboundMessage.objects.get().kind == "message"
+
+
 def test_telegram_get_is_not_allowed(client):
     assert client.get("/bots/telegram/").status_code == 405
 
