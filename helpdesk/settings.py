@@ -140,6 +140,11 @@ AGENCY_LOOKUP_RATE_LIMIT = int(os.environ.get("AGENCY_LOOKUP_RATE_LIMIT", "30"))
 AGENCY_LOOKUP_RATE_WINDOW = int(os.environ.get("AGENCY_LOOKUP_RATE_WINDOW", "60"))
 AGENCY_LOOKUP_TRUSTED_PROXIES = int(os.environ.get("AGENCY_LOOKUP_TRUSTED_PROXIES", "0"))
 
+# One process: the default local-memory cache. Several gunicorn workers or machines:
+# set REDIS_URL (e.g. redis://127.0.0.1:6379/0) so rate limits and caches are shared.
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

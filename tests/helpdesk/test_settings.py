@@ -25,3 +25,25 @@ def test_production_refuses_to_start_without_required_settings(env, missing):
 
 def test_development_starts_with_defaults():
     assert run_check({"DEBUG": "1"}).returncode == 0
+
+
+def redis_is_up() -> bool:
+    import socket
+
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", 6379)) == 0
+
+
+@pytest.mark.skipif(not redis_is_up(), reason="no Redis on 127.0.0.1:6379")
+def test_redis_url_gives_a_cache_shared_between_processes():
+
+    env = {"DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    code = "from django.core.cache import cache; cache.set('mch-test', 'shared', 30); print(cache.get('mch-test'))"
+    writer = subprocess.run([sys.executable, "manage.py", "shell", "-c", code],
+                            env=base | env, capture_output=True, text=True, timeout=120)
+    assert writer.stdout.strip() == "shared", writer.stderr
+    reader = subprocess.run([sys.executable, "manage.py", "shell", "-c", "from django.core.cache import cache; print(cache.get('mch-test'))"],
+                            env=base | env, capture_output=True, text=True, timeout=120)
+    assert reader.stdout.strip() == "shared", reader.stderr
