@@ -41,9 +41,9 @@ def test_redis_url_gives_a_cache_shared_between_processes():
     env = {"DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/0"}
     base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
     code = "from django.core.cache import cache; cache.set('mch-test', 'shared', 30); print(cache.get('mch-test'))"
-    writer = subprocess.run([sys.executable, "manage.py", "shell", "-c", code],
+    writer = subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
                             env=base | env, capture_output=True, text=True, timeout=120)
     assert writer.stdout.strip() == "shared", writer.stderr
-    reader = subprocess.run([sys.executable, "manage.py", "shell", "-c", "from django.core.cache import cache; print(cache.get('mch-test'))"],
+    reader = subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c", "from django.core.cache import cache; print(cache.get('mch-test'))"],
                             env=base | env, capture_output=True, text=True, timeout=120)
     assert reader.stdout.strip() == "shared", reader.stderr
