@@ -275,3 +275,36 @@ class ImportedRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.row_number}"
+
+
+class ContactImport(models.Model):
+    """A legacy spreadsheet uploaded on the import page, imported by a background task with its progress.
+
+    The file is kept only until the task has read it: it holds names and phones.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    file_name = models.CharField(_("file"), max_length=255)
+    content = models.BinaryField(_("content"), blank=True)
+    dry_run = models.BooleanField(_("check only"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("uploaded by"))
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("contact import")
+        verbose_name_plural = _("contact imports")
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from helpdesk.extensions import REPORT_SECTIONS
 from helpdesk.imports import FileError, import_contacts
+from helpdesk.imports.jobs import contact_import_queue
+from helpdesk.imports.reading import read_rows
+from helpdesk.models import ContactImport
 from helpdesk.permissions import personal_data_required, reports_required
 from helpdesk.reports.exports import SUBCOLUMNS, table_csv, table_lines, table_xlsx
 from helpdesk.reports.forms import ImportForm, ReportForm
@@ -21,7 +25,8 @@ EXPORTS = {
     "xlsx": (table_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "pdf": (table_pdf, "application/pdf"),
 }
-UPLOAD_MAX_ROWS = 2000  # about half a minute of writes; larger files go through the command
+UPLOAD_SYNC_ROWS = 2000  # about half a minute of writes at most; larger files go to a background task
+UPLOAD_MAX_ROWS = 200_000  # beyond this, the command line
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TEMPLATE_FILES = {"csv": "text/csv; charset=utf-8", "xlsx": EXPORTS["xlsx"][1]}
 
@@ -53,23 +58,44 @@ def beneficiary_export(request, fmt: str):
     return response
 
 
+def _sync_rows() -> int:
+    return getattr(settings, "CONTACT_IMPORT_SYNC_ROWS", UPLOAD_SYNC_ROWS)
+
+
 @personal_data_required
 def import_contacts_upload(request):
-    """Admins upload a legacy spreadsheet; a check-only run is the default."""
+    """Admins upload a legacy spreadsheet; a check-only run is the default.
+
+    Small files are imported at once; larger ones by a background task whose
+    progress the import's own page shows.
+    """
     if not user_is_admin(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
+    context = {"form": form, "sync_rows": _sync_rows(), "jobs": ContactImport.objects.defer("content").select_related("created_by")[:10]}
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
+        content = upload.read()
         try:
-            context["result"] = import_contacts(
-                content=upload.read(), filename=upload.name, user=request.user, dry_run=form.cleaned_data["dry_run"],
-                max_rows=UPLOAD_MAX_ROWS,
-            )
+            if len(read_rows(content, upload.name)[0]) <= _sync_rows():
+                context["result"] = import_contacts(content=content, filename=upload.name, user=request.user, dry_run=dry_run)
+            else:
+                job = contact_import_queue(
+                    content=content, filename=upload.name, user=request.user, dry_run=dry_run, max_rows=UPLOAD_MAX_ROWS,
+                )
+                return redirect("helpdesk:import_job", pk=job.pk)
         except FileError as exc:
             form.add_error("file", str(exc))
     return render(request, "helpdesk/reports/import_contacts.html", context)
+
+
+@personal_data_required
+def import_job(request, pk: int):
+    """An upload being imported in the background: its progress, then its result."""
+    if not user_is_admin(request.user):
+        raise PermissionDenied
+    job = get_object_or_404(ContactImport.objects.defer("content"), pk=pk)
+    return render(request, "helpdesk/reports/import_job.html", {"job": job, "result": job.result})
 
 
 @personal_data_required

@@ -25,6 +25,7 @@ helpdesk_patterns = [
     path("reports/beneficiary-table.<str:fmt>", report_views.beneficiary_export, name="report_export"),
     path("imports/contacts/", report_views.import_contacts_upload, name="import_contacts"),
     path("imports/contacts/template.<str:fmt>", report_views.import_template, name="import_template"),
+    path("imports/contacts/<int:pk>/", report_views.import_job, name="import_job"),
 ]
 
 urlpatterns = [
