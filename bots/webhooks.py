@@ -36,9 +36,13 @@ def _bad(channel: str, reason: str) -> HttpResponse:
     return HttpResponseBadRequest(reason[:200])
 
 
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not JSON")  # json accepts NaN/Infinity; no channel sends them and PostgreSQL rejects them
+
+
 def _json(request) -> dict | list | None:
     try:
-        return json.loads(request.body)
+        return json.loads(request.body, parse_constant=_no_constants)
     except (ValueError, RecursionError):
         return None
 
@@ -105,7 +109,7 @@ def viber_webhook(request):
     if event.event == "webhook":
         return HttpResponse("", content_type=JSON)  # Viber checks the URL answers 200 when set_webhook is called
     if event.event in viber.STATUS_EVENTS:
-        outbound_mark(channel="viber", external_id=str(data["message_token"]), status=event.event, error=clean_payload(event.description))
+        outbound_mark(channel="viber", external_id=clean_payload(str(data["message_token"])), status=event.event, error=clean_payload(event.description))
         return HttpResponse("", content_type=JSON)
     data = clean_payload(data)
     kwargs = {"channel": "viber", "external_id": event.external_id, "user_id": event.user_id, "payload": data,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import math
 
 from django.conf import settings
 
@@ -40,9 +41,9 @@ def same_secret(given: str | None, expected: str) -> bool:
 
 
 def clean_payload(value):
-    """Return JSON data safe for any database: no NUL characters, no lone surrogates.
+    """Return JSON data safe for any database: no NUL characters, no lone surrogates, only finite numbers.
 
-    PostgreSQL rejects both in text and jsonb; a webhook must never fail on them.
+    PostgreSQL rejects both in text and jsonb (and NaN/Infinity in jsonb); a webhook must never fail on them.
     """
     if isinstance(value, str):
         return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
@@ -50,6 +51,8 @@ def clean_payload(value):
         return {clean_payload(str(k)): clean_payload(v) for k, v in value.items()}
     if isinstance(value, list):
         return [clean_payload(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     return value
 
 

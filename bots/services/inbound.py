@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bots import conversation as engine
+from bots.channels import clean_payload
 from bots.conversation.words import read, start_parameter
 from bots.models import CONTACT_CHANNEL, Conversation, InboundMessage, OutboundMessage, OutboundStatus
 from bots.services.effects import DatabaseEffects, move_to_centre
@@ -100,8 +101,11 @@ def inbound_receive(
     messages (subscribed, delivered, ...) are only stored. ``handle`` replaces
     the engine for channels with their own menu (the voice line).
     """
+    # Whatever the channel sent, store nothing PostgreSQL would refuse (NUL, lone surrogates).
+    external_id, text, display_name, payload = clean_payload([str(external_id)[:100], text, display_name, payload])
+    user_id = clean_payload(str(user_id)) if user_id else None
     inbound, created = InboundMessage.objects.get_or_create(
-        channel=channel, external_id=str(external_id)[:100],
+        channel=channel, external_id=external_id,
         defaults={"payload": payload, "text": text[:10000], "kind": kind},
     )
     if not created:
@@ -109,7 +113,7 @@ def inbound_receive(
         return Received(inbound, False)
     replies: list[str] = []
     if user_id:
-        conversation = conversation_for(channel=channel, user_id=str(user_id), display_name=display_name)
+        conversation = conversation_for(channel=channel, user_id=user_id[:100], display_name=display_name)
         before = _tracked(conversation) if conversation.pk else None
         inbound.conversation = conversation
         if handle is not None:
@@ -181,5 +185,5 @@ def inbound_forget_payloads(*, older_than_days: int) -> int:
 def inbound_record_failure(*, channel: str, external_id: str, payload: dict) -> None:
     """Keep a payload we could not process, so an admin can see it; its retries are answered, not re-run."""
     InboundMessage.objects.get_or_create(
-        channel=channel, external_id=str(external_id)[:100], defaults={"payload": payload, "kind": "error"}
+        channel=channel, external_id=clean_payload(str(external_id))[:100], defaults={"payload": clean_payload(payload), "kind": "error"}
     )

@@ -119,3 +119,16 @@ def test_lone_surrogates_and_nul_are_stored_safely(client):
     assert post_telegram(client, body).status_code == 200
     inbound = InboundMessage.objects.get()
     assert "\x00" not in inbound.text and inbound.conversation.display_name
+
+
+def test_infinity_in_json_is_refused(client):
+    body = b'{"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": 7, "type": "private"}, "text": Infinity}}'
+    assert post_telegram(client, body).status_code == 400
+    assert not InboundMessage.objects.exists()
+
+
+def test_nul_in_ids_is_stored_safely(client):
+    payload = load("viber_message")
+    payload["message_token"], payload["sender"]["id"] = "\x00", "ab\x00c"
+    assert post_viber(client, payload).status_code == 200
+    assert Conversation.objects.get().external_user_id == "abc"
