@@ -67,6 +67,8 @@ def telegram_webhook(request):
         update = telegram.parse(data)
     except ValueError as exc:
         return _bad("telegram", str(exc))
+    if update.user_id is None:
+        log.info("bots: telegram update %s (%s) stored but not answered: not a private chat message", update.external_id, update.kind)
     data = clean_payload(data)
     _receive("telegram", update.external_id, data, lambda: services.inbound_receive(
         channel="telegram", external_id=update.external_id, user_id=update.user_id, payload=data,

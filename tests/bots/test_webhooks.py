@@ -84,9 +84,10 @@ def test_telegram_group_message_is_ignored(client):
 
 
 @pytest.mark.parametrize("body", [b"not json", b"[]", b'{"update_id": "x"}', b'{"message": {}}', b'{"update_id": 5, "message": {"chat": 3}}'])
-def test_telegram_malformed_payload_gets_400(client, body):
+def test_telegram_malformed_payload_gets_400(client, body, caplog):
     assert post_telegram(client, body).status_code == 400
     assert not InboundMessage.objects.exists()
+    assert "telegram webhook ignored a malformed payload" in caplog.text
 
 
 @pytest.mark.parametrize("date", [10**20, "yesterday"])
@@ -257,6 +258,11 @@ def test_sms_conversation_in_burmese_digits(client):
     for sid, body in (("SM1", "hi"), ("SM2", "၁"), ("SM3", "၂")):
         response = post_twilio(client, "twilio_sms", {**load("twilio_sms"), "MessageSid": sid, "Body": body})
     assert "သင့်အမည်" in twiml_messages(response)[0]
+
+
+def test_voice_with_bad_signature_is_refused(client):
+    assert post_twilio(client, "twilio_voice", load("twilio_voice"), token="not-the-token").status_code == 403
+    assert not InboundMessage.objects.exists() and not CallbackRequest.objects.exists()
 
 
 def test_voice_call_gets_a_gather_menu(client):
