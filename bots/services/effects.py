@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from agencies.lookup import lookup_agencies
 from bots.conversation import CentreOption, ComplaintIntake
 from bots.models import CONTACT_CHANNEL, Attention, CallbackRequest, Conversation
+from complaints.services import complaint_open
 from helpdesk.models import Centre, ContactTopic, Person
 from helpdesk.services import person_create, person_update
 
@@ -23,8 +25,6 @@ class DatabaseEffects:
         self._centres: list[Centre] | None = None
 
     def lookup_agencies(self, query: str, *, encoding_hint: str | None) -> list:
-        from agencies.lookup import lookup_agencies
-
         return lookup_agencies(query, limit=5, encoding_hint=encoding_hint)
 
     def centre(self) -> CentreOption | None:
@@ -60,8 +60,6 @@ class DatabaseEffects:
         self._attention(Attention.CALLBACK)
 
     def open_complaint(self, intake: ComplaintIntake) -> str:
-        from complaints.services import complaint_open
-
         agency, employer = None, intake.party
         if intake.party:
             matches = self.lookup_agencies(intake.party, encoding_hint="unicode")  # already normalised by the engine
