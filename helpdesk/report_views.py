@@ -1,4 +1,4 @@
-"""Report and legacy-import pages. Aggregates only: nothing here shows a name, phone or other personal field."""
+"""Report pages (aggregates only: never a name, phone or other personal field) and the admins' legacy-import pages."""
 from __future__ import annotations
 
 from pathlib import Path
