@@ -159,6 +159,7 @@ def test_open_a_case_with_amount_in_burmese_digits(staff_client, centre, staff, 
     assert case.description == "အေးဂျင်စီက ပိုက်ဆံ မပြန်ပေးဘူး" and case.is_minor
     detail = staff_client.get(response["Location"]).content.decode()
     assert "1,500,000 MMK" in detail and "under 18" in detail
+    assert reverse("helpdesk:referral_create", args=[person.pk]) in detail  # the child-protection referral
 
 
 def test_open_form_says_which_field_is_wrong(staff_client, centre):
