@@ -107,18 +107,37 @@ def activity_update(*, activity: Activity, **fields) -> Activity:
     return activity
 
 
-@transaction.atomic
-def activity_set_attendance(*, activity: Activity, attendees: Iterable[Person]) -> Activity:
-    """Replace the registered attendees; only people of the activity's centre may attend."""
-    attendees = list(attendees)
-    foreign = [p for p in attendees if p.centre_id != activity.centre_id]
-    if foreign:
+def _check_attendees(activity: Activity, attendees: list[Person]) -> None:
+    if any(p.centre_id != activity.centre_id for p in attendees):
         from django.core.exceptions import ValidationError
         from django.utils.translation import gettext as _
 
         raise ValidationError({"attendees": _("Only people registered at this centre can be added.")})
+
+
+@transaction.atomic
+def activity_set_attendance(*, activity: Activity, attendees: Iterable[Person]) -> Activity:
+    """Replace the registered attendees; only people of the activity's centre may attend.
+
+    The history keeps a snapshot of the attendee list per change (django-simple-history m2m).
+    """
+    attendees = list(attendees)
+    _check_attendees(activity, attendees)
     activity.attendees.set(attendees)
-    activity.save()  # one history row for the attendance change
+    return activity
+
+
+@transaction.atomic
+def activity_add_attendee(*, activity: Activity, person: Person) -> Activity:
+    """Register one more attendee (one history snapshot, not a full replace)."""
+    _check_attendees(activity, [person])
+    activity.attendees.add(person)
+    return activity
+
+
+@transaction.atomic
+def activity_remove_attendee(*, activity: Activity, person: Person) -> Activity:
+    activity.attendees.remove(person)
     return activity
 
 

@@ -236,13 +236,11 @@ def activity_attendance(request, pk):
     """Add or remove one registered attendee."""
     activity = selectors.activity_get_for_user(request.user, pk)
     person = selectors.person_get_for_user(request.user, request.POST.get("person"))
-    attendees = set(activity.attendees.all())
-    if request.POST.get("action") == "remove":
-        attendees.discard(person)
-    else:
-        attendees.add(person)
     try:
-        services.activity_set_attendance(activity=activity, attendees=attendees)
+        if request.POST.get("action") == "remove":
+            services.activity_remove_attendee(activity=activity, person=person)
+        else:
+            services.activity_add_attendee(activity=activity, person=person)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("helpdesk:activity_detail", pk=activity.pk)

@@ -71,3 +71,13 @@ def test_referral_outcome_dates(centre, staff):
     services.referral_record_outcome(referral=referral, outcome="pending")
     assert referral.outcome_date is None
     assert referral.history.count() == 3
+
+
+def test_attendance_changes_are_in_history_once_per_change(centre, staff):
+    activity = services.activity_create(centre=centre, created_by=staff, kind="training", format="training_session", title="T")
+    first, second = PersonFactory(centre=centre), PersonFactory(centre=centre)
+    services.activity_add_attendee(activity=activity, person=first)
+    services.activity_add_attendee(activity=activity, person=second)
+    services.activity_remove_attendee(activity=activity, person=first)
+    snapshots = [sorted(a.person_id for a in h.attendees.all()) for h in activity.history.order_by("history_id")]
+    assert snapshots == [[], [first.pk], sorted([first.pk, second.pk]), [second.pk]]
