@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from helpdesk.forms import BurmeseTextMixin, PhoneField
 
-from helpdesk.models import Activity, Centre, Contact, ContactTopic, Membership, Person, Referral
+from helpdesk.models import Activity, Centre, Contact, ContactImport, ContactTopic, ImportedRow, Membership, Person, Referral
 
 
 class NormalizedModelForm(BurmeseTextMixin, forms.ModelForm):
@@ -80,3 +80,31 @@ class ReferralAdmin(HistoryAdmin):
     list_select_related = ["person", "centre"]
     raw_id_fields = ["person", "contact", "created_by"]
     date_hierarchy = "date"
+
+
+@admin.register(ContactImport)
+class ContactImportAdmin(admin.ModelAdmin):
+    """Legacy uploads, read-only: the upload page and import_contacts create them."""
+
+    list_display = ["created_at", "file_name", "dry_run", "status", "rows_done", "rows_total", "created_by"]
+    list_filter = ["status", "dry_run"]
+    exclude = ["content"]
+    readonly_fields = [f.name for f in ContactImport._meta.fields if f.name != "content"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content").select_related("created_by")
+
+
+@admin.register(ImportedRow)
+class ImportedRowAdmin(admin.ModelAdmin):
+    """Which legacy rows were applied; delete one to let its row be imported again."""
+
+    list_display = ["imported_at", "source", "row_number", "imported_by"]
+    search_fields = ["source", "key"]
+    readonly_fields = ["key", "source", "row_number", "imported_at", "imported_by"]
+
+    def has_add_permission(self, request):
+        return False

@@ -155,3 +155,12 @@ def test_admin_edit_normalises_zawgyi(client, centre):
     person.refresh_from_db()
     assert (person.name, person.birth_year, person.phone) == ("ကျေးဇူးတင်ပါတယ်", 1990, "+959767889802")
     assert person.history.first().history_user.is_superuser
+
+
+@pytest.mark.parametrize("model", ["centre", "membership", "person", "contact", "activity", "referral", "contactimport", "importedrow"])
+def test_admin_changelists_open(client, centre, model):
+    from tests.factories import UserFactory
+
+    ContactFactory(centre=centre)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(reverse(f"admin:helpdesk_{model}_changelist"), {"q": "x"}).status_code == 200
