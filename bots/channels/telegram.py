@@ -1,6 +1,7 @@
 """Telegram Bot API: webhook parsing with python-telegram-bot, sending with sendMessage."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import httpx
@@ -90,8 +91,26 @@ def call(method: str, payload: dict) -> dict:
     raise SendError(f"Telegram {method}: {description}", permanent=permanent, retry_after=retry_after)
 
 
-def send(conversation, text: str) -> str:
-    body = call("sendMessage", {"chat_id": conversation.external_user_id, "text": text})
+# A numbered choice at the start of a line: "2. Ask the centre..." or "၂။ စင်တာမှ...".
+CHOICE_LINE = re.compile(r"^\s*([0-9\u1040-\u1049]{1,2})[.\u104b]\s", re.M)
+KEYBOARD_ROW = 5
+
+
+def keyboard(text: str) -> dict:
+    """Buttons for the numbers offered in the last question of a bot reply, so a tap answers it."""
+    last_question = text.rsplit("\n\n", 1)[-1]
+    numbers = list(dict.fromkeys(CHOICE_LINE.findall(last_question)))
+    if not numbers:
+        return {"remove_keyboard": True}
+    rows = [[{"text": n} for n in numbers[i:i + KEYBOARD_ROW]] for i in range(0, len(numbers), KEYBOARD_ROW)]
+    return {"keyboard": rows, "resize_keyboard": True, "one_time_keyboard": True}
+
+
+def send(conversation, text: str, *, from_bot: bool = False) -> str:
+    payload = {"chat_id": conversation.external_user_id, "text": text}
+    if from_bot:
+        payload["reply_markup"] = keyboard(text)
+    body = call("sendMessage", payload)
     return str(body.get("result", {}).get("message_id", ""))
 
 

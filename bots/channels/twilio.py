@@ -39,7 +39,7 @@ def messaging_twiml(replies: list[str]) -> str:
     return str(response)
 
 
-def send(conversation, text: str) -> str:
+def send(conversation, text: str, *, from_bot: bool = False) -> str:
     """Send an SMS (staff replies, and replies to callers, who are reached by SMS)."""
     sid, token = settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN
     if not (sid and token and settings.TWILIO_FROM_NUMBER):

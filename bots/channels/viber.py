@@ -99,7 +99,7 @@ def call(path: str, payload: dict) -> dict:
     raise SendError(f"Viber {path}: {body.get('status_message') or response.status_code} ({status})", permanent=status in PERMANENT_STATUSES)
 
 
-def send(conversation, text: str) -> str:
+def send(conversation, text: str, *, from_bot: bool = False) -> str:
     body = call("send_message", {"receiver": conversation.external_user_id, "type": "text", "text": text, "sender": sender()})
     return str(body.get("message_token", ""))
 

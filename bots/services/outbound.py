@@ -74,7 +74,7 @@ def outbound_send(*, outbound_id: int) -> OutboundMessage | None:
     try:
         if not conversation.subscribed:
             raise SendError("the user unsubscribed", permanent=True)
-        external_id = _sender(conversation.channel)(conversation, outbound.text)
+        external_id = _sender(conversation.channel)(conversation, outbound.text, from_bot=outbound.sent_by_id is None)
     except SendError as exc:
         return _failed(outbound, exc)
     OutboundMessage.objects.filter(pk=outbound.pk).update(

@@ -30,7 +30,8 @@ def test_reply_is_sent_after_commit(chat, fake_api, django_capture_on_commit_cal
         callback()
     outbound.refresh_from_db()
     assert outbound.status == "sent" and outbound.attempts == 1 and outbound.sent_at and outbound.external_id
-    assert fake_api.requests[0]["body"] == {"chat_id": "5187654321", "text": "မင်္ဂလာပါ"}
+    body = fake_api.requests[0]["body"]
+    assert (body["chat_id"], body["text"]) == ("5187654321", "မင်္ဂလာပါ")
 
 
 def test_outage_then_retry_sends_the_message_once(chat, fake_api, django_capture_on_commit_callbacks, caplog):
@@ -154,3 +155,24 @@ def test_production_worker_sends_the_reply_to_a_webhook(client, centre, fake_api
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     outbound.refresh_from_db()
     assert outbound.status == "sent" and "Choose a language" in fake_api.texts()[0]
+
+
+def test_telegram_bot_questions_come_with_number_buttons(client, centre, fake_api, django_capture_on_commit_callbacks):
+    from tests.bots.conftest import post_telegram
+    from tests.bots.test_webhooks import telegram
+
+    for i, text in enumerate(["hi", "1", "2"]):
+        with django_capture_on_commit_callbacks(execute=True):
+            post_telegram(client, telegram(text, 100 + i))
+    welcome, menu, name_question = (r["body"]["reply_markup"] for r in fake_api.requests)
+    assert welcome["keyboard"] == [[{"text": "1"}, {"text": "2"}]]
+    assert [b["text"] for b in menu["keyboard"][0]] == ["၁", "၂", "၃", "၄", "၅"]  # the Burmese menu numbers
+    assert name_question == {"remove_keyboard": True}  # a free-text question: no buttons
+
+
+def test_staff_replies_have_no_buttons(chat, fake_api, django_capture_on_commit_callbacks, staff):
+    from bots.services import conversation_reply
+
+    with django_capture_on_commit_callbacks(execute=True):
+        conversation_reply(conversation=chat, text="1. Bring your passport\n2. Come on Monday", staff=staff)
+    assert "reply_markup" not in fake_api.requests[0]["body"]
