@@ -35,9 +35,6 @@ class Attention(models.TextChoices):
 
 
 class ConversationQuerySet(models.QuerySet):
-    def needing_staff(self) -> ConversationQuerySet:
-        return self.exclude(attention=Attention.NONE)
-
     def inbox_order(self) -> ConversationQuerySet:
         """Hand-over and call-back requests first (oldest request first), then the latest activity."""
         return self.order_by(

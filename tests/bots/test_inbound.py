@@ -125,3 +125,10 @@ def test_a_message_costs_a_fixed_number_of_queries(centre, django_assert_max_num
     for i, text in enumerate(["menu", "2", "Ma Aye", "menu"], start=3):
         with django_assert_max_num_queries(10):
             receive(i, text)
+
+
+def test_replay_reports_it_was_not_created_and_keeps_the_first_answer(centre):
+    first = receive(1, "hi", answer=lambda replies: "|".join(replies))
+    again = receive(1, "something else", answer=lambda replies: "changed")
+    assert first.created and not again.created
+    assert again.body == first.body and "Choose a language" in first.body
