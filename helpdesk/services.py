@@ -87,6 +87,31 @@ def contact_log(
     return contact
 
 
+CONTACT_UPDATABLE = ("centre", "person", "gender", "notes", "date", "channel")
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, **fields) -> Contact:
+    """Correct a contact; giving it a person also takes the person's gender as the snapshot."""
+    unknown = set(fields) - set(CONTACT_UPDATABLE)
+    if unknown:
+        raise TypeError(f"Unknown contact fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    if "person" in fields and contact.person is not None and "gender" not in fields:
+        contact.gender = contact.person.gender
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+def contact_add_topic(*, contact: Contact, topic: str) -> None:
+    """Record that a topic came up in a contact (once, however often it is raised)."""
+    row = ContactTopic(contact=contact, topic=topic)
+    row.full_clean(exclude=["contact"], validate_unique=False, validate_constraints=False)
+    ContactTopic.objects.get_or_create(contact=contact, topic=topic)
+
+
 @transaction.atomic
 def activity_create(*, centre: Centre, created_by: AbstractBaseUser | None = None, attendees: Iterable[Person] = (), **fields) -> Activity:
     """Record a training or mobilisation event with its head-count tallies and registered attendees."""

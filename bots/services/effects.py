@@ -7,8 +7,8 @@ from agencies.lookup import lookup_agencies
 from bots.conversation import CentreOption, ComplaintIntake
 from bots.models import CONTACT_CHANNEL, Attention, CallbackRequest, Conversation
 from complaints.services import complaint_open
-from helpdesk.models import Centre, ContactTopic, Person
-from helpdesk.services import person_create, person_update
+from helpdesk.models import Centre, Person
+from helpdesk.services import contact_add_topic, contact_update, person_create, person_update
 
 AGENCY_LINK_SCORE = 90  # a complaint names an agency only when the lookup is this sure
 
@@ -41,7 +41,7 @@ class DatabaseEffects:
     def topic(self, code: str) -> None:
         contact = self.conversation.last_contact
         if code and contact is not None:
-            ContactTopic.objects.get_or_create(contact=contact, topic=code)
+            contact_add_topic(contact=contact, topic=code)
 
     def hand_over(self) -> None:
         self._attention(Attention.HANDOVER)
@@ -102,8 +102,7 @@ class DatabaseEffects:
         contact = conversation.last_contact
         if contact is not None and contact.person_id != person.pk:
             # The day's helpline contact now has a person: count it under their gender.
-            contact.person, contact.gender = person, person.gender
-            contact.save(update_fields=["person", "gender"])
+            contact_update(contact=contact, person=person)
         return person
 
 
@@ -114,7 +113,6 @@ def move_to_centre(conversation: Conversation, centre: Centre) -> None:
     conversation.centre = centre
     contact = conversation.last_contact
     if contact is not None and contact.date == timezone.localdate() and contact.staff_id is None:
-        contact.centre = centre
-        contact.save(update_fields=["centre"])
+        contact_update(contact=contact, centre=centre)
     if conversation.person_id and conversation.person.centre_id != centre.pk:
         conversation.person = None

@@ -81,3 +81,22 @@ def test_attendance_changes_are_in_history_once_per_change(centre, staff):
     services.activity_remove_attendee(activity=activity, person=first)
     snapshots = [sorted(a.person_id for a in h.attendees.all()) for h in activity.history.order_by("history_id")]
     assert snapshots == [[], [first.pk], sorted([first.pk, second.pk]), [second.pk]]
+
+
+def test_contact_update_takes_the_person_gender_and_keeps_history(centre, other_centre, staff):
+    contact = services.contact_log(centre=centre, staff=None, service="helpline", channel="telegram")
+    person = PersonFactory(centre=centre, gender="woman")
+    services.contact_update(contact=contact, person=person)
+    services.contact_update(contact=contact, centre=other_centre)
+    contact.refresh_from_db()
+    assert (contact.person, contact.gender, contact.centre) == (person, "woman", other_centre)
+    assert contact.history.count() == 3
+
+
+def test_contact_add_topic_once_and_only_known_topics(centre, staff):
+    contact = services.contact_log(centre=centre, staff=staff, service="helpline", channel="viber")
+    services.contact_add_topic(contact=contact, topic="jobs")
+    services.contact_add_topic(contact=contact, topic="jobs")
+    assert contact.topic_codes == ["jobs"]
+    with pytest.raises(ValidationError):
+        services.contact_add_topic(contact=contact, topic="gossip")
