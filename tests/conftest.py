@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.utils import translation
 
 from tests.factories import CentreFactory, member
 
@@ -9,6 +10,13 @@ from tests.factories import CentreFactory, member
 def _immediate_tasks(settings):
     """Run background tasks inline in tests; the database worker is exercised in its own tests."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in Burmese leaves "my" active in the thread (LocaleMiddleware); later tests expect the default."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

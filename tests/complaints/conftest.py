@@ -1,15 +1,7 @@
 import pytest
-from django.utils import translation
 
 from complaints.services import complaint_open
 from tests.factories import PersonFactory
-
-
-@pytest.fixture(autouse=True)
-def _english_after_each_test():
-    """A request in Burmese leaves "my" active in the thread (LocaleMiddleware); later tests expect the default."""
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture
