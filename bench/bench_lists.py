@@ -56,7 +56,7 @@ def build(contacts: int) -> None:
     day0 = date(2019, 1, 1)
     for offset in range(0, contacts, batch):
         rows = []
-        for i in range(offset, min(offset + batch, contacts)):
+        for _ in range(offset, min(offset + batch, contacts)):
             person_index = rng.randrange(n_people)
             rows.append(Contact(
                 centre_id=centres[person_index % 6].pk, person_id=first_person + person_index,
@@ -120,7 +120,7 @@ def main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
     if args.postgres:
-        os.system(f"psql -h 127.0.0.1 -U postgres -qtc \"SELECT 1 FROM pg_database WHERE datname='mch_bench_lists'\" | grep -q 1 || createdb -h 127.0.0.1 -U postgres mch_bench_lists")
+        os.system("psql -h 127.0.0.1 -U postgres -qtc \"SELECT 1 FROM pg_database WHERE datname='mch_bench_lists'\" | grep -q 1 || createdb -h 127.0.0.1 -U postgres mch_bench_lists")
         url, engine = PG_URL, "PostgreSQL"
     else:
         url, engine = f"sqlite:///{OUT / 'lists.sqlite3'}", "SQLite"

@@ -26,19 +26,11 @@ from complaints.forms import (
 )
 from complaints.money import format_amount
 from complaints.workflow import complaint_move
+from helpdesk.forms import apply_service_errors
 from helpdesk.permissions import personal_data_required
 from helpdesk.selectors import centres_for_user, person_get_for_user
 
 PAGE_SIZE = 50
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Attach a service's ValidationError to the form fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _filter_form(request):
@@ -110,7 +102,7 @@ def complaint_open(request, person_pk):
                 amount_claimed=data["amount_claimed"], sensitive=data["sensitive"], assigned_to=data["assigned_to"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Complaint %(reference)s opened.") % {"reference": case.reference})
             return redirect("complaints:detail", pk=case.pk)
@@ -151,7 +143,7 @@ def _post_action(request, pk, form, save, success: str):
         try:
             save(complaint, form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, success)
             return redirect("complaints:detail", pk=complaint.pk)
@@ -209,7 +201,7 @@ def complaint_edit(request, pk):
         try:
             services.complaint_update(complaint=complaint, by=request.user, grievances=data.pop("grievances"), **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("complaints:detail", pk=complaint.pk)
@@ -228,7 +220,7 @@ def payment_correct(request, pk):
                 **{k: v for k, v in form.payment_fields().items() if getattr(payment, k) != v},
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Payment corrected."))
             return redirect("complaints:detail", pk=payment.complaint_id)
@@ -254,7 +246,7 @@ def payment_remove(request, pk):
         try:
             services.reimbursement_remove(payment=payment, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Payment removed."))
             return redirect("complaints:detail", pk=payment.complaint_id)

@@ -3,8 +3,17 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from helpdesk.forms import BurmeseTextMixin, PhoneField
-
-from helpdesk.models import Activity, Centre, Contact, ContactImport, ContactTopic, ImportedRow, Membership, Person, Referral
+from helpdesk.models import (
+    Activity,
+    Centre,
+    Contact,
+    ContactImport,
+    ContactTopic,
+    ImportedRow,
+    Membership,
+    Person,
+    Referral,
+)
 
 
 class NormalizedModelForm(BurmeseTextMixin, forms.ModelForm):

@@ -1,8 +1,8 @@
 """Writes to the core records. Views, admin, imports, bots and commands all call these."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction

@@ -13,7 +13,15 @@ from django.views.decorators.http import require_POST
 
 from helpdesk import selectors, services
 from helpdesk.extensions import CONTACT_FORM_EXTENSIONS, PERSON_PANELS
-from helpdesk.forms import ActivityForm, ContactForm, PersonForm, QuickPersonForm, ReferralForm, ReferralOutcomeForm
+from helpdesk.forms import (
+    ActivityForm,
+    ContactForm,
+    PersonForm,
+    QuickPersonForm,
+    ReferralForm,
+    ReferralOutcomeForm,
+    apply_service_errors,
+)
 from helpdesk.periods import quarter_bounds, quarter_label
 from helpdesk.permissions import personal_data_required
 
@@ -22,15 +30,6 @@ PAGE_SIZE = 50
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Attach a service's ValidationError to the form fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -93,7 +92,7 @@ def person_create(request):
             try:
                 person = services.person_create(centre=centre, created_by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Person registered."))
                 return redirect("helpdesk:person_detail", pk=person.pk)
@@ -108,7 +107,7 @@ def person_edit(request, pk):
         try:
             services.person_update(person=person, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("helpdesk:person_detail", pk=person.pk)
@@ -185,7 +184,7 @@ def _log_contact(request, form, person_form, person, new_person, extensions):
                 extension.save(form=extension_form, contact=contact, user=request.user)
             return contact
     except ValidationError as error:
-        _apply_errors(person_form if new_person else form, error)
+        apply_service_errors(person_form if new_person else form, error)
         return None
 
 
@@ -210,7 +209,7 @@ def activity_form(request, pk=None):
             else:
                 activity = services.activity_create(centre=form.cleaned_data["centre"], created_by=request.user, **fields)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Activity saved."))
             return redirect("helpdesk:activity_detail", pk=activity.pk)
@@ -265,7 +264,7 @@ def referral_create(request, person_pk):
         try:
             services.referral_create(centre=person.centre, person=person, created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Referral recorded."))
             return redirect("helpdesk:person_detail", pk=person.pk)
@@ -286,7 +285,7 @@ def referral_outcome(request, pk):
                 outcome_date=form.cleaned_data["outcome_date"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Outcome saved."))
             return redirect("helpdesk:referral_list")

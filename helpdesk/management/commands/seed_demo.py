@@ -56,7 +56,7 @@ class Command(BaseCommand):
             users = self._users(centres)
             for code in MIGRANT_CENTRE_CODES:
                 self._records(centres[code], users["staff"], people)
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password {DEMO_PASSWORD}):"))
         for username, role, codes in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {role.label:<16} {', '.join(codes)}")
 
