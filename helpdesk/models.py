@@ -120,7 +120,11 @@ class Person(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        indexes = [models.Index(fields=["centre", "-created_at"]), models.Index(fields=["name"])]
+        indexes = [
+            models.Index(fields=["centre", "-created_at"]),
+            models.Index(fields=["-created_at", "-id"], name="person_newest_first"),
+            models.Index(fields=["name"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["centre", "card_number"], condition=~Q(card_number=""), name="person_unique_card_per_centre"
