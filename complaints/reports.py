@@ -11,14 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
-from django.utils import timezone
+from django.db.models import BigIntegerField, Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast, Round
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import OPEN_STAGES, Grievance, Stage
 from complaints.models import Complaint, ComplaintGrievance, Reimbursement
 from helpdesk.choices import Gender
 from helpdesk.models import Centre
+from helpdesk.reports.exports import COUNT, MMK, SHARE, TEXT, Block, Column, Document, ratio, report_filter_lines
 from helpdesk.reports.table import Period, ReportFilter, report_periods
 
 TOP_AGENCIES = 10
@@ -28,6 +30,20 @@ ZERO = Decimal("0.00")
 def _start_of(day) -> datetime:
     """Midnight in Asia/Yangon, as an aware datetime (case timestamps are stored in UTC)."""
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+def _sum_mmk(field: str) -> Sum:
+    """Sum an MMK column exactly, in whole pyas (hundredths).
+
+    SQLite keeps decimals as floating point and sums them as such (1,000.05 x 200
+    came back as 200010.00000000040); each amount rounded to pyas is exact, and
+    so is an integer sum. PostgreSQL sums numerics exactly either way.
+    """
+    return Sum(Cast(Round(F(field) * 100), BigIntegerField()))
+
+
+def _mmk(pyas: int | None) -> Decimal:
+    return Decimal(pyas or 0).scaleb(-2)
 
 
 def _moment_case(periods: list[Period], field: str) -> Case:
@@ -56,6 +72,30 @@ class PeriodOutcome:
     recovered: Decimal = ZERO
 
 
+@dataclass(frozen=True)
+class MoneyRow:
+    """MMK claimed (on cases opened) and recovered (payments received) for one centre, per period."""
+
+    code: str
+    name: str
+    name_my: str
+    claimed: tuple[Decimal, ...]
+    recovered: tuple[Decimal, ...]
+
+    @property
+    def pairs(self) -> list[tuple[Decimal, Decimal]]:
+        """(claimed, recovered) per period, for the page."""
+        return list(zip(self.claimed, self.recovered, strict=True))
+
+    @property
+    def total_claimed(self) -> Decimal:
+        return sum(self.claimed, ZERO)
+
+    @property
+    def total_recovered(self) -> Decimal:
+        return sum(self.recovered, ZERO)
+
+
 @dataclass
 class ComplaintOutcomes:
     periods: list[Period]
@@ -64,8 +104,14 @@ class ComplaintOutcomes:
     open_by_stage: list[tuple[str, str, int]]
     by_grievance: list[tuple[str, str, int]]
     by_gender: list[tuple[str, str, int]]
-    by_centre: list[dict]  # {"code", "name", "opened", "claimed", "recovered"}
-    top_agencies: list[dict]  # {"licence_number", "name", "complaints", "recovered"}
+    by_centre: list[dict]  # {"code", "name", "name_my", "opened", "claimed", "recovered"}
+    money: list[MoneyRow]  # centres with cases or payments, by code
+    top_agencies: list[dict]  # {"licence_number", "name", "name_my", "complaints"}
+
+    @property
+    def money_total(self) -> MoneyRow:
+        """The sum of the centres' rows, period by period: it equals the per-period figures."""
+        return MoneyRow("", "", "", tuple(p.claimed for p in self.by_period), tuple(p.recovered for p in self.by_period))
 
 
 def _scope(report: ReportFilter) -> QuerySet[Complaint]:
@@ -76,7 +122,12 @@ def _scope(report: ReportFilter) -> QuerySet[Complaint]:
 
 
 def complaint_outcomes(report: ReportFilter) -> ComplaintOutcomes:
-    """Compute the outcome figures in seven grouped queries, whatever the number of cases."""
+    """Compute the outcome figures in eight grouped queries, whatever the number of cases.
+
+    Cases opened and payments are grouped by centre and period at once: the
+    per-period row, the per-centre row and the period x centre MMK table are
+    all sums of those few groups, so they cannot disagree.
+    """
     periods = report_periods(report.start, report.end, report.by)
     window = Q(opened_at__gte=_start_of(report.start), opened_at__lt=_start_of(report.end + timedelta(days=1)))
     closed_window = Q(closed_at__gte=_start_of(report.start), closed_at__lt=_start_of(report.end + timedelta(days=1)))
@@ -84,10 +135,22 @@ def complaint_outcomes(report: ReportFilter) -> ComplaintOutcomes:
     opened = cases.filter(window)
 
     rows = [dict(opened=0, resolved=0, closed_unresolved=0, withdrawn=0, claimed=ZERO, recovered=ZERO) for _p in periods]
-    for item in opened.values(period=_moment_case(periods, "opened_at")).annotate(n=Count("id"), claimed=Sum("amount_claimed")):
-        if item["period"] >= 0:
-            rows[item["period"]]["opened"] += item["n"]
-            rows[item["period"]]["claimed"] += item["claimed"] or ZERO
+    per_centre: dict[int, dict] = {}
+
+    def centre_figures(pk: int) -> dict:
+        return per_centre.setdefault(pk, {"opened": 0, "claimed": [ZERO] * len(periods), "recovered": [ZERO] * len(periods)})
+
+    opened_groups = opened.values("centre_id", period=_moment_case(periods, "opened_at")).annotate(
+        n=Count("id"), claimed=_sum_mmk("amount_claimed"))
+    for item in opened_groups:
+        if item["period"] < 0:  # cannot happen: the window is the union of the periods
+            continue
+        claimed = _mmk(item["claimed"])
+        rows[item["period"]]["opened"] += item["n"]
+        rows[item["period"]]["claimed"] += claimed
+        figures = centre_figures(item["centre_id"])
+        figures["opened"] += item["n"]
+        figures["claimed"][item["period"]] += claimed
     closed = cases.filter(closed_window, stage__in=[Stage.RESOLVED, Stage.CLOSED_UNRESOLVED, Stage.WITHDRAWN])
     for item in closed.values("stage", period=_moment_case(periods, "closed_at")).annotate(n=Count("id")):
         if item["period"] >= 0:
@@ -95,9 +158,13 @@ def complaint_outcomes(report: ReportFilter) -> ComplaintOutcomes:
     payments = Reimbursement.objects.filter(
         complaint__in=cases.values("pk"), date__gte=report.start, date__lte=report.end
     ).order_by()
-    for item in payments.values(period=_date_case(periods, "date")).annotate(total=Sum("amount_mmk")):
-        if item["period"] >= 0:
-            rows[item["period"]]["recovered"] += item["total"] or ZERO
+    payment_groups = payments.values("complaint__centre_id", period=_date_case(periods, "date")).annotate(total=_sum_mmk("amount_mmk"))
+    for item in payment_groups:
+        if item["period"] < 0:
+            continue
+        total = _mmk(item["total"])
+        rows[item["period"]]["recovered"] += total
+        centre_figures(item["complaint__centre_id"])["recovered"][item["period"]] += total
     by_period = [PeriodOutcome(**row) for row in rows]
     total = PeriodOutcome(
         opened=sum(p.opened for p in by_period), resolved=sum(p.resolved for p in by_period),
@@ -113,16 +180,17 @@ def complaint_outcomes(report: ReportFilter) -> ComplaintOutcomes:
     )
     genders = dict(opened.values_list("complainant__gender").annotate(n=Count("id")))
 
-    centre_names = {c.pk: c for c in Centre.objects.filter(pk__in=report.centres().values("pk"))}
-    per_centre: dict[int, dict] = {}
-    for item in opened.values("centre_id").annotate(n=Count("id"), claimed=Sum("amount_claimed")):
-        per_centre.setdefault(item["centre_id"], {"opened": 0, "claimed": ZERO, "recovered": ZERO}).update(
-            opened=item["n"], claimed=item["claimed"] or ZERO)
-    for item in payments.values("complaint__centre_id").annotate(total=Sum("amount_mmk")):
-        per_centre.setdefault(item["complaint__centre_id"], {"opened": 0, "claimed": ZERO, "recovered": ZERO})["recovered"] = item["total"]
+    centres = {c.pk: c for c in Centre.objects.filter(pk__in=report.centres().values("pk")).only("code", "name", "name_my")}
+    ordered = sorted(per_centre, key=lambda pk: centres[pk].code)
+    money = [
+        MoneyRow(centres[pk].code, centres[pk].name, centres[pk].name_my,
+                 tuple(per_centre[pk]["claimed"]), tuple(per_centre[pk]["recovered"]))
+        for pk in ordered
+    ]
     by_centre = [
-        {"code": centre_names[pk].code, "name": centre_names[pk].name, **figures}
-        for pk, figures in sorted(per_centre.items(), key=lambda kv: centre_names[kv[0]].code)
+        {"code": row.code, "name": row.name, "name_my": row.name_my, "opened": per_centre[pk]["opened"],
+         "claimed": row.total_claimed, "recovered": row.total_recovered}
+        for pk, row in zip(ordered, money, strict=True)
     ]
 
     agencies = (
@@ -132,7 +200,7 @@ def complaint_outcomes(report: ReportFilter) -> ComplaintOutcomes:
     )
     top_agencies = [
         {"licence_number": a["agency__licence_number"], "name": a["agency__name_en"] or a["agency__name_my"],
-         "complaints": a["complaints"]}
+         "name_my": a["agency__name_my"], "complaints": a["complaints"]}
         for a in agencies
     ]
     return ComplaintOutcomes(
@@ -143,6 +211,7 @@ def complaint_outcomes(report: ReportFilter) -> ComplaintOutcomes:
         by_grievance=[(g.value, g.label, grievances.get(g.value, 0)) for g in Grievance],
         by_gender=[(g.value, g.label, genders.get(g.value, 0)) for g in Gender],
         by_centre=by_centre,
+        money=money,
         top_agencies=top_agencies,
     )
 
@@ -155,3 +224,66 @@ OUTCOME_COLUMNS = [
     ("claimed", _("MMK claimed")),
     ("recovered", _("MMK recovered")),
 ]
+OUTCOMES_NOTE = _(
+    "Opened: cases opened in the period; resolved, closed unresolved and withdrawn: cases closed in the period; "
+    "MMK claimed: on cases opened in the period; MMK recovered: payments received in the period."
+)
+
+
+def _centre_label(code: str, name: str, name_my: str) -> str:
+    burmese = (translation.get_language() or "").startswith("my")
+    return f"{code} · {name_my if burmese and name_my else name}"
+
+
+def outcomes_document(result: ComplaintOutcomes, report: ReportFilter) -> Document:
+    """Describe the outcomes as the blocks every export prints, with labels in the active language."""
+    cases = result.total.opened
+    period_rows = [*((p.label, f) for p, f in zip(result.periods, result.by_period, strict=True)), (_("Total"), result.total)]
+    period_block = Block(
+        title=str(_("Cases and MMK per period")),
+        columns=(Column(str(_("Period")), TEXT), *(Column(str(label), MMK if name in ("claimed", "recovered") else COUNT)
+                                                     for name, label in OUTCOME_COLUMNS)),
+        rows=tuple((str(label), *(getattr(f, name) for name, _label in OUTCOME_COLUMNS)) for label, f in period_rows),
+        totals=frozenset({len(period_rows) - 1}),
+        note=str(OUTCOMES_NOTE),
+    )
+    money_rows = [*result.money, result.money_total]
+    money_block = Block(
+        title=str(_("MMK claimed and recovered per centre and period")),
+        columns=(Column(str(_("Centre")), TEXT),
+                 *(Column(str(label), MMK) for _p in [*result.periods, None] for label in (_("Claimed"), _("Recovered")))),
+        groups=tuple((label, 2) for label in [*(p.label for p in result.periods), str(_("Total"))]),
+        rows=tuple(
+            (_centre_label(row.code, row.name, row.name_my) if row.code else str(_("Total")),
+             *(v for pair in zip([*row.claimed, row.total_claimed], [*row.recovered, row.total_recovered], strict=True)
+               for v in pair))
+            for row in money_rows
+        ),
+        totals=frozenset({len(money_rows) - 1}),
+        note=str(_("Claimed: on cases opened in the period; recovered: payments received in the period.")),
+    )
+    share = Column(str(_("% of cases opened")), SHARE)
+    return Document(title=str(_("Complaint outcomes")), filters=report_filter_lines(report), blocks=[
+        period_block,
+        money_block,
+        Block(str(_("Still open, by stage")), (Column(str(_("Stage")), TEXT), Column(str(_("Cases")))),
+              tuple((str(label), n) for _code, label, n in result.open_by_stage),
+              note=str(_("Of the cases opened in the period."))),
+        Block(str(_("By grievance")), (Column(str(_("Grievance")), TEXT), Column(str(_("Cases"))), share),
+              tuple((str(label), n, ratio(n, cases)) for _code, label, n in result.by_grievance),
+              note=str(_("A case may raise several grievances."))),
+        Block(str(_("By gender of the complainant")), (Column(str(_("Gender")), TEXT), Column(str(_("Cases"))), share),
+              tuple((str(label), n, ratio(n, cases)) for _code, label, n in result.by_gender)),
+        Block(str(_("By centre")), (Column(str(_("Centre")), TEXT), Column(str(_("Opened"))),
+                                    Column(str(_("MMK claimed")), MMK), Column(str(_("MMK recovered")), MMK)),
+              tuple((_centre_label(c["code"], c["name"], c["name_my"]), c["opened"], c["claimed"], c["recovered"])
+                    for c in result.by_centre)),
+        Block(str(_("Agencies with the most complaints")),
+              (Column(str(_("Licence")), TEXT), Column(str(_("Agency")), TEXT), Column(str(_("Complaints")))),
+              tuple((a["licence_number"], _agency_name(a), a["complaints"]) for a in result.top_agencies)),
+    ])
+
+
+def _agency_name(agency: dict) -> str:
+    burmese = (translation.get_language() or "").startswith("my")
+    return agency["name_my"] if burmese and agency["name_my"] else agency["name"]

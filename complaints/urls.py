@@ -19,4 +19,5 @@ urlpatterns = [
     path("payments/<int:pk>/remove/", views.payment_remove, name="payment_remove"),
     path("reports/outcomes/", report_views.outcomes, name="outcomes"),
     path("reports/outcomes.csv", report_views.outcomes_csv, name="outcomes_csv"),
+    path("reports/outcomes.<str:fmt>", report_views.outcomes_export, name="outcomes_export"),
 ]
