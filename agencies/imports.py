@@ -5,11 +5,8 @@ Row numbers are those a person sees in a spreadsheet: the header is row 1.
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from functools import cache
 
 from django import forms
@@ -56,8 +53,6 @@ BURMESE_COUNTRY_NAMES = {
 }
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y"]
 
-FILE_TYPE_INVALID = _("Upload a .csv or .xlsx file.")
-FILE_UNREADABLE = _("The file could not be read as %(kind)s: %(error)s")
 NO_LICENCE_COLUMN = _("No licence number column found. The first row must name the columns (see README).")
 STATUS_INVALID = _("Unknown status “%(value)s”: use licensed, suspended, revoked or expired.")
 EXPIRED_NEEDS_PAST_DATE = _("Status “expired” needs an expiry date in the past.")
@@ -153,52 +148,6 @@ class ParsedFile:
     rows: list[tuple[int, dict]] = field(default_factory=list)  # (row number, cleaned fields)
     errors: list[RowError] = field(default_factory=list)
     total: int = 0
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _read_csv(content: bytes) -> list[list[str]]:
-    text = content.decode("utf-8-sig")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
-
-
-def _read_xlsx(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def read_table(content: bytes, filename: str) -> list[list[str]]:
-    """Return the file's rows as lists of text; raise ValueError with a message a person can act on."""
-    name = filename.lower()
-    try:
-        if name.endswith(".csv"):
-            return _read_csv(content)
-        if name.endswith(".xlsx"):
-            return _read_xlsx(content)
-    except Exception as exc:  # any parser failure is the file's fault, reported as such
-        kind = "CSV (UTF-8)" if name.endswith(".csv") else "XLSX"
-        raise ValueError(str(FILE_UNREADABLE % {"kind": kind, "error": exc})) from exc
-    raise ValueError(str(FILE_TYPE_INVALID))
 
 
 def _column_map(header: list[str]) -> dict[int, str]:

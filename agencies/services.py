@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from agencies.imports import RowError, parse_rows, read_table
+from agencies.imports import RowError, parse_rows
 from agencies.lookup import invalidate_index
 from agencies.models import Agency, AgencyCheck, LicenceStatus
 from helpdesk.models import Contact
+from helpdesk.spreadsheets import read_table
 
 BATCH_SIZE = 500
 
