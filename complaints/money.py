@@ -1,9 +1,25 @@
-"""MMK amounts as people read them: thousands separators and the currency, never a float on the way."""
+"""MMK amounts: exact sums in the database, and shown as people read them (never a float on the way)."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django.db.models import BigIntegerField, F, Sum
+from django.db.models.functions import Cast, Round
 from django.utils.translation import gettext as _
+
+
+def sum_mmk(field: str) -> Sum:
+    """Sum an MMK column exactly, in whole pyas (hundredths); turn the result back with ``pyas_to_mmk``.
+
+    SQLite keeps decimals as floating point and sums them as such (1,000.05 x 200
+    came back as 200010.00000000040); each amount rounded to pyas is exact, and
+    so is an integer sum. PostgreSQL sums numerics exactly either way.
+    """
+    return Sum(Cast(Round(F(field) * 100), BigIntegerField()))
+
+
+def pyas_to_mmk(pyas: int | None) -> Decimal:
+    return Decimal(pyas or 0).scaleb(-2)
 
 
 def format_amount(value, places: int = 2) -> str:

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import BigIntegerField, Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Cast, Round
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import OPEN_STAGES, Grievance, Stage
 from complaints.models import Complaint, ComplaintGrievance, Reimbursement
+from complaints.money import pyas_to_mmk, sum_mmk
 from helpdesk.choices import Gender
 from helpdesk.models import Centre
 from helpdesk.reports.exports import COUNT, MMK, SHARE, TEXT, Block, Column, Document, ratio, report_filter_lines
@@ -30,20 +30,6 @@ ZERO = Decimal("0.00")
 def _start_of(day) -> datetime:
     """Midnight in Asia/Yangon, as an aware datetime (case timestamps are stored in UTC)."""
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
-
-
-def _sum_mmk(field: str) -> Sum:
-    """Sum an MMK column exactly, in whole pyas (hundredths).
-
-    SQLite keeps decimals as floating point and sums them as such (1,000.05 x 200
-    came back as 200010.00000000040); each amount rounded to pyas is exact, and
-    so is an integer sum. PostgreSQL sums numerics exactly either way.
-    """
-    return Sum(Cast(Round(F(field) * 100), BigIntegerField()))
-
-
-def _mmk(pyas: int | None) -> Decimal:
-    return Decimal(pyas or 0).scaleb(-2)
 
 
 def _moment_case(periods: list[Period], field: str) -> Case:
@@ -141,11 +127,11 @@ def complaint_outcomes(report: ReportFilter) -> ComplaintOutcomes:
         return per_centre.setdefault(pk, {"opened": 0, "claimed": [ZERO] * len(periods), "recovered": [ZERO] * len(periods)})
 
     opened_groups = opened.values("centre_id", period=_moment_case(periods, "opened_at")).annotate(
-        n=Count("id"), claimed=_sum_mmk("amount_claimed"))
+        n=Count("id"), claimed=sum_mmk("amount_claimed"))
     for item in opened_groups:
         if item["period"] < 0:  # cannot happen: the window is the union of the periods
             continue
-        claimed = _mmk(item["claimed"])
+        claimed = pyas_to_mmk(item["claimed"])
         rows[item["period"]]["opened"] += item["n"]
         rows[item["period"]]["claimed"] += claimed
         figures = centre_figures(item["centre_id"])
@@ -158,11 +144,11 @@ def complaint_outcomes(report: ReportFilter) -> ComplaintOutcomes:
     payments = Reimbursement.objects.filter(
         complaint__in=cases.values("pk"), date__gte=report.start, date__lte=report.end
     ).order_by()
-    payment_groups = payments.values("complaint__centre_id", period=_date_case(periods, "date")).annotate(total=_sum_mmk("amount_mmk"))
+    payment_groups = payments.values("complaint__centre_id", period=_date_case(periods, "date")).annotate(total=sum_mmk("amount_mmk"))
     for item in payment_groups:
         if item["period"] < 0:
             continue
-        total = _mmk(item["total"])
+        total = pyas_to_mmk(item["total"])
         rows[item["period"]]["recovered"] += total
         centre_figures(item["complaint__centre_id"])["recovered"][item["period"]] += total
     by_period = [PeriodOutcome(**row) for row in rows]

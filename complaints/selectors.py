@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.http import Http404
 
 from complaints.choices import OPEN_STAGES, Outcome, Stage
 from complaints.models import Complaint, ComplaintGrievance, Reimbursement
+from complaints.money import pyas_to_mmk, sum_mmk
 from helpdesk.choices import Role
 from helpdesk.selectors import User, user_centre_ids, user_is_admin, user_is_manager_of
 from helpdesk.text import normalize_text
@@ -210,9 +211,9 @@ def recovered_totals(
     else:
         raise ValueError(f"recovered_totals: by must be one of {sorted([*GROUPS, *PERIODS])}, not {by!r}")
     rows = grouped.annotate(
-        total=Sum("amount_mmk"), payments=Count("id"), cases=Count("complaint_id", distinct=True)
+        total=sum_mmk("amount_mmk"), payments=Count("id"), cases=Count("complaint_id", distinct=True)
     ).order_by("key")
-    return [{**row, "total": Decimal(row["total"]).quantize(Decimal("0.01"))} for row in rows]
+    return [{**row, "total": pyas_to_mmk(row["total"])} for row in rows]
 
 
 def recovered_total(
@@ -228,7 +229,7 @@ def recovered_total(
         payments = payments.filter(date__lte=end)
     if centre_ids is not None:
         payments = payments.filter(complaint__centre_id__in=centre_ids)
-    return Decimal(payments.aggregate(total=Sum("amount_mmk"))["total"] or 0).quantize(Decimal("0.01"))
+    return pyas_to_mmk(payments.aggregate(total=sum_mmk("amount_mmk"))["total"])
 
 
 def agency_complaint_summary(agency_id: int) -> dict:

@@ -104,3 +104,15 @@ def test_agency_summary_counts_without_names(payments):
     payments["a"].save()
     summary = agency_complaint_summary(payments["agency"].pk)
     assert summary == {"total": 2, "open": 1, "resolved": 1, "paid": 1, "recovered": Decimal("1300000.30")}
+
+
+def test_recovered_totals_are_exact_to_the_pya(centre):
+    from decimal import Decimal
+
+    from complaints.selectors import recovered_total, recovered_totals
+    from tests.factories import ComplaintFactory, ReimbursementFactory
+
+    complaint = ComplaintFactory(centre=centre)
+    ReimbursementFactory.create_batch(200, complaint=complaint, amount_mmk=Decimal("1000.05"))
+    assert recovered_total(centre_ids=[centre.pk]) == Decimal("200010.00")
+    assert [row["total"] for row in recovered_totals(by="centre")] == [Decimal("200010.00")]
