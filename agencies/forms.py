@@ -8,6 +8,7 @@ from agencies.lookup import MAX_QUERY_LENGTH, AgencyMatch, lookup_agencies
 from agencies.models import Agency, LicenceStatus
 from helpdesk.choices import Country, Topic
 from helpdesk.forms import BurmeseTextMixin
+from helpdesk.text import normalize_text
 
 NOT_IN_REGISTER = "none"
 # A single match this good, or a clear lead over the next, is taken without asking staff to pick.
@@ -46,32 +47,97 @@ def _match_label(match: AgencyMatch) -> str:
     return f"{names} — {agency.licence_number} — {LicenceStatus(match.status).label}"
 
 
-class AgencyCheckForm(BurmeseTextMixin, forms.Form):
+def clear_winner(matches: list[AgencyMatch]) -> bool:
+    """Return True when the best match may be taken without asking staff to pick."""
+    best = matches[0]
+    if best.score < AUTO_PICK_SCORE:
+        return False
+    return len(matches) == 1 or best.score - matches[1].score >= AUTO_PICK_MARGIN
+
+
+class AgencyPickField(forms.ChoiceField):
+    """Radio buttons for the agencies matching what staff typed, and "Not in the register"; set by AgencyPickMixin."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.RadioSelect)
+        super().__init__(**kwargs)
+
+
+class AgencyPickMixin:
+    """Pick an agency of the register from a typed name or licence number, without JavaScript.
+
+    5,000 agencies never go into a <select>: the form has a text field (``agency_query_field``)
+    and an :class:`AgencyPickField` (``agency_pick_field``). The server looks the text up; a clear
+    match is taken, otherwise the form comes back with the candidates to pick from. A form for an
+    existing record passes ``current_agency``: its text is shown, and kept unchanged it keeps that
+    agency without a new lookup. ``clean()`` calls :meth:`pick_agency`.
+    """
+
+    agency_query_field = "query"
+    agency_pick_field = "agency"
+    agency_pick_message = AGENCY_PICK
+    not_in_register_label = _("Not in the register (unlicensed)")
+
+    def __init__(self, *args, current_agency: Agency | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_agency = current_agency
+        self.matches: list[AgencyMatch] = []
+        if current_agency is not None:
+            self.initial.setdefault(self.agency_query_field, self._current_text())
+        query = self.data.get(self.add_prefix(self.agency_query_field), "") if self.is_bound else ""
+        if query.strip() and not self._is_current(normalize_text(query)):
+            self.matches = lookup_agencies(query)
+        self.fields[self.agency_pick_field].choices = [(str(m.agency.pk), _match_label(m)) for m in self.matches] + [
+            (NOT_IN_REGISTER, self.not_in_register_label)
+        ]
+
+    def _current_text(self) -> str:
+        return normalize_text(str(self.current_agency)) if self.current_agency is not None else ""
+
+    def _is_current(self, query: str) -> bool:
+        return self.current_agency is not None and query.strip() == self._current_text()
+
+    @property
+    def shows_choices(self) -> bool:
+        """Show the radio buttons when staff must pick, or have picked (so a page sent back keeps the pick)."""
+        if not self.is_bound:
+            return False
+        return bool(self.errors.get(self.agency_pick_field) or self.cleaned_data.get(self.agency_pick_field))
+
+    def pick_agency(self, query: str) -> Agency | None:
+        """Return the agency of the register that ``query`` names, or None when it is not in the register.
+
+        Raises ValidationError (for the radio buttons) when several match and none is a clear winner.
+        """
+        choice = self.cleaned_data.get(self.agency_pick_field)
+        if not query or choice == NOT_IN_REGISTER:
+            return None
+        if self._is_current(query):
+            return self.current_agency
+        if choice:  # the ChoiceField has checked it is one of the matches
+            return next(m.agency for m in self.matches if str(m.agency.pk) == choice)
+        if not self.matches:
+            return None  # nothing in the register looks like it
+        if clear_winner(self.matches):
+            return self.matches[0].agency
+        raise forms.ValidationError(self.agency_pick_message, code="pick")
+
+
+class AgencyCheckForm(AgencyPickMixin, BurmeseTextMixin, forms.Form):
     """The agency part of the log-a-contact page, for the topic "agency licence check".
 
     Works without JavaScript: staff type a name or number; a clear match is taken,
-    otherwise the page comes back with the candidates to pick from (radio buttons),
-    so 5,000 agencies never go into a <select>.
+    otherwise the page comes back with the candidates to pick from (radio buttons).
     """
 
     query = forms.CharField(label=_("Agency checked: name or licence number"), required=False, max_length=255)
-    agency = forms.ChoiceField(label=_("Which agency?"), required=False, widget=forms.RadioSelect)
+    agency = AgencyPickField(label=_("Which agency?"))
 
     def __init__(self, data=None, *, user=None, **kwargs):
         super().__init__(data, **kwargs)
         self.user = user
-        self.matches: list[AgencyMatch] = []
         self.topic_ticked = hasattr(data, "getlist") and Topic.AGENCY_CHECK in data.getlist("topics")
-        query = self.data.get(self.add_prefix("query"), "") if data else ""
-        if query.strip():
-            self.matches = lookup_agencies(query)
-        self.fields["agency"].choices = [(str(m.agency.pk), _match_label(m)) for m in self.matches] + [
-            (NOT_IN_REGISTER, _("Not in the register (unlicensed)"))
-        ]
-
-    @property
-    def shows_choices(self) -> bool:
-        return bool(self.is_bound and self.errors.get("agency"))
 
     def clean(self):
         data = super().clean()
@@ -83,24 +149,11 @@ class AgencyCheckForm(BurmeseTextMixin, forms.Form):
         if not query:
             self.add_error("query", forms.ValidationError(AGENCY_QUERY_REQUIRED, code="required"))
             return data
-        choice = data.get("agency")
-        if choice == NOT_IN_REGISTER:
-            data["agency_object"] = None
-        elif choice:  # ChoiceField has checked it is one of the matches
-            data["agency_object"] = next(m.agency for m in self.matches if str(m.agency.pk) == choice)
-        elif not self.matches:
-            data["agency_object"] = None  # nothing in the register looks like it: unlicensed
-        elif self._clear_winner():
-            data["agency_object"] = self.matches[0].agency
-        else:
-            self.add_error("agency", forms.ValidationError(AGENCY_PICK, code="pick"))
+        try:
+            data["agency_object"] = self.pick_agency(query)
+        except forms.ValidationError as error:
+            self.add_error("agency", error)
         return data
-
-    def _clear_winner(self) -> bool:
-        best = self.matches[0]
-        if best.score < AUTO_PICK_SCORE:
-            return False
-        return len(self.matches) == 1 or best.score - self.matches[1].score >= AUTO_PICK_MARGIN
 
     @property
     def checked_agency(self) -> Agency | None:

@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies.forms import AgencyPickField, AgencyPickMixin
+from agencies.lookup import MAX_QUERY_LENGTH
 from agencies.models import Agency
 from complaints.choices import Currency, EntryKind, Grievance, Outcome, ReferredTo, ReimbursementKind, Stage
 from complaints.workflow import allowed_moves
@@ -65,9 +67,41 @@ class AssigneeChoiceField(forms.ModelChoiceField):
         return user.get_full_name() or user.get_username()
 
 
-class ComplaintDetailsForm(BurmeseTextMixin, forms.Form):
+RESPONDENT_PICK = _("Several agencies match: pick the respondent agency, or “Not in the register”.")
+RESPONDENT_TOO_LONG = _("The agency’s name and the employer are too long to keep together: shorten one of them.")
+
+
+def with_unregistered_agency(employer: str, name: str) -> str:
+    """Return the employer text holding also the name of an agency that is not in the register.
+
+    A case has one text for the parties outside the register (the bots' intake writes the agency or
+    employer named there too), so the name typed goes first and nothing staff typed is dropped.
+    """
+    if not employer or employer.casefold() == name.casefold():
+        return name
+    if name.casefold() in employer.casefold():
+        return employer
+    return f"{name}; {employer}"
+
+
+class ComplaintDetailsForm(AgencyPickMixin, BurmeseTextMixin, forms.Form):
+    """The case details staff give when opening a case and correct later.
+
+    The respondent agency is typed, not chosen from the whole register (see AgencyPickMixin);
+    a name that is not in the register is kept with the employer.
+    """
+
+    agency_query_field = "agency_query"
+    agency_pick_field = "agency_choice"
+    agency_pick_message = RESPONDENT_PICK
+    not_in_register_label = _("Not in the register: keep the name as typed")
+
     grievances = forms.MultipleChoiceField(label=_("Grievances"), choices=Grievance.choices, widget=forms.CheckboxSelectMultiple)
-    agency = forms.ModelChoiceField(label=_("Respondent agency"), queryset=Agency.objects.all(), required=False)
+    agency_query = forms.CharField(
+        label=_("Respondent agency: name or licence number"), max_length=MAX_QUERY_LENGTH, required=False,
+        help_text=_("Type it in any script. A name not in the register is kept with the employer."),
+    )
+    agency_choice = AgencyPickField(label=_("Which agency?"))
     employer = forms.CharField(label=_("Employer"), max_length=200, required=False)
     destination_country = forms.ChoiceField(label=_("Destination country"), choices=[("", "—"), *Country.choices], required=False)
     amount_claimed = MoneyField(label=_("Amount claimed (MMK)"), required=False, help_text=_("Burmese digits and commas are fine."))
@@ -77,12 +111,34 @@ class ComplaintDetailsForm(BurmeseTextMixin, forms.Form):
         help_text=_("Abuse and trafficking cases are always sensitive."),
     )
 
+    def clean(self):
+        data = super().clean()
+        query = data.get("agency_query", "")
+        try:
+            data["agency"] = self.pick_agency(query)
+        except forms.ValidationError as error:
+            self.add_error("agency_choice", error)
+            return data
+        if query and data["agency"] is None and "employer" in data:
+            employer = with_unregistered_agency(data["employer"], query)
+            if len(employer) > self.fields["employer"].max_length:
+                self.add_error("agency_query", forms.ValidationError(RESPONDENT_TOO_LONG, code="max_length"))
+            data["employer"] = employer
+        return data
+
+    def complaint_fields(self) -> dict:
+        """Return the cleaned values under the services' argument names."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("agency_query", "agency_choice")}
+
 
 class ComplaintOpenForm(ComplaintDetailsForm):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.WALK_IN)
     assigned_to = AssigneeChoiceField(label=_("Assigned to"), queryset=get_user_model().objects.none(), required=False)
 
-    field_order = ["grievances", "channel", "agency", "employer", "destination_country", "amount_claimed", "description", "sensitive", "assigned_to"]
+    field_order = [
+        "grievances", "channel", "agency_query", "agency_choice", "employer", "destination_country", "amount_claimed",
+        "description", "sensitive", "assigned_to",
+    ]
 
     def __init__(self, *args, centre, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,6 +147,8 @@ class ComplaintOpenForm(ComplaintDetailsForm):
 
 
 class ComplaintEditForm(ComplaintDetailsForm):
+    """Pass ``current_agency``: kept while its text is left as shown."""
+
     next_follow_up = forms.DateField(label=_("Next follow-up"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     is_minor = forms.BooleanField(label=_("Under 18 at intake (child-protection referral)"), required=False)
 

@@ -93,13 +93,9 @@ def complaint_open(request, person_pk):
         request.POST or None, centre=person.centre, initial={"destination_country": person.destination_country}
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             case = services.complaint_open(
-                centre=person.centre, complainant=person, opened_by=request.user, grievances=data["grievances"],
-                channel=data["channel"], agency=data["agency"], employer=data["employer"],
-                destination_country=data["destination_country"], description=data["description"],
-                amount_claimed=data["amount_claimed"], sensitive=data["sensitive"], assigned_to=data["assigned_to"],
+                centre=person.centre, complainant=person, opened_by=request.user, **form.complaint_fields()
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -195,9 +191,9 @@ def complaint_edit(request, pk):
     complaint = selectors.complaint_get_for_user(request.user, pk)
     initial = {name: getattr(complaint, name) for name in services.UPDATABLE}
     initial["grievances"] = complaint.grievance_codes
-    form = ComplaintEditForm(request.POST or None, initial=initial)
+    form = ComplaintEditForm(request.POST or None, initial=initial, current_agency=complaint.agency)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.complaint_fields()
         try:
             services.complaint_update(complaint=complaint, by=request.user, grievances=data.pop("grievances"), **data)
         except ValidationError as error:

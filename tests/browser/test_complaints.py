@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from complaints.models import Complaint, Reimbursement
-from tests.factories import CentreFactory, PersonFactory, member
+from tests.factories import AgencyFactory, CentreFactory, PersonFactory, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,6 +34,8 @@ def test_case_from_intake_to_resolved_with_two_payments(live_server, login):
     centre = CentreFactory(code="NDG", name="CTUM North Dagon")
     member("staff", centre, username="moe")
     person = PersonFactory(centre=centre, name="မခင်မာ", birth_year=1995)
+    AgencyFactory(name_en="Golden Land Co., Ltd.")
+    wanted = AgencyFactory(name_en="Golden Lands Co., Ltd.", licence_number="77/2022")
     page = login("moe")
 
     page.goto(f"{live_server.url}/people/{person.pk}/")
@@ -41,11 +43,20 @@ def test_case_from_intake_to_resolved_with_two_payments(live_server, login):
     page.check("text=Overcharged recruitment fees")
     page.check("text=Documents withheld")
     page.fill("#id_amount_claimed", "၁,၅၀၀,၀၀၀")
+    page.fill("#id_agency_query", "golden land")
     page.fill("#id_employer", "Thai Union")
     page.fill("#id_description", "The agency took 1.5 million kyats and kept her passport.")
     page.click("button:has-text('Open the case')")
+    # Two agencies match: the page comes back with them to pick from, and nothing typed is lost.
+    page.wait_for_selector(".agency-choices")
+    assert not Complaint.objects.exists()
+    assert page.input_value("#id_amount_claimed") == "၁,၅၀၀,၀၀၀" and page.is_checked("text=Documents withheld")
+    page.check(f"label:has-text('{wanted.licence_number}')")
+    page.click("button:has-text('Open the case')")
     page.wait_for_selector("text=opened.")
     case = Complaint.objects.get()
+    assert (case.agency, case.employer) == (wanted, "Thai Union")
+    assert wanted.name_en in page.inner_text("main")
     assert case.reference in page.locator("h1").inner_text()
     assert "1,500,000 MMK" in page.inner_text("main")
 

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Agency
+from complaints.forms import RESPONDENT_PICK
 from complaints.models import Complaint, Reimbursement
 from complaints.workflow import move_error
-from tests.factories import ComplaintFactory, PersonFactory, ReimbursementFactory, member
+from tests.factories import AgencyFactory, ComplaintFactory, PersonFactory, ReimbursementFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +151,7 @@ def test_cases_menu_item_for_staff_not_officers(client, staff_client, centre):
 def test_open_a_case_with_amount_in_burmese_digits(staff_client, centre, staff, agency):
     person = PersonFactory(centre=centre, birth_year=timezone.localdate().year - 17)
     response = staff_client.post(reverse("complaints:open", args=[person.pk]), {
-        "grievances": ["overcharged_fees", "deceived_about_job"], "channel": "walk_in", "agency": agency.pk,
+        "grievances": ["overcharged_fees", "deceived_about_job"], "channel": "walk_in", "agency_query": "golden land overseas",
         "amount_claimed": "၁,၅၀၀,၀၀၀", "description": "ေအးဂ်င္စီက ပိုက္ဆံ မျပန္ေပးဘူး", "destination_country": "MY",
     })
     case = Complaint.objects.get()
@@ -160,6 +161,74 @@ def test_open_a_case_with_amount_in_burmese_digits(staff_client, centre, staff, 
     detail = staff_client.get(response["Location"]).content.decode()
     assert "1,500,000 MMK" in detail and "under 18" in detail
     assert reverse("helpdesk:referral_create", args=[person.pk]) in detail  # the child-protection referral
+
+
+def open_case(client, person, **data):
+    return client.post(reverse("complaints:open", args=[person.pk]), {"grievances": ["overcharged_fees"], "channel": "walk_in", **data})
+
+
+def test_open_page_lists_no_agency_until_a_name_is_typed(staff_client, centre):
+    person = PersonFactory(centre=centre)
+    url = reverse("complaints:open", args=[person.pk])
+    empty_register = len(staff_client.get(url).content)
+    AgencyFactory.create_batch(300)
+    page = staff_client.get(url).content.decode()
+    assert 'name="agency_query"' in page and "Overseas Employment Agency" not in page
+    assert len(page.encode()) - empty_register < 200  # the same page with 300 agencies or none
+
+
+def test_ambiguous_agency_saves_nothing_until_staff_pick(staff_client, centre):
+    first = AgencyFactory(name_en="Golden Star Co., Ltd.")
+    second = AgencyFactory(name_en="Golden Stars Co., Ltd.")
+    person = PersonFactory(centre=centre)
+    response = open_case(staff_client, person, agency_query="golden star", employer="Thai Union", amount_claimed="၅၀၀,၀၀၀")
+    assert response.status_code == 200 and not Complaint.objects.exists()
+    page = response.content.decode()
+    assert str(RESPONDENT_PICK) in page and 'name="agency_choice"' in page
+    assert first.name_en in page and second.name_en in page and "Not in the register" in page
+    assert 'value="၅၀၀,၀၀၀"' in page  # what was typed is kept
+
+    response = open_case(staff_client, person, agency_query="golden star", agency_choice=str(second.pk), employer="Thai Union")
+    assert response.status_code == 302
+    case = Complaint.objects.get()
+    assert (case.agency, case.employer) == (second, "Thai Union")
+
+
+def test_zawgyi_name_picks_the_same_agency_as_its_unicode_twin(staff_client, centre):
+    agency = AgencyFactory(name_en="Golden Star", name_my="ရွှေကြယ် ကုမ္ပဏီလီမိတက်")
+    AgencyFactory(name_en="Silver Moon", name_my="ငွေလ ကုမ္ပဏီလီမိတက်")
+    person = PersonFactory(centre=centre)
+    for query in ("ရွှေကြယ် ကုမ္ပဏီလီမိတက်", "ေရႊၾကယ္ ကုမၸဏီလီမိတက္"):
+        assert open_case(staff_client, person, agency_query=query).status_code == 302
+    assert [case.agency for case in Complaint.objects.all()] == [agency, agency]
+
+
+def test_agency_not_in_the_register_is_kept_as_typed(staff_client, centre):
+    AgencyFactory(name_en="Golden Star Co., Ltd.")
+    AgencyFactory(name_en="Golden Stars Co., Ltd.")
+    person = PersonFactory(centre=centre)
+    assert open_case(staff_client, person, agency_query="Quick Visa Brokers").status_code == 302
+    assert open_case(staff_client, person, agency_query="golden star", agency_choice="none", employer="Thai Union").status_code == 302
+    assert [(case.agency, case.employer) for case in Complaint.objects.order_by("pk")] == [
+        (None, "Quick Visa Brokers"), (None, "golden star; Thai Union"),
+    ]
+    assert "Quick Visa Brokers" in staff_client.get(reverse("complaints:list")).content.decode()
+
+
+def test_edit_keeps_the_agency_shown_and_changes_it_when_retyped(staff_client, centre, staff):
+    current = AgencyFactory(name_en="Golden Star Co., Ltd.")
+    other = AgencyFactory(name_en="Golden Stars Co., Ltd.", licence_number="77/2022")
+    case = ComplaintFactory(centre=centre, assigned_to=staff, agency=current, employer="Thai Union")
+    url = reverse("complaints:edit", args=[case.pk])
+    page = staff_client.get(url).content.decode()
+    assert f'value="{current}"' in page and other.name_en not in page
+    data = {"grievances": ["overcharged_fees"], "agency_query": str(current), "employer": "Thai Union", "amount_claimed": "1,500,000"}
+    assert staff_client.post(url, data).status_code == 302
+    case.refresh_from_db()
+    assert case.agency == current and not case.history.filter(agency=None).exists()
+    assert staff_client.post(url, {**data, "agency_query": "No. ၇၇/၂၀၂၂"}).status_code == 302
+    case.refresh_from_db()
+    assert case.agency == other
 
 
 def test_open_form_says_which_field_is_wrong(staff_client, centre):
