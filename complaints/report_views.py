@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from complaints.reports import OUTCOME_COLUMNS, OUTCOMES_NOTE, complaint_outcomes, outcomes_document
 from helpdesk.permissions import reports_required
-from helpdesk.reports.exports import document_csv, document_pdf, document_xlsx, ratio, whole_percent
+from helpdesk.reports.documents import document_csv, document_pdf, document_xlsx, ratio, whole_percent
 from helpdesk.reports.forms import ReportForm
 
 EXPORTS = {

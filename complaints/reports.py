@@ -20,7 +20,8 @@ from complaints.models import Complaint, ComplaintGrievance, Reimbursement
 from complaints.money import pyas_to_mmk, sum_mmk
 from helpdesk.choices import Gender
 from helpdesk.models import Centre
-from helpdesk.reports.exports import COUNT, MMK, SHARE, TEXT, Block, Column, Document, ratio, report_filter_lines
+from helpdesk.reports.documents import COUNT, MMK, SHARE, TEXT, Block, Column, Document, ratio
+from helpdesk.reports.exports import report_filter_lines
 from helpdesk.reports.table import Period, ReportFilter, report_periods
 
 TOP_AGENCIES = 10

@@ -18,7 +18,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from complaints.reports import complaint_outcomes, outcomes_document
-from helpdesk.reports.exports import COUNT, MMK, MMK_FORMAT, SHARE, TEXT, document_csv, document_pdf, document_xlsx
+from helpdesk.reports.documents import COUNT, MMK, SHARE, TEXT, document_csv, document_pdf, document_xlsx
+from helpdesk.reports.exports import MMK_FORMAT
 from helpdesk.reports.table import BY_QUARTER, ReportFilter
 from tests.factories import AgencyFactory, ComplaintFactory, PersonFactory, ReimbursementFactory, member
 
