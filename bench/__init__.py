@@ -25,6 +25,40 @@ def setup_django(database_url: str | None = None) -> None:
     django.setup()
 
 
+OUT = Path(__file__).resolve().parent / "out"  # cached benchmark databases (git-ignored)
+
+
+def database(name: str, postgres: bool) -> tuple[str, str]:
+    """Return (DATABASE_URL, engine label) for a benchmark's own database, creating the PostgreSQL one if needed."""
+    OUT.mkdir(exist_ok=True)
+    if not postgres:
+        return f"sqlite:///{OUT / (name + '.sqlite3')}", "SQLite"
+    db = f"mch_bench_{name}"
+    os.system(
+        f"psql -h 127.0.0.1 -U postgres -qtc \"SELECT 1 FROM pg_database WHERE datname='{db}'\" | grep -q 1"
+        f" || createdb -h 127.0.0.1 -U postgres {db}"
+    )
+    return f"postgres://postgres@127.0.0.1:5432/{db}", "PostgreSQL"
+
+
+def timed_get(client, url: str, runs: int = 5) -> tuple[float, int]:
+    """Return (median ms, queries) of GET url through Django's test client, after one warm-up request."""
+    import statistics
+    import time
+
+    from django.db import connection, reset_queries
+
+    client.get(url)
+    samples = []
+    for _ in range(runs):
+        reset_queries()
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(samples), len(connection.queries)
+
+
 def machine() -> str:
     return f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}"
 

@@ -11,7 +11,6 @@ and as a manager, the totals selectors, and ``complaint_open`` itself
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -19,13 +18,8 @@ import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
-from bench import setup_django, write_section
-
-OUT = Path(__file__).resolve().parent / "out"
-PG_DB = "mch_bench_complaints"
-PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
+from bench import database, setup_django, timed_get, write_section
 
 
 def build(cases: int) -> None:
@@ -82,20 +76,6 @@ def build(cases: int) -> None:
         print(f"  {offset + len(rows):,} cases ({time.perf_counter() - start:.0f} s)", flush=True)
 
 
-def timed(client, url: str, runs: int = 5) -> tuple[float, int]:
-    from django.db import connection, reset_queries
-
-    client.get(url)  # warm
-    samples = []
-    for _ in range(runs):
-        reset_queries()
-        t = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - t) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(samples), len(connection.queries)
-
-
 def timed_call(function, runs: int = 5) -> float:
     function()
     samples = []
@@ -132,7 +112,7 @@ def measure_pages() -> list[tuple[str, str, float, int]]:
                 ("case page", f"/complaints/{case.pk}/"),
                 ("case summary PDF", f"/complaints/{case.pk}/summary.pdf"),
             ]:
-                ms, queries = timed(client, url)
+                ms, queries = timed_get(client, url)
                 rows.append((username.removeprefix("bench_"), label, ms, queries))
     return rows
 
@@ -197,12 +177,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--cases", type=int, default=30_000)
     parser.add_argument("--postgres", action="store_true", help="use PostgreSQL on 127.0.0.1:5432 instead of SQLite")
     args = parser.parse_args(argv)
-    OUT.mkdir(exist_ok=True)
-    if args.postgres:
-        os.system(f"psql -h 127.0.0.1 -U postgres -qtc \"SELECT 1 FROM pg_database WHERE datname='{PG_DB}'\" | grep -q 1 || createdb -h 127.0.0.1 -U postgres {PG_DB}")
-        url, engine = PG_URL, "PostgreSQL"
-    else:
-        url, engine = f"sqlite:///{OUT / 'complaints.sqlite3'}", "SQLite"
+    url, engine = database("complaints", args.postgres)
     setup_django(url)
     build(args.cases)
     pages, totals, opening = measure_pages(), measure_totals(), measure_opening(args.postgres)

@@ -9,18 +9,12 @@ staff user of the biggest centre and as an admin (all centres).
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
 import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-from bench import setup_django, write_section
-
-OUT = Path(__file__).resolve().parent / "out"
-PG_URL = "postgres://postgres@127.0.0.1:5432/mch_bench_lists"
+from bench import database, setup_django, timed_get, write_section
 
 
 def build(contacts: int) -> None:
@@ -68,20 +62,6 @@ def build(contacts: int) -> None:
         print(f"  {offset + len(rows):,} contacts ({time.perf_counter() - start:.0f} s)", flush=True)
 
 
-def timed(client, url: str, runs: int = 5) -> tuple[float, int]:
-    from django.db import connection, reset_queries
-
-    client.get(url)  # warm
-    samples = []
-    for _ in range(runs):
-        reset_queries()
-        t = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - t) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(samples), len(connection.queries)
-
-
 def measure() -> list[tuple[str, str, float, int]]:
     from django.conf import settings
     from django.test import Client
@@ -108,7 +88,7 @@ def measure() -> list[tuple[str, str, float, int]]:
                 ("person profile", f"/people/{person.pk}/") if username == "bench_admin" else ("", ""),
             ]:
                 if label:
-                    ms, queries = timed(client, url)
+                    ms, queries = timed_get(client, url)
                     rows.append((username.removeprefix("bench_"), label, ms, queries))
     return rows
 
@@ -118,12 +98,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--postgres", action="store_true", help="use PostgreSQL on 127.0.0.1:5432 instead of SQLite")
     args = parser.parse_args(argv)
-    OUT.mkdir(exist_ok=True)
-    if args.postgres:
-        os.system("psql -h 127.0.0.1 -U postgres -qtc \"SELECT 1 FROM pg_database WHERE datname='mch_bench_lists'\" | grep -q 1 || createdb -h 127.0.0.1 -U postgres mch_bench_lists")
-        url, engine = PG_URL, "PostgreSQL"
-    else:
-        url, engine = f"sqlite:///{OUT / 'lists.sqlite3'}", "SQLite"
+    url, engine = database("lists", args.postgres)
     setup_django(url)
     build(args.contacts)
     rows = measure()
