@@ -249,7 +249,7 @@ def outcomes_document(result: ComplaintOutcomes, report: ReportFilter) -> Docume
         totals=frozenset({len(money_rows) - 1}),
         note=str(_("Claimed: on cases opened in the period; recovered: payments received in the period.")),
     )
-    share = Column(str(_("% of cases opened")), SHARE)
+    share = Column(str(_("Share of cases opened")), SHARE)
     return Document(title=str(_("Complaint outcomes")), filters=report_filter_lines(report), blocks=[
         period_block,
         money_block,
