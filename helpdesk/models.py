@@ -169,7 +169,9 @@ class Contact(models.Model):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         indexes = [
-            models.Index(fields=["centre", "-date"]),
+            # The lists' order (newest first, id to break ties) so a page is an index walk, not a sort.
+            models.Index(fields=["centre", "-date", "-id"], name="contact_centre_newest"),
+            models.Index(fields=["-date", "-id"], name="contact_newest"),
             models.Index(fields=["date", "service", "gender"]),
             models.Index(fields=["person", "-date"]),
         ]
