@@ -2,22 +2,26 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from agencies.lookup import MAX_QUERY_LENGTH, AgencyMatch, lookup_agencies
+from agencies.lookup import MAX_QUERY_LENGTH, AgencyMatch
 from agencies.models import Agency, LicenceStatus
+from agencies.verdict import Verdict, VerdictKind, agency_verdict
+from agencies.wording import headline
 from helpdesk.choices import Country, Topic
 from helpdesk.forms import BurmeseTextMixin
 from helpdesk.text import normalize_text
 
 NOT_IN_REGISTER = "none"
-# A single match this good, or a clear lead over the next, is taken without asking staff to pick.
-AUTO_PICK_SCORE = 95
-AUTO_PICK_MARGIN = 10
 
 AGENCY_QUERY_REQUIRED = _("Enter the name or licence number of the agency that was checked.")
 AGENCY_TOPIC_MISSING = _("Tick the topic “Agency licence check” to record the agency checked, or clear this field.")
 AGENCY_PICK = _("Several agencies match: pick the one that was checked, or “Not in the register”.")
+AGENCY_SIMILAR_PICK = _(
+    "No agency on the list is clearly the one named. If it is one of these similar names, pick it; "
+    "otherwise pick “Not in the register”."
+)
 
 
 class AgencySearchForm(BurmeseTextMixin, forms.Form):
@@ -47,14 +51,6 @@ def _match_label(match: AgencyMatch) -> str:
     return f"{names} — {agency.licence_number} — {LicenceStatus(match.status).label}"
 
 
-def clear_winner(matches: list[AgencyMatch]) -> bool:
-    """Return True when the best match may be taken without asking staff to pick."""
-    best = matches[0]
-    if best.score < AUTO_PICK_SCORE:
-        return False
-    return len(matches) == 1 or best.score - matches[1].score >= AUTO_PICK_MARGIN
-
-
 class AgencyPickField(forms.ChoiceField):
     """Radio buttons for the agencies matching what staff typed, and "Not in the register"; set by AgencyPickMixin."""
 
@@ -77,17 +73,21 @@ class AgencyPickMixin:
     agency_query_field = "query"
     agency_pick_field = "agency"
     agency_pick_message = AGENCY_PICK
+    agency_similar_message = AGENCY_SIMILAR_PICK
     not_in_register_label = _("Not in the register (unlicensed)")
 
     def __init__(self, *args, current_agency: Agency | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.current_agency = current_agency
         self.matches: list[AgencyMatch] = []
+        self.verdict: Verdict | None = None
         if current_agency is not None:
             self.initial.setdefault(self.agency_query_field, self._current_text())
         query = self.data.get(self.add_prefix(self.agency_query_field), "") if self.is_bound else ""
         if query.strip() and not self._is_current(normalize_text(query)):
-            self.matches = lookup_agencies(query)
+            self.verdict = agency_verdict(query)
+            # Ambiguous: only the agencies that fit equally; otherwise what the lookup ranked (a pick kept).
+            self.matches = self.verdict.candidates if self.verdict.kind == VerdictKind.AMBIGUOUS else self.verdict.results
         self.fields[self.agency_pick_field].choices = [(str(m.agency.pk), _match_label(m)) for m in self.matches] + [
             (NOT_IN_REGISTER, self.not_in_register_label)
         ]
@@ -99,6 +99,11 @@ class AgencyPickMixin:
         return self.current_agency is not None and query.strip() == self._current_text()
 
     @property
+    def verdict_headline(self) -> str:
+        """The register's verdict on what was typed, as the migrant would be told it."""
+        return headline(self.verdict, "my" if (get_language() or "").startswith("my") else "en") if self.verdict else ""
+
+    @property
     def shows_choices(self) -> bool:
         """Show the radio buttons when staff must pick, or have picked (so a page sent back keeps the pick)."""
         if not self.is_bound:
@@ -108,7 +113,8 @@ class AgencyPickMixin:
     def pick_agency(self, query: str) -> Agency | None:
         """Return the agency of the register that ``query`` names, or None when it is not in the register.
 
-        Raises ValidationError (for the radio buttons) when several match and none is a clear winner.
+        Takes the agency the verdict names (``agencies.verdict``); raises ValidationError (for the
+        radio buttons) when several fit equally, or when only similar names were found.
         """
         choice = self.cleaned_data.get(self.agency_pick_field)
         if not query or choice == NOT_IN_REGISTER:
@@ -117,18 +123,20 @@ class AgencyPickMixin:
             return self.current_agency
         if choice:  # the ChoiceField has checked it is one of the matches
             return next(m.agency for m in self.matches if str(m.agency.pk) == choice)
+        if self.verdict.agency is not None:
+            return self.verdict.agency
         if not self.matches:
             return None  # nothing in the register looks like it
-        if clear_winner(self.matches):
-            return self.matches[0].agency
-        raise forms.ValidationError(self.agency_pick_message, code="pick")
+        if self.verdict.kind == VerdictKind.AMBIGUOUS:
+            raise forms.ValidationError(self.agency_pick_message, code="pick")
+        raise forms.ValidationError(self.agency_similar_message, code="pick")
 
 
 class AgencyCheckForm(AgencyPickMixin, BurmeseTextMixin, forms.Form):
     """The agency part of the log-a-contact page, for the topic "agency licence check".
 
-    Works without JavaScript: staff type a name or number; a clear match is taken,
-    otherwise the page comes back with the candidates to pick from (radio buttons).
+    Works without JavaScript: staff type a name or number; the agency the verdict names is taken,
+    otherwise the page comes back with the verdict and the candidates to pick from (radio buttons).
     """
 
     query = forms.CharField(label=_("Agency checked: name or licence number"), required=False, max_length=255)

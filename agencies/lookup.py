@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
 
+from agencies.matching import NameFit, name_fit
 from agencies.models import Agency, normalize_licence_number
-from agencies.names import is_burmese, name_key, numbers_in_query, text_without_numbers
+from agencies.names import NameTokens, is_burmese, name_key, name_tokens, numbers_in_query, text_without_numbers
 from helpdesk.text import normalize_text
 
 MAX_QUERY_LENGTH = 200
@@ -28,18 +29,34 @@ NUMBER_ONLY_SCORE = 95  # "123" typed, "123/2019" registered
 NUMBER_OTHER_YEAR_SCORE = 70  # "123/2021" typed, "123/2019" registered
 # Names compared before the final ranking; enough to survive ties among similar names.
 NAME_CANDIDATES = 25
+# Agencies having every word typed that are weighed; more all fit equally (the answer is "ambiguous").
+WORD_CANDIDATES = 60
+# A word in at least this many agencies, and this share of the register, is boilerplate.
+COMMON_MIN_AGENCIES = 10
+COMMON_SHARE = 0.2
 
 
 @dataclass(frozen=True)
 class AgencyMatch:
     agency: Agency
-    score: int  # 0-100 confidence
+    score: int  # 0-100 likeness of the whole name (or number), for ranking and display
     matched_on: str  # "licence_number" or "name"
+    fit: NameFit | None = None  # the query's distinctive words are all in this name (agencies.matching)
+    number_fit: bool = False  # the licence number typed is this agency's (with its year, or the only one)
 
     @property
     def status(self) -> str:
         """The agency's effective status (expired derived from the expiry date)."""
         return self.agency.effective_status
+
+    @property
+    def rank(self) -> int:
+        """How the query names this agency: 5 by its licence number ... 1 by part of its name, 0 only alike."""
+        if self.number_fit:
+            return 5
+        if self.fit is None:
+            return 0
+        return 1 + 2 * self.fit.full + self.fit.exact
 
 
 class AgencyIndex:
@@ -48,21 +65,35 @@ class AgencyIndex:
     def __init__(self, agencies, version=None):
         self.version = version
         self.agencies: dict[int, Agency] = {}
+        self.tokens: dict[int, NameTokens] = {}
+        self.keys: dict[int, tuple[str, str]] = {}
         self.by_number: dict[str, list[int]] = defaultdict(list)
         self.by_base_number: dict[str, list[int]] = defaultdict(list)
+        self.by_word: dict[str, set[int]] = defaultdict(set)
         en_ids, en_keys, my_ids, my_keys = [], [], [], []
         for agency in agencies:
             self.agencies[agency.pk] = agency
             number = agency.licence_number
             self.by_number[number].append(agency.pk)
             self.by_base_number[number.split("/")[0]].append(agency.pk)
-            if agency.name_en:
+            en_key = name_key(agency.name_en) if agency.name_en else ""
+            my_key = name_key(agency.name_my) if agency.name_my else ""
+            self.keys[agency.pk] = (en_key, my_key)
+            if en_key:
                 en_ids.append(agency.pk)
-                en_keys.append(name_key(agency.name_en))
-            if agency.name_my:
+                en_keys.append(en_key)
+            if my_key:
                 my_ids.append(agency.pk)
-                my_keys.append(name_key(agency.name_my))
+                my_keys.append(my_key)
+            en, my = name_tokens(agency.name_en), name_tokens(agency.name_my)
+            tokens = NameTokens(latin=en.latin + my.latin, burmese=en.burmese + my.burmese, weak=en.weak | my.weak)
+            self.tokens[agency.pk] = tokens
+            for word in {*tokens.latin, *tokens.burmese}:
+                self.by_word[word].add(agency.pk)
         self.names = {"en": (en_ids, en_keys), "my": (my_ids, my_keys)}
+        # Words so many agencies share that they say little about which one is meant.
+        threshold = max(COMMON_MIN_AGENCIES, COMMON_SHARE * len(self.agencies))
+        self.common = frozenset(word for word, pks in self.by_word.items() if len(pks) >= threshold)
 
     def match_numbers(self, query: str) -> dict[int, int]:
         scores: dict[int, int] = {}
@@ -99,30 +130,63 @@ class AgencyIndex:
         )
         scores: dict[int, int] = {}
         for candidate, score, position in found:
-            # WRatio ties a name with the query's words in another order and a longer name holding
-            # them all (both 95); whole-string similarity, in the typed or in sorted word order,
-            # tells them apart. The mean is the confidence.
-            whole = max(fuzz.ratio(key, candidate, processor=None), fuzz.token_sort_ratio(key, candidate, processor=None))
-            score = round((score + whole) / 2)
-            if score >= NAME_SCORE_CUTOFF:
-                pk = ids[position]
-                scores[pk] = max(scores.get(pk, 0), score)
+            pk = ids[position]
+            scores[pk] = max(scores.get(pk, 0), _likeness(key, candidate, score))
         return scores
 
-    def lookup(self, query: str, limit: int) -> list[AgencyMatch]:
-        matches: dict[int, tuple[int, str]] = {}
-        for pk, score in self.match_numbers(query).items():
-            matches[pk] = (score, "licence_number")
+    def _having_every_word(self, tokens: NameTokens) -> set[int]:
+        """Return the agencies whose names have every distinctive word typed (a partial name finds them all)."""
+        words = [word for word in (*tokens.latin, *tokens.burmese) if word not in self.common]
+        if not words:
+            return set()
+        found = set(self.by_word.get(words[0], ()))
+        for word in words[1:]:
+            found &= self.by_word.get(word, set())
+        return set(sorted(found)[:WORD_CANDIDATES])
+
+    def _score(self, pk: int, text: str) -> int:
+        """Return the likeness of one agency's name to ``text`` (for agencies found by their words)."""
+        key = name_key(text)
+        best = 0
+        for candidate in self.keys[pk]:
+            if candidate and key:
+                best = max(best, _likeness(key, candidate, fuzz.WRatio(key, candidate, processor=None)))
+        return best
+
+    def lookup(self, query: str, limit: int | None) -> list[AgencyMatch]:
+        """Return the agencies the query names or resembles, those it names first; ties in licence number order."""
+        numbers = self.match_numbers(query)
         name_part = text_without_numbers(query)
-        for pk, score in self.match_names(name_part).items():
-            if score > matches.get(pk, (0, ""))[0]:
-                matches[pk] = (score, "name")
-        ranked = sorted(
-            matches.items(),
-            key=lambda item: (-item[1][0], self.agencies[item[0]].name_en.casefold(), self.agencies[item[0]].licence_number),
-        )
-        # Copies: callers may not change the index's shared instances.
-        return [AgencyMatch(copy.copy(self.agencies[pk]), score, on) for pk, (score, on) in ranked[:limit]]
+        tokens = name_tokens(name_part)
+        scores = self.match_names(name_part)
+        candidates = set(scores) | set(numbers) | self._having_every_word(tokens)
+        matches = []
+        for pk in candidates:
+            fit = name_fit(tokens, self.tokens[pk], self.common) if tokens else None
+            number_score = numbers.get(pk, 0)
+            name_score = scores.get(pk) or (self._score(pk, name_part) if fit else 0)
+            if fit is None and max(number_score, name_score) < NAME_SCORE_CUTOFF:
+                continue
+            on = "licence_number" if number_score >= name_score else "name"
+            # Copies: callers may not change the index's shared instances.
+            matches.append(
+                AgencyMatch(
+                    copy.copy(self.agencies[pk]), max(number_score, name_score), on, fit=fit,
+                    number_fit=number_score >= NUMBER_ONLY_SCORE,
+                )
+            )
+        matches.sort(key=lambda m: (-m.rank, -(m.fit.weak if m.fit else 0), -m.score, m.agency.licence_number))
+        return matches if limit is None else matches[:limit]
+
+
+def _likeness(key: str, candidate: str, wratio: float) -> int:
+    """Return the mean of WRatio and the whole-string similarity (in typed or sorted word order).
+
+    WRatio ties a name with the query's words in another order and a longer name holding them all
+    (both 95); whole-string similarity tells them apart.
+    """
+    whole = max(fuzz.ratio(key, candidate, processor=None), fuzz.token_sort_ratio(key, candidate, processor=None))
+    return round((wratio + whole) / 2)
 
 
 _index: AgencyIndex | None = None
@@ -158,9 +222,10 @@ def invalidate_index() -> None:
     _index = None
 
 
-def lookup_agencies(query: str, *, limit: int = 5, encoding_hint: str | None = None) -> list[AgencyMatch]:
+def lookup_agencies(query: str, *, limit: int | None = 5, encoding_hint: str | None = None) -> list[AgencyMatch]:
     """Return the agencies matching a licence number or a name (English or Burmese, Unicode or Zawgyi), best first.
 
+    Ranked, not decided: whether the query names one of them is ``agencies.verdict.agency_verdict``'s call.
     ``encoding_hint="zawgyi"`` lets a bot conversation that has seen Zawgyi decide short, ambiguous text.
     """
     query = normalize_text((query or "")[:MAX_QUERY_LENGTH], encoding_hint=encoding_hint)

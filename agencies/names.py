@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from helpdesk.text import digits_to_ascii
 
@@ -28,6 +29,7 @@ BURMESE_FILLER = sorted(
         "ပြည်ပအလုပ်အကိုင်ရှာဖွေရေး",
         "အလုပ်အကိုင်ရှာဖွေရေး",
         "ပြည်ပအလုပ်အကိုင်",
+        "အလုပ်အကိုင်",
         "ကုမ္ပဏီလီမိတက်",
         "ကုမ္ပဏီ",
         "လီမိတက်",
@@ -40,6 +42,25 @@ BURMESE_FILLER = sorted(
     key=len,
     reverse=True,
 )
+
+# A Burmese syllable starts at a consonant that is not stacked under the one before (after ္) and
+# not killed by asat or stacking itself, or at an independent vowel (the "sylbreak" rule).
+_SYLLABLE_START = re.compile("(?<!\u1039)[\u1000-\u1021](?![\u103a\u1039])|[\u1023-\u102a\u103f\u104c-\u104f]")
+# Dot below, visarga (tones), asat and medial ha: what typists most often leave out.
+_SKELETON = str.maketrans("", "", "\u1037\u1038\u103a\u103e")
+
+
+@dataclass(frozen=True)
+class NameTokens:
+    """A name's distinctive Latin words and Burmese syllables, and the boilerplate words it has."""
+
+    latin: tuple[str, ...]
+    burmese: tuple[str, ...]
+    weak: frozenset[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.latin or self.burmese)
+
 
 # Digits typed for look-alike letters inside Burmese words ("၀" for "ဝ", "၇" for "ရ"): a digit
 # after a consonant or before a vowel sign/medial is a letter.
@@ -84,6 +105,40 @@ def name_key(name: str) -> str:
         stripped = full
     words = [word for word in stripped.split() if word not in ENGLISH_FILLER]
     return " ".join(words) or full
+
+
+def name_tokens(name: str) -> NameTokens:
+    """Return a Unicode name's distinctive words and its boilerplate (weak) words.
+
+    Latin words are split at spaces; Burmese, written without spaces between words, is split into
+    syllables (``syllables``), so "ရွှေလမင်း" and "ငွေလမင်း" differ in one syllable, not in one word.
+    """
+    text = letters_for_lookalike_digits(name).casefold()
+    text = "".join(ch if unicodedata.category(ch)[0] in _KEEP_CATEGORIES else " " for ch in unicodedata.normalize("NFC", text))
+    weak: list[str] = []
+    for filler in BURMESE_FILLER:
+        if filler in text:
+            weak.append(filler)
+            text = text.replace(filler, " ")
+    latin, burmese = [], []
+    for word in text.split():
+        if word in ENGLISH_FILLER:
+            weak.append(word)
+        elif is_burmese(word):
+            burmese.extend(syllables(word))
+        else:
+            latin.append(word)
+    return NameTokens(latin=tuple(latin), burmese=tuple(burmese), weak=frozenset(weak))
+
+
+def syllables(text: str) -> list[str]:
+    """Split Burmese text into syllables: a new one starts at each consonant not killed by asat or stacked."""
+    return _SYLLABLE_START.sub(lambda m: " " + m.group(0), text.replace(" ", "")).split()
+
+
+def skeleton(text: str) -> str:
+    """Return Burmese text without the marks most often dropped or misplaced when typing (tones, asat, ha-htoe)."""
+    return text.translate(_SKELETON)
 
 
 def numbers_in_query(query: str) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -11,15 +12,18 @@ from django.views.decorators.http import require_GET
 from agencies import selectors
 from agencies.extensions import agency_panels
 from agencies.forms import AgencyImportForm, AgencySearchForm, PublicCheckForm
-from agencies.lookup import MAX_QUERY_LENGTH, lookup_agencies
+from agencies.lookup import MAX_QUERY_LENGTH
 from agencies.permissions import admin_required, register_access_required
 from agencies.ratelimit import rate_limit_hit
 from agencies.report import report_lines
 from agencies.services import agency_import
+from agencies.verdict import Verdict, agency_verdict
+from agencies.wording import PARTIAL, SIMILAR, headline, status_phrase
 
 PAGE_SIZE = 50
 PUBLIC_RESULTS = 5
 API_MAX_LIMIT = 10
+PAGE_LISTED = 10  # agencies shown under an ambiguous or not-found verdict (the headline gives the count)
 
 
 @register_access_required
@@ -77,7 +81,7 @@ def _rate_limited(request):
 def public_check(request):
     """The public "is this agency licensed?" page: no login, no JavaScript, a few kilobytes."""
     form = PublicCheckForm(request.GET or None)
-    context = {"form": form, "matches": None}
+    context = {"form": form, "verdict": None}
     if form.is_bound and form.is_valid():
         retry_after = _rate_limited(request)
         if retry_after:
@@ -85,11 +89,29 @@ def public_check(request):
             response["Retry-After"] = str(retry_after)
             return response
         # The form has already converted Zawgyi; converting twice would damage the text.
-        context["matches"] = lookup_agencies(form.cleaned_data["q"], limit=PUBLIC_RESULTS, encoding_hint="unicode")
+        verdict = agency_verdict(form.cleaned_data["q"], limit=PUBLIC_RESULTS, encoding_hint="unicode")
+        context.update(_verdict_context(verdict))
     return render(request, "agencies/public_check.html", context)
 
 
-def _match_json(match) -> dict:
+def _language() -> str:
+    return "my" if (get_language() or "").startswith("my") else "en"
+
+
+def _verdict_context(verdict: Verdict) -> dict:
+    """The verdict as the page shows it: headline, then the agency named, the ones that tie, or similar names."""
+    language = _language()
+    listed = [verdict.match] if verdict.match else (verdict.candidates or verdict.similar)[:PAGE_LISTED]
+    return {
+        "verdict": verdict,
+        "headline": headline(verdict, language),
+        "partial_note": PARTIAL if verdict.partial else "",
+        "similar_heading": SIMILAR,
+        "cards": [(match, status_phrase(match.agency, match.status, language)) for match in listed],
+    }
+
+
+def _match_json(match, verdict: Verdict) -> dict:
     agency = match.agency
     return {
         "licence_number": agency.licence_number,
@@ -102,13 +124,14 @@ def _match_json(match) -> dict:
         "destination_countries": agency.country_codes,
         "confidence": match.score,
         "matched_on": match.matched_on,
+        "same_as_query": verdict.same_as_query(match),
     }
 
 
 @never_cache
 @require_GET
 def api_lookup(request):
-    """``GET /agencies/api/lookup?q=...[&limit=5]``: ranked matches as JSON (documented in the README)."""
+    """``GET /agencies/api/lookup?q=...[&limit=5]``: the verdict and the ranked matches as JSON (see docs/agency-verdict.md)."""
     retry_after = _rate_limited(request)
     if retry_after:
         response = JsonResponse(
@@ -124,8 +147,18 @@ def api_lookup(request):
         limit = min(max(int(request.GET.get("limit", PUBLIC_RESULTS)), 1), API_MAX_LIMIT)
     except ValueError:
         return JsonResponse({"error": "invalid_limit", "detail": _("limit must be a whole number.")}, status=400)
-    matches = lookup_agencies(query[:MAX_QUERY_LENGTH], limit=limit)
+    verdict = agency_verdict(query[:MAX_QUERY_LENGTH], limit=limit)
+    named = None
+    if verdict.match:
+        named = {**_match_json(verdict.match, verdict), "since": verdict.since.isoformat() if verdict.since else None}
     return JsonResponse(
-        {"query": query[:MAX_QUERY_LENGTH], "count": len(matches), "results": [_match_json(m) for m in matches]},
+        {
+            "query": query[:MAX_QUERY_LENGTH],
+            "verdict": verdict.kind.value,
+            "message": headline(verdict, _language()),
+            "agency": named,
+            "count": len(verdict.results),
+            "results": [_match_json(m, verdict) for m in verdict.results],
+        },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -1,14 +1,17 @@
 """What the engine may ask of the outside world, as a protocol it is given.
 
 The engine stays a pure function of (state, text); reads and writes (agency
-lookup, opening a complaint, a call-back request) go through an ``Effects``
+verdict, opening a complaint, a call-back request) go through an ``Effects``
 object. ``bots.services.effects.DatabaseEffects`` is the real one.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from agencies.verdict import Verdict
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class ComplaintIntake:
 
 
 class Effects(Protocol):
-    def lookup_agencies(self, query: str, *, encoding_hint: str | None) -> list: ...
+    def agency_verdict(self, query: str, *, encoding_hint: str | None) -> Verdict: ...
 
     def centre(self) -> CentreOption | None: ...
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
+from agencies.wording import verdict_lines
 from bots.conversation import messages as m
 from bots.conversation import words
 from bots.conversation.effects import ComplaintIntake, Effects
@@ -19,7 +20,6 @@ FLOWS = {
     "callback": ["cb_name", "cb_phone", "cb_centre", "cb_topic"],
     "complaint": ["c_centre", "c_name", "c_gender", "c_phone", "c_party", "c_country", "c_grievance", "c_story", "c_amount", "c_confirm"],
 }
-MAX_AGENCY_RESULTS = 3
 
 
 @dataclass
@@ -154,37 +154,16 @@ def _centre_label(turn: Turn, effects: Effects) -> str:
 
 # Licence check -----------------------------------------------------------------
 
-def _agency_name(agency, lang: str) -> str:
-    first, second = (agency.name_my, agency.name_en) if lang == "my" else (agency.name_en, agency.name_my)
-    first, second = first or second, second if first else ""
-    return f"{first} ({second})" if second and second != first else first
-
-
 def _agency_answer(turn: Turn, text: str, encoding: str | None, effects: Effects) -> None:
+    """Render the register's verdict (decided in agencies.verdict), then the centre's phone."""
     lang = turn.state["lang"]
     if not text:
         _say(turn, m.AGENCY_ASK)
         return
     # ``text`` is already Unicode (converted here with the conversation's memory of
     # Zawgyi), so tell the lookup not to guess the encoding again.
-    matches = effects.lookup_agencies(text, encoding_hint="unicode" if encoding else None)[:MAX_AGENCY_RESULTS]
-    lines = [m.render(m.AGENCY_RESULTS, lang, query=text)] if matches else []
-    for number, match in enumerate(matches, start=1):
-        agency = match.agency
-        params = {
-            "number": number,
-            "name": _agency_name(agency, lang),
-            "licence": agency.licence_number,
-            "status": m.render(m.STATUS.get(match.status, match.status), lang),
-        }
-        if agency.expiry_date:
-            lines.append(m.render(m.AGENCY_LINE, lang, expiry=agency.expiry_date.isoformat(), **params))
-        else:
-            lines.append(m.render(m.AGENCY_LINE_NO_EXPIRY, lang, **params))
-    if not matches:
-        lines.append(m.render(m.AGENCY_NONE_FOUND, lang))
-    elif not any(match.status == "licensed" for match in matches):
-        lines.append(m.render(m.AGENCY_NONE_LICENSED, lang))
+    verdict = effects.agency_verdict(text, encoding_hint="unicode" if encoding else None)
+    lines = verdict_lines(verdict, lang)
     centre = effects.centre()
     if centre and centre.phone:
         lines.append(m.render(m.AGENCY_CALL, lang, centre=centre.label(lang), phone=centre.phone))

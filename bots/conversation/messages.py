@@ -20,27 +20,9 @@ STOPPED = _("The conversation has ended and what you typed so far was not kept. 
 AGAIN = _("Type \"menu\" to see the choices again.")
 
 AGENCY_ASK = _("Type the agency's name or its licence number (in Burmese or English).")
-AGENCY_RESULTS = _("Agencies matching \"%(query)s\":")
-AGENCY_LINE = _("%(number)s. %(name)s\n   Licence %(licence)s: %(status)s, valid until %(expiry)s")
-AGENCY_LINE_NO_EXPIRY = _("%(number)s. %(name)s\n   Licence %(licence)s: %(status)s")
-AGENCY_NONE_FOUND = _(
-    "WARNING: no agency with this name or licence number is on the Ministry's list. "
-    "An agency that is not on the list has no licence: do not pay it any money or give it your documents."
-)
-AGENCY_NONE_LICENSED = _(
-    "WARNING: none of these agencies holds a valid licence. "
-    "Do not pay them any money or give them your documents."
-)
 AGENCY_CALL = _("Before you sign or pay anything, call %(centre)s on %(phone)s.")
 AGENCY_CALL_NO_PHONE = _("Before you sign or pay anything, ask %(centre)s.")
 AGENCY_MORE = _("Type another name or licence number, or \"menu\".")
-
-STATUS = {
-    "licensed": pgettext_lazy("bot", "Licensed"),
-    "suspended": pgettext_lazy("bot", "Suspended"),
-    "revoked": pgettext_lazy("bot", "Revoked"),
-    "expired": pgettext_lazy("bot", "Expired"),
-}
 
 ASK_NAME = _("What is your name? (Type - if you prefer not to say.)")
 ASK_PHONE = _("What is your phone number? (09…, a Thai number, or one starting with +)")

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from agencies.lookup import lookup_agencies
+from agencies.verdict import Verdict, agency_verdict
 from bots.conversation import CentreOption, ComplaintIntake
 from bots.models import CONTACT_CHANNEL, Attention, CallbackRequest, Conversation
 from complaints.services import complaint_open
 from helpdesk.models import Centre, Person
 from helpdesk.services import contact_add_topic, contact_update, person_create, person_update
-
-AGENCY_LINK_SCORE = 90  # a complaint names an agency only when the lookup is this sure
 
 
 def centre_option(centre: Centre) -> CentreOption:
@@ -24,8 +22,8 @@ class DatabaseEffects:
         self.conversation = conversation
         self._centres: list[Centre] | None = None
 
-    def lookup_agencies(self, query: str, *, encoding_hint: str | None) -> list:
-        return lookup_agencies(query, limit=5, encoding_hint=encoding_hint)
+    def agency_verdict(self, query: str, *, encoding_hint: str | None) -> Verdict:
+        return agency_verdict(query, encoding_hint=encoding_hint)
 
     def centre(self) -> CentreOption | None:
         return centre_option(self.conversation.centre) if self.conversation.centre else None
@@ -62,9 +60,10 @@ class DatabaseEffects:
     def open_complaint(self, intake: ComplaintIntake) -> str:
         agency, employer = None, intake.party
         if intake.party:
-            matches = self.lookup_agencies(intake.party, encoding_hint="unicode")  # already normalised by the engine
-            if matches and matches[0].score >= AGENCY_LINK_SCORE:
-                agency, employer = matches[0].agency, ""
+            # Only an agency the verdict names becomes the respondent; a look-alike stays typed text for staff.
+            named = self.agency_verdict(intake.party, encoding_hint="unicode").agency  # already normalised by the engine
+            if named is not None:
+                agency, employer = named, ""
         person = self._person(name=intake.name, phone=intake.phone, gender=intake.gender, destination_country=intake.country)
         complaint = complaint_open(
             centre=self.conversation.centre,

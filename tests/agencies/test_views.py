@@ -161,7 +161,7 @@ def test_public_page_shows_status_and_advice(client, golden):
     page = client.get(reverse("agencies:public_check"), {"q": "77/2020"}).content.decode()
     assert "revoked" in page and "Do not pay it" in page
     page = client.get(reverse("agencies:public_check"), {"q": "Nowhere Agency"}).content.decode()
-    assert "not licensed" in page
+    assert 'data-verdict="not_found"' in page and "NOT on the Ministry" in page
 
 
 def test_public_page_is_small_and_needs_no_javascript(client, golden):
@@ -198,7 +198,9 @@ def test_api_returns_ranked_matches_with_status_expiry_and_confidence(client, go
         "destination_countries": ["TH", "MY"],
         "confidence": result["confidence"],
         "matched_on": "name",
+        "same_as_query": True,
     }
+    assert body["verdict"] == "licensed" and body["agency"] == {**result, "since": None}
     assert 90 <= result["confidence"] <= 100
     assert "Ma Hla" not in response.content.decode() and "959450123456" not in response.content.decode()
 

@@ -169,36 +169,68 @@ def test_talk_to_a_person_hands_over_and_the_bot_goes_quiet(centre, lang, expect
 
 # Licence check --------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("lang", "status_word", "until"), [("en", "Licensed", "valid until"), ("my", "လိုင်စင်ရှိ", "ထိ")])
-def test_licence_check_names_matches_with_status_and_expiry(centre, lang, status_word, until):
+@pytest.mark.parametrize(("lang", "verdict_words"), [("en", "Licensed until"), ("my", "ထိ လိုင်စင်ရှိ")])
+def test_licence_check_gives_the_verdict_first_then_the_centre(centre, lang, verdict_words):
     agency("123/2019", "Shwe Myanmar Overseas Employment", "ရွှေမြန်မာ ပြည်ပအလုပ်အကိုင်")
     chat = Chat(centre, lang=lang)
     chat.say("1")
     reply = chat.say("Shwe Myanmar")
-    expiry = (timezone.localdate() + timedelta(days=365)).isoformat()
-    assert "123/2019" in reply and status_word in reply and expiry in reply and until in reply
+    assert verdict_words in reply.splitlines()[0] and "123/2019" in reply.splitlines()[0]
     assert "09 450 001 234" in reply  # suggests calling the centre
-    assert "WARNING" not in reply and "သတိ" not in reply
+    assert "NOT" not in reply and "မပါ" not in reply
     assert chat.step == "agency"  # another name can be typed straight away
 
 
-@pytest.mark.parametrize(("lang", "warning"), [("en", "WARNING: none of these agencies holds a valid licence"), ("my", "သတိပြုရန်")])
-def test_licence_check_warns_when_nothing_licensed_matches(centre, lang, warning):
-    agency("77/2015", "Golden Land Recruitment", status="revoked")
-    agency("78/2015", "Golden Land Services", days=-30)  # expired
+@pytest.mark.parametrize(
+    ("lang", "status", "days", "words"),
+    [
+        ("en", "revoked", 365, "Licence REVOKED"), ("en", "suspended", 365, "Licence SUSPENDED"),
+        ("en", "licensed", -30, "Licence EXPIRED on"), ("my", "revoked", 365, "ရုပ်သိမ်းခံရပြီ"),
+        ("my", "suspended", 365, "ဆိုင်းငံ့ထားသည်"), ("my", "licensed", -30, "သက်တမ်းကုန်ပြီ"),
+    ],
+)
+def test_a_licence_not_valid_is_said_first_and_never_with_valid_until(centre, lang, status, days, words):
+    agency("77/2015", "Golden Land Recruitment", "ရွှေမြေ", status=status, days=days)
     chat = Chat(centre, lang=lang)
     chat.say("1")
-    reply = chat.say("Golden Land")
-    assert warning in reply and "09 450 001 234" in reply
-    assert ("Revoked" if lang == "en" else "ရုပ်သိမ်း") in reply
-    assert ("Expired" if lang == "en" else "သက်တမ်းကုန်") in reply
+    reply = chat.say("Golden Land" if lang == "en" else "ရွှေမြေ")
+    first = reply.splitlines()[0]
+    assert words in first and "77/2015" in first and ("Do not pay" in first or "ငွေမပေးပါနှင့်" in first)
+    assert "until" not in reply and "ထိ လိုင်စင်ရှိ" not in reply
+
+
+@pytest.mark.parametrize(("lang", "query"), [("en", "Golden Sea"), ("my", "ငွေကြယ်")])
+def test_an_invented_name_one_word_from_a_licensed_agency_is_not_on_the_list(centre, lang, query):
+    agency("14/2016", "Golden Star Manpower Services Co., Ltd.", "ရွှေကြယ် လူ့စွမ်းအား ဝန်ဆောင်မှု ကုမ္ပဏီလီမိတက်")
+    chat = Chat(centre, lang=lang)
+    chat.say("1")
+    lines = chat.say(query).splitlines()
+    assert lines[0] == ("NOT on the Ministry's list: do not pay. An agency not on the list has no licence." if lang == "en"
+                        else "ဝန်ကြီးဌာန၏ စာရင်းတွင် မပါပါ- ငွေမပေးပါနှင့်။ စာရင်းတွင်မပါသော အေဂျင်စီသည် လိုင်စင်မရှိပါ။")
+    # The look-alike may be shown, but only as a different agency, after the warning.
+    assert lines[1] in ("Similar names on the list (these are different agencies):", "စာရင်းရှိ ဆင်တူအမည်များ (၎င်းတို့သည် အခြားအေဂျင်စီများ ဖြစ်သည်)-")
+    assert "14/2016" in lines[2]
+
+
+@pytest.mark.parametrize("lang", ["en", "my"])
+def test_two_agencies_with_the_same_name_are_both_listed_with_their_own_status(centre, lang):
+    agency("51/2018", "Ayeyarwady Dragon Co., Ltd.", "ဧရာဝတီနဂါး ကုမ္ပဏီလီမိတက်")
+    agency("60/2020", "Ayeyarwady Dragon Co., Ltd.", "ဧရာဝတီနဂါး ကုမ္ပဏီလီမိတက်", status="revoked")
+    chat = Chat(centre, lang=lang)
+    chat.say("1")
+    lines = chat.say("Ayeyarwady Dragon" if lang == "en" else "ဧရာဝတီနဂါး").splitlines()
+    assert lines[0].startswith("2 agencies fit this name" if lang == "en" else "ဤအမည်နှင့် ကိုက်ညီသော အေဂျင်စီ ၂ ခု")
+    listed = "\n".join(lines[1:3])
+    assert "51/2018" in listed and "60/2020" in listed
+    assert ("REVOKED" if lang == "en" else "ရုပ်သိမ်းခံရ") in listed
 
 
 def test_licence_check_with_no_match_at_all_says_not_on_the_list(centre):
     chat = Chat(centre, lang="en")
     chat.say("1")
     reply = chat.say("Totally Unknown Brokers")
-    assert "is on the Ministry's list" in reply and "has no licence" in reply and "call CTUM North Dagon on 09 450 001 234" in reply
+    assert reply.startswith("NOT on the Ministry's list") and "has no licence" in reply
+    assert "Similar names" not in reply and "call CTUM North Dagon on 09 450 001 234" in reply
 
 
 def test_licence_number_in_burmese_digits(centre):

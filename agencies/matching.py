@@ -1,0 +1,131 @@
+"""How well a query fits one agency's name, word by word (the evidence ``agencies.verdict`` decides on).
+
+A global fuzzy score says "Golden Sea" is 80% like "Golden Star"; a migrant needs to
+hear that they are different agencies. So every distinctive word of the query must
+find its own word in the name (exactly, or with a typo a person makes, never a
+different word): one distinctive word that finds none is strong evidence that the
+query names another agency. Boilerplate words (Co., Ltd., Manpower, ကုမ္ပဏီလီမိတက်, and
+words a large share of the register has) are weak evidence: they only break ties.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from agencies.names import NameTokens, skeleton
+
+EXACT = 100
+# Latin words: one or two typos in a word of four letters or more ("starr", "goldn", "Ayeyarwaddy").
+LATIN_TYPO = 80
+LATIN_MIN_TYPO_LENGTH = 4
+# A Latin word of four letters or more typed as the start of a longer word ("Ayeyar" for "Ayeyarwady").
+PREFIX = 85
+# Burmese syllables: the same letters without tones, asat or ha-htoe score this; another typo in the
+# same syllable (same first consonant) needs this similarity. "ငွေ" and "ရွှေ" start differently: no match.
+BURMESE_SKELETON = 90
+BURMESE_TYPO = 75
+# Latin words run together ("goldenstar") or split ("gold en star"): the letters without spaces.
+JOINED_TYPO = 92
+
+
+@dataclass(frozen=True)
+class NameFit:
+    """The query fits the name: every distinctive query word found its own word in it.
+
+    ``full``: every distinctive word of the name was typed too (else the query is part of the name).
+    ``exact``: every word matched letter for letter (else with typos or as a prefix).
+    ``weak``: boilerplate words typed that the name has, minus those it has not.
+    """
+
+    full: bool
+    exact: bool
+    weak: int
+
+
+def word_similarity(typed: str, word: str) -> int:
+    """Return 0-100: how surely ``typed`` is ``word`` (0 when it is another word)."""
+    if typed == word:
+        return EXACT
+    if "\u1000" <= typed[0] <= "\u109f":
+        if skeleton(typed) == skeleton(word):
+            return BURMESE_SKELETON
+        if typed[0] != word[0]:
+            return 0
+        score = fuzz.ratio(typed, word)
+        return round(score) if score >= BURMESE_TYPO else 0
+    if len(typed) >= LATIN_MIN_TYPO_LENGTH:
+        if word.startswith(typed):
+            return PREFIX
+        score = fuzz.ratio(typed, word)
+        if score >= LATIN_TYPO and len(word) >= LATIN_MIN_TYPO_LENGTH:
+            return round(score)
+    return 0
+
+
+def _align(typed: tuple[str, ...], words: tuple[str, ...]) -> tuple[bool, bool] | None:
+    """Pair each typed word with its own word of the name; None when one finds none.
+
+    Returns (full, exact): every word of the name was paired, every pair is letter for letter.
+    """
+    free = list(words)
+    exact = True
+    for word in sorted(typed, key=len, reverse=True):
+        best, best_score = -1, 0
+        for position, candidate in enumerate(free):
+            score = word_similarity(word, candidate)
+            if score > best_score:
+                best, best_score = position, score
+        if best < 0:
+            return None
+        exact = exact and best_score == EXACT
+        free.pop(best)
+    return not free, exact
+
+
+def _joined(typed: tuple[str, ...], words: tuple[str, ...], burmese: bool) -> tuple[bool, bool] | None:
+    """Compare the words without the spaces: "goldenstar", "ရွှေကြယ" (asat dropped, syllables shift)."""
+    if burmese:
+        typed_text, name_text = skeleton("".join(typed)), skeleton("".join(words))
+        if typed_text == name_text:
+            return True, False
+        if len(typed_text) >= 3 and typed_text in name_text:
+            return False, False
+        return None
+    typed_text, name_text = "".join(typed), "".join(words)
+    if len(typed) == len(words) == 1:
+        return None  # one word each: word_similarity has decided
+    if typed_text == name_text or (len(typed_text) >= 8 and fuzz.ratio(typed_text, name_text) >= JOINED_TYPO):
+        return True, False  # spaced differently: a typo, not the name as registered
+    return None
+
+
+def name_fit(query: NameTokens, name: NameTokens, common: frozenset[str] = frozenset()) -> NameFit | None:
+    """Return how ``query`` fits ``name``, or None when a distinctive word typed is not in the name.
+
+    ``common`` are words so many agencies of the register share that they count as boilerplate.
+    """
+    typed_weak = set(query.weak)
+    full_any, exact_all, any_script = False, True, False
+    for typed_all, words_all, burmese in ((query.latin, name.latin, False), (query.burmese, name.burmese, True)):
+        typed = tuple(word for word in typed_all if word not in common)
+        typed_weak.update(word for word in typed_all if word in common)
+        if not typed:
+            continue
+        any_script = True
+        words = tuple(word for word in words_all if word not in common)
+        aligned = _align(typed, words)
+        if aligned is None or not aligned[0]:
+            joined = _joined(typed, words_all, burmese)
+            if joined is not None and (aligned is None or joined[0]):
+                aligned = joined
+        if aligned is None:
+            return None
+        full, exact = aligned
+        full_any = full_any or full
+        exact_all = exact_all and exact
+    if not any_script:
+        return None  # nothing distinctive typed: "Overseas Employment Agency" names no one
+    name_weak = name.weak | (frozenset(name.latin + name.burmese) & common)
+    weak = sum(1 if word in name_weak else -1 for word in typed_weak)
+    return NameFit(full=full_any, exact=exact_all, weak=weak)

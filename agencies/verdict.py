@@ -1,0 +1,116 @@
+"""The answer to "is this agency licensed?": decided here once, rendered by the bots, pages, API and forms.
+
+- ``licensed``: one agency is clearly the one named and its licence is valid;
+- ``not_licensed``: clearly named, but suspended, revoked or expired;
+- ``ambiguous``: two or more agencies fit the query equally well (same name, or the
+  words typed are in several names): each is listed with its own status;
+- ``not_found``: no agency is clearly the one named. Similar names may be shown, as
+  different agencies, never as the answer.
+
+"Clearly named" is decided on the distinctive words (``agencies.matching``), never on
+a global fuzzy score, and a tie is never broken by alphabet: a query fits one agency
+better than another only when it typed all of its name and a part of the other's, or
+the same words and more of the boilerplate the one has. Licence numbers match exactly.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from agencies.lookup import MAX_QUERY_LENGTH, AgencyMatch, agency_index
+from agencies.models import Agency, LicenceStatus
+from helpdesk.text import normalize_text
+
+
+class VerdictKind(StrEnum):
+    LICENSED = "licensed"
+    NOT_LICENSED = "not_licensed"
+    AMBIGUOUS = "ambiguous"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: VerdictKind
+    query: str
+    match: AgencyMatch | None = None  # the agency clearly named
+    candidates: list[AgencyMatch] = field(default_factory=list)  # ambiguous: every agency that fits equally
+    similar: list[AgencyMatch] = field(default_factory=list)  # not found: alike, but different agencies
+    results: list[AgencyMatch] = field(default_factory=list)  # ranked, as lookup_agencies (the API's "results")
+    since: date | None = None  # not licensed: when the licence expired, or was suspended/revoked if the history tells
+
+    @property
+    def agency(self) -> Agency | None:
+        return self.match.agency if self.match else None
+
+    @property
+    def status(self) -> str:
+        return self.match.status if self.match else ""
+
+    @property
+    def partial(self) -> bool:
+        """Named by part of its name only: the reader should compare the full name with their papers."""
+        return self.match is not None and not self.match.number_fit and self.match.fit is not None and not self.match.fit.full
+
+    def same_as_query(self, match: AgencyMatch) -> bool:
+        """Return True for the agency named and, when ambiguous, for each agency that fits equally."""
+        pk = match.agency.pk
+        return (self.agency is not None and self.agency.pk == pk) or any(c.agency.pk == pk for c in self.candidates)
+
+
+def _beats(one: AgencyMatch, other: AgencyMatch) -> bool:
+    """Return True when the query names ``one`` more clearly than ``other`` (never by alphabet)."""
+    if other.rank == 0:
+        return True
+    if one.number_fit or other.number_fit:
+        return one.number_fit and not other.number_fit
+    a, b = one.fit, other.fit
+    if a.full and not b.full:
+        return a.exact or not b.exact  # all of one name beats part of another, unless only the part was exact
+    return a.full == b.full and a.exact == b.exact and a.weak > b.weak
+
+
+def _best(fits: list[AgencyMatch]) -> list[AgencyMatch]:
+    """Return the fits no other fit beats (one: that agency is named; several: they tie)."""
+    # Whether one fit beats another depends only on how it fits: compare each kind of fit once.
+    kinds = {(m.number_fit, m.fit): m for m in fits}
+    unbeaten = {kind for kind, one in kinds.items() if not any(_beats(other, one) for other in kinds.values() if other is not one)}
+    return [m for m in fits if (m.number_fit, m.fit) in unbeaten]
+
+
+def _since(match: AgencyMatch) -> date | None:
+    """Return since when the agency is not licensed, when known: the expiry date, or the day the register changed to it."""
+    agency, status = match.agency, match.status
+    if status == LicenceStatus.EXPIRED:
+        return agency.expiry_date
+    if status == LicenceStatus.LICENSED:
+        return None
+    changed = None
+    for record_status, when in agency.history.order_by("-history_date", "-history_id").values_list("status", "history_date")[:50]:
+        if record_status != status:
+            return changed
+        changed = when.date()
+    return None  # registered with this status: the day it began is not known
+
+
+def agency_verdict(query: str, *, limit: int = 5, encoding_hint: str | None = None) -> Verdict:
+    """Decide whether ``query`` (a name in any script/encoding, or a licence number) names one agency, and its licence.
+
+    ``results`` holds up to ``limit`` ranked matches; the verdict itself looks at all of them.
+    """
+    text = normalize_text((query or "")[:MAX_QUERY_LENGTH], encoding_hint=encoding_hint)
+    if not text:
+        return Verdict(VerdictKind.NOT_FOUND, text)
+    ranked = agency_index().lookup(text, None)
+    fits = [match for match in ranked if match.rank]
+    best = _best(fits)
+    results = ranked[:limit]
+    if not best:
+        return Verdict(VerdictKind.NOT_FOUND, text, similar=ranked[:limit], results=results)
+    if len(best) > 1:
+        return Verdict(VerdictKind.AMBIGUOUS, text, candidates=best, results=results)
+    named = best[0]
+    if named.status == LicenceStatus.LICENSED:
+        return Verdict(VerdictKind.LICENSED, text, match=named, results=results)
+    return Verdict(VerdictKind.NOT_LICENSED, text, match=named, results=results, since=_since(named))
