@@ -76,6 +76,9 @@ _NUMBER_IN_QUERY = re.compile(
     r"(?:licen[cs]e\s*)?(?:no\.?|number|#)?\s*:?\s*(?:လိုင်စင်\s*)?(?:အမှတ်\s*)?(\d+)(?:\s*[/\-–]\s*(\d{2,4}))?",
     re.IGNORECASE,
 )
+_COMPANY_FORM = re.compile(
+    r"[\s,]*(co\.?,?\s*ltd\.?|company\s+limited|pte\.?\s*ltd\.?|ltd\.?|limited|ကုမ္ပဏီလီမိတက်|ကုမ္ပဏီ\s*လီမိတက်)\s*$", re.IGNORECASE
+)
 _NUMBER_WORDS = re.compile(r"\b(licen[cs]e|no|number)\b\.?|လိုင်စင်|အမှတ်", re.IGNORECASE)
 
 
@@ -139,6 +142,11 @@ def syllables(text: str) -> list[str]:
 def skeleton(text: str) -> str:
     """Return Burmese text without the marks most often dropped or misplaced when typing (tones, asat, ha-htoe)."""
     return text.translate(_SKELETON)
+
+
+def without_company_form(name: str) -> str:
+    """Return the name without its trailing company form ("Co., Ltd.", "ကုမ္ပဏီလီမိတက်"): shorter in an SMS."""
+    return _COMPANY_FORM.sub("", name).strip() or name
 
 
 def numbers_in_query(query: str) -> list[tuple[str, str]]:

@@ -64,7 +64,8 @@ def _beats(one: AgencyMatch, other: AgencyMatch) -> bool:
     if other.rank == 0:
         return True
     if one.number_fit or other.number_fit:
-        return one.number_fit and not other.number_fit
+        # The licence number typed wins, unless the name typed with it is another agency's.
+        return one.number_fit and not other.number_fit and (other.fit is None or one.fit is not None)
     a, b = one.fit, other.fit
     if a.full and not b.full:
         return a.exact or not b.exact  # all of one name beats part of another, unless only the part was exact

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from agencies.models import Agency, LicenceStatus
-from agencies.names import is_burmese
+from agencies.names import is_burmese, without_company_form
 from agencies.verdict import Verdict, VerdictKind
 
 LICENSED_UNTIL = _("Licensed until %(date)s: %(name)s, licence %(number)s.")
@@ -50,9 +50,9 @@ def short_date(day: date, language: str) -> str:
 
 
 def agency_name(agency: Agency, burmese: bool) -> str:
-    """Return the agency's name in the script the reader typed (the other when it has none)."""
+    """Return the agency's name in the script the reader typed (the other when it has none), without "Co., Ltd."."""
     first, second = (agency.name_my, agency.name_en) if burmese else (agency.name_en, agency.name_my)
-    return first or second
+    return without_company_form(first or second)
 
 
 def _count(number: int, language: str) -> str:

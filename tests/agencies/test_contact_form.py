@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from agencies.forms import AGENCY_PICK, AGENCY_QUERY_REQUIRED, AGENCY_TOPIC_MISSING
+from agencies.forms import AGENCY_PICK, AGENCY_QUERY_REQUIRED, AGENCY_SIMILAR_PICK, AGENCY_TOPIC_MISSING
 from agencies.models import AgencyCheck, LicenceStatus
 from helpdesk.models import Contact
 from tests.factories import AgencyFactory, PersonFactory
@@ -107,3 +107,30 @@ def test_person_page_lists_the_agencies_checked(staff_client, person):
     assert 'data-testid="person-agency-checks"' not in staff_client.get(
         reverse("helpdesk:person_detail", args=[other.pk])
     ).content.decode()
+
+
+def test_a_name_the_verdict_names_is_recorded_with_its_status(staff_client, person):
+    AgencyFactory(licence_number="51/2018", name_en="Ayeyarwady Dragon Manpower Co., Ltd.", status=LicenceStatus.REVOKED)
+    licensed = AgencyFactory(licence_number="61/2019", name_en="Ayeyarwady Dragon International Co., Ltd.")
+    assert log(staff_client, person, query="Ayeyarwady Dragon International").status_code == 302
+    check = AgencyCheck.objects.get()
+    assert (check.agency, check.licensed) == (licensed, True)
+
+
+def test_same_name_agencies_show_the_verdict_and_ask_to_pick(staff_client, person):
+    AgencyFactory(licence_number="9/2015", name_en="Zeya Overseas Employment Agency", status=LicenceStatus.REVOKED)
+    AgencyFactory(licence_number="10/2022", name_en="Zeya Overseas Employment Agency")
+    page = log(staff_client, person, query="Zeya").content.decode()
+    assert 'class="verdict verdict-ambiguous"' in page and "2 agencies fit this name" in page
+    assert "9/2015" in page and "10/2022" in page and str(AGENCY_PICK) in page
+    assert not Contact.objects.exists()
+
+
+def test_a_look_alike_is_never_recorded_as_the_agency_checked(staff_client, person):
+    AgencyFactory(licence_number="14/2016", name_en="Golden Star Manpower Services Co., Ltd.")
+    response = log(staff_client, person, query="Golden Sea")
+    page = response.content.decode()
+    assert response.status_code == 200 and not Contact.objects.exists()
+    assert 'class="verdict verdict-not_found"' in page and str(AGENCY_SIMILAR_PICK) in page and "14/2016" in page
+    assert log(staff_client, person, query="Golden Sea", agency="none").status_code == 302
+    assert (AgencyCheck.objects.get().agency, AgencyCheck.objects.get().licensed) == (None, False)

@@ -284,3 +284,60 @@ def test_detail_query_count_does_not_grow_with_history(staff_client, golden, adm
     with django_assert_max_num_queries(12):  # session, user, roles, agency, history, checks, other apps' panels
         response = staff_client.get(reverse("agencies:agency_detail", args=[golden.pk]))
     assert len(response.context["history"]) == changes + 1
+
+
+# The verdict on the public page and in the API ---------------------------------------
+
+@pytest.fixture
+def look_alikes(golden):
+    return {
+        "revoked": AgencyFactory(licence_number="51/2018", name_en="Ayeyarwady Dragon Manpower Co., Ltd.", status=LicenceStatus.REVOKED),
+        "licensed": AgencyFactory(licence_number="61/2019", name_en="Ayeyarwady Dragon International Co., Ltd."),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "verdict", "colour_words"),
+    [
+        ("Golden Star", "licensed", "Licensed until"),
+        ("Ayeyarwady Dragon Manpower Co., Ltd.", "not_licensed", "Licence REVOKED"),
+        ("Ayeyarwady Dragon", "ambiguous", "2 agencies fit this name"),
+        ("Golden Sea", "not_found", "NOT on the Ministry"),
+    ],
+)
+def test_public_page_shows_the_verdict_first_in_its_colour(client, look_alikes, query, verdict, colour_words):
+    page = client.get(reverse("agencies:public_check"), {"q": query}).content.decode()
+    results = page[page.index('data-testid="results"'):]
+    # The verdict, in its colour, comes before any agency card.
+    assert results.index(f'class="verdict verdict-{verdict}"') < results.index(colour_words) < results.index('data-testid="agency-card"')
+    if verdict == "not_found":  # the look-alike comes after the warning, as a different agency
+        assert results.index("NOT on the Ministry") < results.index("these are different agencies") < results.index("123/2019")
+    if verdict == "ambiguous":
+        assert "51/2018" in results and "61/2019" in results and "licence-revoked" in results
+
+
+def test_public_page_verdict_in_burmese(client, golden):
+    page = client.get(reverse("agencies:public_check"), {"q": "ေရႊၾကယ္"}, HTTP_ACCEPT_LANGUAGE="my").content.decode()
+    assert 'data-verdict="licensed"' in page and "ထိ လိုင်စင်ရှိ" in page
+    page = client.get(reverse("agencies:public_check"), {"q": "ငွေကြယ်"}, HTTP_ACCEPT_LANGUAGE="my").content.decode()
+    assert 'data-verdict="not_found"' in page and "ဝန်ကြီးဌာန၏ စာရင်းတွင် မပါပါ" in page
+
+
+def test_api_gives_the_verdict_the_agency_named_and_marks_each_result(client, look_alikes):
+    url = reverse("agencies:api_lookup")
+    body = client.get(url, {"q": "Ayeyarwady Dragon Manpower"}).json()
+    assert (body["verdict"], body["agency"]["licence_number"], body["agency"]["status"]) == ("not_licensed", "51/2018", "revoked")
+    assert body["message"].startswith("Licence REVOKED")
+    assert [(r["licence_number"], r["same_as_query"]) for r in body["results"]][0] == ("51/2018", True)
+    assert all(not r["same_as_query"] for r in body["results"][1:])
+
+    body = client.get(url, {"q": "Ayeyarwady Dragon"}).json()
+    assert body["verdict"] == "ambiguous" and body["agency"] is None
+    assert {r["licence_number"] for r in body["results"] if r["same_as_query"]} == {"51/2018", "61/2019"}
+
+    body = client.get(url, {"q": "Golden Sea"}).json()
+    assert body["verdict"] == "not_found" and body["agency"] is None
+    assert body["results"] and not any(r["same_as_query"] for r in body["results"])
+
+    body = client.get(url, {"q": "Golden Sea"}, HTTP_ACCEPT_LANGUAGE="my").json()
+    assert body["message"].startswith("ဝန်ကြီးဌာန၏ စာရင်းတွင် မပါပါ")

@@ -370,3 +370,34 @@ def test_edited_message_in_zawgyi_is_kept_as_unicode(client):
     payload["edited_message"]["text"] = "ေရႊျမန္မာ"
     post_telegram(client, payload)
     assert InboundMessage.objects.get().text == "ရွှေမြန်မာ"
+
+
+# The licence verdict on Telegram, in both languages -----------------------------------
+
+VERDICT_QUERIES = {
+    "en": (["/start", "2", "1"], {"Golden Star": "Licensed until", "Lucky Ocean": "Licence REVOKED", "Golden Sea": "NOT on the Ministry's list"}),
+    "my": (["/start", "1", "၁"], {"ေရႊၾကယ္": "ထိ လိုင်စင်ရှိ", "ကံကောင်းသမုဒ္ဒရာ": "ရုပ်သိမ်းခံရပြီ", "ငွေကြယ်": "စာရင်းတွင် မပါပါ"}),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "my"])
+def test_telegram_licence_check_answers_with_the_verdict_first(client, fake_api, django_capture_on_commit_callbacks, lang):
+    from tests.factories import AgencyFactory
+
+    AgencyFactory(licence_number="14/2016", name_en="Golden Star Manpower Services Co., Ltd.", name_my="ရွှေကြယ် လူ့စွမ်းအား ကုမ္ပဏီလီမိတက်")
+    AgencyFactory(licence_number="166/2022", name_en="Lucky Ocean Co., Ltd.", name_my="ကံကောင်းသမုဒ္ဒရာ ကုမ္ပဏီလီမိတက်", status="revoked")
+    steps, queries = VERDICT_QUERIES[lang]
+    update_id = 9000
+    for text in steps:
+        update_id += 1
+        with django_capture_on_commit_callbacks(execute=True):
+            post_telegram(client, telegram(text, update_id))
+    for query, words in queries.items():
+        update_id += 1
+        with django_capture_on_commit_callbacks(execute=True):
+            post_telegram(client, telegram(query, update_id))
+        verdict = fake_api.texts()[-1]  # one message: the verdict, the centre, "type another name"
+        assert words in verdict.splitlines()[0], verdict
+        assert "09 450 001 234" in verdict
+        if query in ("Golden Sea", "ငွေကြယ်"):
+            assert "14/2016" in verdict and verdict.index("14/2016") > verdict.index("\n")  # only after the warning
