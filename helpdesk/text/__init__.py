@@ -8,78 +8,35 @@ database only ever holds Unicode Burmese.
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
-from typing import Literal
 
-import para
 import phonenumbers
 from django.utils.translation import gettext_lazy as _
 
-Encoding = Literal["zawgyi", "unicode"]
-
-# The detector gives ~1.0 for long Zawgyi and ~0 for Unicode; short strings sit
-# in between (e.g. "မဂၤလာပါ" scores 0.54). Above this we convert. A conversation
-# that has already seen Zawgyi passes encoding_hint="zawgyi" instead.
-ZAWGYI_THRESHOLD = 0.5
+from helpdesk.text.burmese import (  # noqa: F401  (the public API of helpdesk.text)
+    UNICODE_SURE,
+    ZAWGYI_SURE,
+    ZAWGYI_THRESHOLD,
+    Encoding,
+    EncodingGuess,
+    detect_encoding,
+    document_encoding,
+    guess_encoding,
+    has_burmese,
+    is_wellformed_unicode,
+    normalize_text,
+    unicode_faults,
+    zawgyi_probability,
+    zawgyi_to_unicode,
+)
 
 MYANMAR_DIGITS = str.maketrans(
     "၀၁၂၃၄၅၆၇၈၉႐႑႒႓႔႕႖႗႘႙", "01234567890123456789"
 )
-_BURMESE_RE = re.compile("[\u1000-\u109f\uaa60-\uaa7f\ua9e0-\ua9ff]")
 _SEPARATORS_RE = re.compile(r"[,\s\u00a0\u104a\u104b'_]")
 
 PHONE_INVALID = _("Enter a valid Myanmar (09…) or Thai phone number, or one starting with +.")
 NUMBER_INVALID = _("Enter a number, in English or Burmese digits.")
-
-
-@lru_cache(maxsize=1)
-def _detector():
-    from myanmartools import ZawgyiDetector
-
-    return ZawgyiDetector()
-
-
-def has_burmese(text: str) -> bool:
-    """Return True if the text contains any Myanmar-script character."""
-    return bool(_BURMESE_RE.search(text or ""))
-
-
-def zawgyi_probability(text: str) -> float:
-    """Return the detector's probability that the text is Zawgyi (0 when no Burmese)."""
-    if not has_burmese(text):
-        return 0.0
-    return float(_detector().get_zawgyi_probability(text))
-
-
-def detect_encoding(text: str) -> Encoding | None:
-    """Return "zawgyi" or "unicode" for Burmese text, None when there is no Burmese."""
-    if not has_burmese(text):
-        return None
-    return "zawgyi" if zawgyi_probability(text) > ZAWGYI_THRESHOLD else "unicode"
-
-
-def zawgyi_to_unicode(text: str) -> str:
-    """Convert Zawgyi text to NFC Unicode (only call on text known to be Zawgyi)."""
-    return unicodedata.normalize("NFC", para.zg_to_unicode(text, force=True))
-
-
-def normalize_text(text: str | None, *, encoding_hint: Encoding | None = None) -> str:
-    """Return the text stripped, in Unicode and NFC, converting Zawgyi when detected.
-
-    ``encoding_hint`` lets a caller that knows the writer's encoding (a bot
-    conversation that saw Zawgyi before) decide short, ambiguous strings.
-    """
-    if not text:
-        return ""
-    text = text.strip()
-    if not has_burmese(text):
-        return unicodedata.normalize("NFC", text)
-    encoding = encoding_hint or detect_encoding(text)
-    if encoding == "zawgyi":
-        return zawgyi_to_unicode(text)
-    return unicodedata.normalize("NFC", text)
 
 
 def digits_to_ascii(text: str) -> str:
