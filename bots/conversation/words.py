@@ -12,6 +12,8 @@ LANGUAGE_WORDS = {"language", "/language", "ဘာသာစကား", "ဘာ�
 SKIP_WORDS = {"-", "skip", "no", "none", "မသိ", "မရှိ", "ကျော်"}
 BURMESE_WORDS = {"burmese", "myanmar", "မြန်မာ", "မြန်မာဘာသာ", "ဗမာ"}
 ENGLISH_WORDS = {"english", "eng", "အင်္ဂလိပ်"}
+THAI_WORDS = {"thai", "thailand", "ထိုင်း"}
+NO_WORDS = {"no", "n", "မဟုတ်", "မဟုတ်ဘူး", "မဟုတ်ပါ"}
 YES_WORDS = {"yes", "y", "ok", "send", "ဟုတ်", "ဟုတ်ကဲ့", "ပို့မည်", "ပို့"}
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-import phonenumbers
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.text.burmese import (  # noqa: F401  (the public API of helpdesk.text)
@@ -29,13 +28,23 @@ from helpdesk.text.burmese import (  # noqa: F401  (the public API of helpdesk.t
     zawgyi_probability,
     zawgyi_to_unicode,
 )
+from helpdesk.text.phones import (  # noqa: F401
+    COUNTRY_NAMES,
+    PHONE_AMBIGUOUS,
+    PHONE_INVALID,
+    PhoneAmbiguous,
+    parse_phone,
+    phone_candidates,
+    phone_countries_for,
+    phone_display,
+    phone_readings,
+)
 
 MYANMAR_DIGITS = str.maketrans(
     "၀၁၂၃၄၅၆၇၈၉႐႑႒႓႔႕႖႗႘႙", "01234567890123456789"
 )
 _SEPARATORS_RE = re.compile(r"[,\s\u00a0\u104a\u104b'_]")
 
-PHONE_INVALID = _("Enter a valid Myanmar (09…) or Thai phone number, or one starting with +.")
 NUMBER_INVALID = _("Enter a number, in English or Burmese digits.")
 
 
@@ -62,28 +71,6 @@ def parse_decimal(text: str | int | Decimal | None) -> Decimal | None:
     if not value.is_finite():
         raise ValueError(str(NUMBER_INVALID))
     return value
-
-
-def parse_phone(text: str | None, regions: tuple[str, ...] = ("MM", "TH")) -> str:
-    """Return the phone number in E.164, trying each region in turn for local numbers.
-
-    Raises ValueError with a user-facing message when no region gives a valid number.
-    """
-    raw = digits_to_ascii(text or "").strip()
-    if not raw:
-        raise ValueError(str(PHONE_INVALID))
-    raw = re.sub(r"[^\d+]", "", raw)
-    if raw.startswith("00"):
-        raw = "+" + raw[2:]
-    candidates = (None,) if raw.startswith("+") else regions
-    for region in candidates:
-        try:
-            number = phonenumbers.parse(raw, region)
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    raise ValueError(str(PHONE_INVALID))
 
 
 def phone_search_key(text: str) -> str:
