@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.models import Agency, AgencyCheck, LicenceStatus
+from helpdesk.admin import NormalizedSearchMixin
 from helpdesk.forms import BurmeseTextMixin
 
 
@@ -30,7 +31,7 @@ class CurrentStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
     form = AgencyAdminForm
     list_display = ["licence_number", "name_en", "name_my", "status", "effective_status", "expiry_date"]
     list_filter = [CurrentStatusFilter, "status"]

@@ -4,6 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from complaints.models import Complaint, ComplaintGrievance, Reimbursement, TimelineEntry
+from helpdesk.admin import NormalizedModelForm, NormalizedSearchMixin
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -27,7 +28,8 @@ class ReimbursementInline(ReadOnlyInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(SimpleHistoryAdmin):
+class ComplaintAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
+    form = NormalizedModelForm
     list_display = ["reference", "centre", "stage", "sensitive", "is_minor", "assigned_to", "agency", "opened_at"]
     list_filter = ["stage", "centre", "sensitive", "is_minor", "destination_country"]
     search_fields = ["reference", "complainant__name", "employer", "agency__name_en"]

@@ -14,6 +14,7 @@ from helpdesk.models import (
     Person,
     Referral,
 )
+from helpdesk.text import normalize_text
 
 
 class NormalizedModelForm(BurmeseTextMixin, forms.ModelForm):
@@ -26,7 +27,14 @@ class NormalizedModelForm(BurmeseTextMixin, forms.ModelForm):
             self.fields["phone"] = PhoneField(label=old.label, required=old.required, help_text=old.help_text, max_length=40)
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class NormalizedSearchMixin:
+    """Admin search terms pass through the same Zawgyi conversion, so a Zawgyi query finds Unicode names."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, normalize_text(search_term))
+
+
+class HistoryAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
     form = NormalizedModelForm
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.choices import Gender, ReferralTarget, Topic
 from helpdesk.models import Activity, Centre, Contact, Person, Referral
 from helpdesk.text import digits_to_ascii, normalize_text, parse_phone
+from helpdesk.text.phones import CALLING_CODES, COUNTRY_NAMES, FLAGS, PhoneAmbiguous, phone_countries_for
 
 BIRTH_YEAR_INVALID = _("Enter a year between 1900 and this year.")
 
@@ -42,7 +43,13 @@ class BurmeseTextMixin:
 
 
 class PhoneField(forms.CharField):
-    """A phone typed any way (09…, Burmese digits, Thai, +…) stored in E.164."""
+    """A phone typed any way (09…, Burmese digits, Thai, +…) stored in E.164.
+
+    A local number valid in both Myanmar and Thailand is refused until the form's
+    ``phone_country`` says which (PhoneCountryMixin sets ``country``).
+    """
+
+    country: str | None = None
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -50,8 +57,46 @@ class PhoneField(forms.CharField):
             return ""
         try:
             return parse_phone(value)
+        except PhoneAmbiguous as exc:
+            if self.country in exc.readings:
+                return exc.readings[self.country]
+            raise forms.ValidationError(str(exc), code="ambiguous") from exc
         except ValueError as exc:
             raise forms.ValidationError(str(exc), code="invalid") from exc
+
+
+class PhoneCountryMixin:
+    """Add "Myanmar or Thailand?" after the phone, ordered for the centre (border centres: Thailand first).
+
+    Nothing is preselected: the answer is used only for a number valid in both
+    countries, and when such a number comes without one the form asks, with the
+    centre's country checked.
+    """
+
+    def __init__(self, *args, phone_centre=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        order = phone_countries_for(phone_centre.township if phone_centre else None)
+        field = forms.ChoiceField(
+            label=_("Country of the phone number"), required=False, widget=forms.RadioSelect,
+            choices=[(code, f"{FLAGS[code]} {COUNTRY_NAMES[code]} ({CALLING_CODES[code]})") for code in order],
+            help_text=_("Needed only for a number valid in both countries, such as 081 234 5678."),
+        )
+        fields = list(self.fields.items())
+        at = next((i + 1 for i, (name, _f) in enumerate(fields) if name == "phone"), len(fields))
+        self.fields = dict(fields[:at] + [("phone_country", field)] + fields[at:])
+
+    def full_clean(self):
+        key = self.add_prefix("phone_country")
+        if self.is_bound and isinstance(self.fields.get("phone"), PhoneField):
+            self.fields["phone"].country = self.data.get(key) or None
+        super().full_clean()
+        if not self.is_bound:
+            return
+        self.cleaned_data.pop("phone_country", None)
+        if any(e.code == "ambiguous" for e in self.errors.as_data().get("phone", [])) and not self.data.get(key):
+            data = self.data.copy()
+            data[key] = self.fields["phone_country"].choices[0][0]
+            self.data = data
 
 
 def clean_birth_year(value: int | None) -> int | None:
@@ -60,7 +105,7 @@ def clean_birth_year(value: int | None) -> int | None:
     return value
 
 
-class PersonForm(BurmeseTextMixin, forms.ModelForm):
+class PersonForm(PhoneCountryMixin, BurmeseTextMixin, forms.ModelForm):
     phone = PhoneField(label=_("Phone"), required=False, max_length=40)
 
     class Meta:
@@ -75,7 +120,7 @@ class PersonForm(BurmeseTextMixin, forms.ModelForm):
         return clean_birth_year(self.cleaned_data.get("birth_year"))
 
 
-class QuickPersonForm(BurmeseTextMixin, forms.Form):
+class QuickPersonForm(PhoneCountryMixin, BurmeseTextMixin, forms.Form):
     """The few fields staff fill in to create a person while logging a contact."""
 
     name = forms.CharField(label=_("Name"), required=False, max_length=200)

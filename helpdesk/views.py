@@ -83,7 +83,7 @@ def _duplicates_for(request, data: dict, exclude_pk=None) -> list:
 @personal_data_required
 def person_create(request):
     centres = selectors.centres_for_user(request.user)
-    form = PersonForm(request.POST or None)
+    form = PersonForm(request.POST or None, phone_centre=centres.first())
     duplicates = []
     if request.method == "POST" and form.is_valid():
         duplicates = _duplicates_for(request, form.cleaned_data)
@@ -102,7 +102,7 @@ def person_create(request):
 @personal_data_required
 def person_edit(request, pk):
     person = selectors.person_get_for_user(request.user, pk)
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(request.POST or None, instance=person, phone_centre=person.centre)
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(person=person, **form.cleaned_data)
@@ -137,7 +137,9 @@ def contact_log(request):
 
     initial = {"centre": person.centre_id if person else centres.first()}
     form = ContactForm(request.POST or None, centres=centres, initial=initial)
-    person_form = QuickPersonForm(request.POST or None, prefix="p", initial={"name": query} if query and not matches else None)
+    person_form = QuickPersonForm(
+        request.POST or None, prefix="p", initial={"name": query} if query and not matches else None, phone_centre=centres.first()
+    )
     extensions = [
         (ext, ext.form_class(request.POST or None, prefix=ext.prefix, user=user)) for ext in CONTACT_FORM_EXTENSIONS
     ]

@@ -14,7 +14,7 @@ from agencies.wording import verdict_lines
 from bots.conversation import messages as m
 from bots.conversation import words
 from bots.conversation.effects import ComplaintIntake, Effects
-from helpdesk.text import parse_decimal, parse_phone
+from helpdesk.text import PhoneAmbiguous, parse_decimal, parse_phone, phone_display
 
 FLOWS = {
     "callback": ["cb_name", "cb_phone", "cb_centre", "cb_topic"],
@@ -91,6 +91,8 @@ def _dispatch(turn: Turn, text: str, encoding: str | None, effects: Effects) -> 
         return  # staff answer from the inbox; the bot stays quiet
     elif step == "agency":
         _agency_answer(turn, text, encoding, effects)
+    elif step.endswith("_phone_country"):
+        _phone_country_answer(turn, step, text, effects)
     else:
         _flow_answer(turn, step, text, effects)
 
@@ -132,6 +134,9 @@ def _menu_choice(turn: Turn, text: str, effects: Effects) -> None:
 
 def _back(turn: Turn, effects: Effects) -> None:
     step = turn.state["step"]
+    if step.endswith("_phone_country"):
+        _go(turn, step.removesuffix("_country"), effects)
+        return
     for steps in FLOWS.values():
         if step in steps:
             index = steps.index(step)
@@ -224,6 +229,12 @@ def _flow_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
         else:
             try:
                 data["phone"] = parse_phone(text)
+            except PhoneAmbiguous as ambiguous:
+                # Valid in both plans (081 234 5678): ask once instead of guessing.
+                data["phone_readings"] = ambiguous.readings
+                turn.state["step"] = f"{step}_country"
+                _say(turn, m.ASK_THAI_NUMBER)
+                return
             except ValueError:
                 error = m.PHONE_INVALID
     elif step in ("cb_centre", "c_centre"):
@@ -276,10 +287,35 @@ def _flow_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
         _go(turn, steps[steps.index(step) + 1], effects)
 
 
+def _phone_country_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
+    data = turn.state["data"]
+    choice = words.number(text)
+    word = text.strip().casefold()
+    if choice == 1 or word in words.YES_WORDS or word in words.THAI_WORDS:
+        country = "TH"
+    elif choice == 2 or word in words.NO_WORDS or word in words.BURMESE_WORDS:
+        country = "MM"
+    else:
+        _say(turn, m.NOT_UNDERSTOOD)
+        _say(turn, m.ASK_THAI_NUMBER)
+        return
+    data["phone"] = data.pop("phone_readings", {}).get(country, "")
+    phone_step = step.removesuffix("_country")
+    if not data["phone"]:  # the readings were lost (an old state): ask for the number again
+        _go(turn, phone_step, effects)
+        return
+    flow = next(name for name, steps in FLOWS.items() if phone_step in steps)
+    steps = FLOWS[flow]
+    if phone_step == steps[-1] and flow == "callback":
+        _callback_done(turn, effects)
+    else:
+        _go(turn, steps[steps.index(phone_step) + 1], effects)
+
+
 def _callback_done(turn: Turn, effects: Effects) -> None:
     data = turn.state["data"]
     effects.request_callback(name=data["name"], phone=data["phone"], centre_code=data["centre"], topic=data.get("topic", ""))
-    _say(turn, m.CALLBACK_DONE, centre=_centre_label(turn, effects), phone=data["phone"])
+    _say(turn, m.CALLBACK_DONE, centre=_centre_label(turn, effects), phone=phone_display(data["phone"], flag=False))
     turn.state.update(step="menu", data={})
     _say(turn, m.AGAIN)
 
@@ -289,7 +325,7 @@ def _summary(data: dict, lang: str) -> dict:
     amount = f"{parse_decimal(data['amount']):,.0f}" if data.get("amount") else "0"
     return {
         "name": data.get("name") or not_given,
-        "phone": data.get("phone") or not_given,
+        "phone": phone_display(data.get("phone"), flag=False) or not_given,
         "party": data.get("party") or not_given,
         "country": _label(m.COUNTRIES, data.get("country", ""), lang),
         "grievance": _label(m.GRIEVANCES, data.get("grievance", ""), lang),

@@ -29,6 +29,7 @@ ASK_PHONE = _("What is your phone number? (09…, a Thai number, or one starting
 PHONE_INVALID = _("That phone number does not look right. Type a Myanmar number (09…), a Thai number, or one starting with +.")
 ASK_CENTRE = _("Which migrant centre is nearest to you? Type a number:")
 ASK_TOPIC = _("What is it about? Type a number:")
+ASK_THAI_NUMBER = _("Is this a Thai number?\n1. Yes, Thai\n2. No, Myanmar")
 CALLBACK_DONE = _("Thank you. Staff of %(centre)s will call you on %(phone)s, usually within one working day.")
 
 TOPICS = [

@@ -1,15 +1,7 @@
 """Reading what a migrant typed: encoding, keywords in both languages, menu numbers."""
 from __future__ import annotations
 
-from helpdesk.text import digits_to_ascii, has_burmese, normalize_text, zawgyi_probability
-
-# At or above this the detector is sure enough to remember that the writer uses
-# Zawgyi (short Unicode words such as "ကို" score ~0.6, so 0.5 is too low).
-ZAWGYI_SURE = 0.9
-# Below this a message is clearly Unicode even from a known Zawgyi writer (a new
-# phone); between this and the detector's threshold it is ambiguous, and the
-# conversation's memory decides.
-UNICODE_SURE = 0.05
+from helpdesk.text import digits_to_ascii, guess_encoding, has_burmese, normalize_text, zawgyi_to_unicode
 
 MENU_WORDS = {"menu", "/menu", "/start", "start", "main menu", "မီနူး", "မာတိကာ", "ပင်မ"}
 # Greetings open the menu from the menu, but are passed on to staff during a hand-over.
@@ -20,6 +12,8 @@ LANGUAGE_WORDS = {"language", "/language", "ဘာသာစကား", "ဘာ�
 SKIP_WORDS = {"-", "skip", "no", "none", "မသိ", "မရှိ", "ကျော်"}
 BURMESE_WORDS = {"burmese", "myanmar", "မြန်မာ", "မြန်မာဘာသာ", "ဗမာ"}
 ENGLISH_WORDS = {"english", "eng", "အင်္ဂလိပ်"}
+THAI_WORDS = {"thai", "thailand", "ထိုင်း"}
+NO_WORDS = {"no", "n", "မဟုတ်", "မဟုတ်ဘူး", "မဟုတ်ပါ"}
 YES_WORDS = {"yes", "y", "ok", "send", "ဟုတ်", "ဟုတ်ကဲ့", "ပို့မည်", "ပို့"}
 
 
@@ -32,14 +26,14 @@ def read(text: str | None, *, zawgyi_known: bool) -> tuple[str, str | None, bool
     raw = (text or "").strip()
     if not has_burmese(raw):
         return normalize_text(raw), None, zawgyi_known
-    probability = zawgyi_probability(raw)
-    if probability >= ZAWGYI_SURE:
-        zawgyi_known = True
-    if probability > 0.5 or (zawgyi_known and probability > UNICODE_SURE):
-        encoding = "zawgyi"
-    else:
-        encoding = "unicode"
-    return normalize_text(raw, encoding_hint=encoding), encoding, zawgyi_known
+    # The conversation's memory is the "strong evidence" that lets well-formed
+    # Unicode-looking text (မြမြ is also Zawgyi for မွမွ) be converted; a message
+    # that proves its encoding by itself updates the memory (a new phone).
+    guess = guess_encoding(raw, hint="zawgyi" if zawgyi_known else None)
+    if guess.sure:
+        zawgyi_known = guess.encoding == "zawgyi"
+    unicode_text = zawgyi_to_unicode(raw) if guess.encoding == "zawgyi" else normalize_text(raw, encoding_hint="unicode")
+    return unicode_text, guess.encoding, zawgyi_known
 
 
 def start_parameter(text: str) -> str:

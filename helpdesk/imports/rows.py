@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from helpdesk.choices import Channel, Gender, Service, Topic
 from helpdesk.models import Centre
 from helpdesk.text import digits_to_ascii, normalize_text, parse_phone
+from helpdesk.text.phones import PhoneAmbiguous, parse_phone_country
 
 ACTIVITY_SERVICES = ("mobilisation", "training")
 SERVICES = ("mobilisation", "training", Service.COMPLAINT.value, Service.DROP_IN.value, Service.HELPLINE.value)
@@ -105,6 +106,25 @@ def _integer(text: str, column: str) -> int:
     return int(cleaned)
 
 
+def _phone(values: dict[str, str], errors: list[str]) -> str:
+    """Return the row's phone in E.164; a number valid in Myanmar and Thailand needs the phone_country column."""
+    if not values.get("phone"):
+        return ""
+    try:
+        country = parse_phone_country(values.get("phone_country"))
+    except ValueError:
+        errors.append(_("phone_country: “%(value)s” is not MM (Myanmar) or TH (Thailand).") % {"value": values["phone_country"]})
+        return ""
+    try:
+        return parse_phone(values["phone"], country=country)
+    except PhoneAmbiguous:
+        errors.append(_("phone: %(value)s is valid both in Myanmar and in Thailand; say which in a phone_country column "
+                        "(MM or TH).") % {"value": values["phone"]})
+    except ValueError as exc:
+        errors.append(_("phone: %(reason)s") % {"reason": exc})
+    return ""
+
+
 def parse_row(number: int, raw: dict[str, str], centres: dict[str, Centre]) -> LegacyRow:
     """Return the validated row or raise RowError listing every problem in it."""
     errors: list[str] = []
@@ -147,11 +167,7 @@ def parse_row(number: int, raw: dict[str, str], centres: dict[str, Centre]) -> L
         birth_year = check(_integer, values["birth_year"], "birth_year")
         if birth_year is not None and not 1900 <= birth_year <= timezone.localdate().year:
             errors.append(_("birth_year: %(value)s is not between 1900 and this year.") % {"value": birth_year})
-    phone = ""
-    if values.get("phone"):
-        phone = check(parse_phone, values["phone"]) or ""
-        if not phone:
-            errors[-1] = _("phone: %(reason)s") % {"reason": errors[-1]}
+    phone = _phone(values, errors)
     channel = ""
     if values.get("channel"):
         channel = _choice_key(values["channel"])

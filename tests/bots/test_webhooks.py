@@ -339,7 +339,7 @@ def test_complaint_flow_through_each_channel(client, fake_api, django_capture_on
 @pytest.mark.parametrize("channel", ["telegram", "viber", "sms"])
 def test_callback_flow_through_each_channel(client, fake_api, django_capture_on_commit_callbacks, channel, lang):
     reply = run(channel, client, fake_api, django_capture_on_commit_callbacks, CALLBACK[lang])
-    assert "+959767889802" in reply and ("will call you" if lang == "en" else "ဖုန်းပြန်ခေါ်ပါမယ်") in reply
+    assert "09 767 889802 (+95)" in reply and ("will call you" if lang == "en" else "ဖုန်းပြန်ခေါ်ပါမယ်") in reply
     assert CallbackRequest.objects.get().conversation.channel == channel
 
 
