@@ -187,6 +187,10 @@ def parse_rows(table: Iterable[list[str]]) -> ParsedFile:
             continue
         parsed.total += 1
         data = {name: row[position] if position < len(row) else "" for position, name in columns.items()}
+        if problem := getattr(row, "problem", ""):  # the reader refused it (control characters, an over-long cell)
+            number = normalize_licence_number(data.get("licence_number", ""))
+            parsed.errors.append(RowError(row_number, number if len(number) <= 40 else "", problem))
+            continue
         form = AgencyRowForm(data)
         if not form.is_valid():
             number = normalize_licence_number(data.get("licence_number", ""))

@@ -306,6 +306,7 @@ class ContactImport(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("uploaded by"))
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    progress_at = models.DateTimeField(_("last progress"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -314,3 +315,8 @@ class ContactImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def can_continue(self) -> bool:
+        """The file is kept only until the import has finished: a stopped job can be continued."""
+        return ContactImport.objects.filter(pk=self.pk).exclude(content=b"").exists()

@@ -4,13 +4,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from helpdesk.extensions import REPORT_SECTIONS
 from helpdesk.imports import FileError, import_contacts
-from helpdesk.imports.jobs import contact_import_queue
+from helpdesk.imports.jobs import contact_import_continue, contact_import_queue, contact_import_stopped
 from helpdesk.imports.reading import read_rows
 from helpdesk.models import ContactImport
 from helpdesk.permissions import personal_data_required, reports_required
@@ -78,7 +82,8 @@ def import_contacts_upload(request):
         content = upload.read()
         try:
             if len(read_rows(content, upload.name)[0]) <= _sync_rows():
-                context["result"] = import_contacts(content=content, filename=upload.name, user=request.user, dry_run=dry_run)
+                with transaction.atomic():  # a small file is imported whole or, if the request fails, not at all
+                    context["result"] = import_contacts(content=content, filename=upload.name, user=request.user, dry_run=dry_run)
             else:
                 job = contact_import_queue(
                     content=content, filename=upload.name, user=request.user, dry_run=dry_run, max_rows=UPLOAD_MAX_ROWS,
@@ -95,7 +100,20 @@ def import_job(request, pk: int):
     if not user_is_admin(request.user):
         raise PermissionDenied
     job = get_object_or_404(ContactImport.objects.defer("content"), pk=pk)
-    return render(request, "helpdesk/reports/import_job.html", {"job": job, "result": job.result})
+    context = {"job": job, "result": job.result, "stopped": contact_import_stopped(job)}
+    return render(request, "helpdesk/reports/import_job.html", context)
+
+
+@require_POST
+@personal_data_required
+def import_job_continue(request, pk: int):
+    """Queue a stopped import again: rows it already applied are skipped by their fingerprints."""
+    if not user_is_admin(request.user):
+        raise PermissionDenied
+    job = get_object_or_404(ContactImport.objects.defer("content"), pk=pk)
+    if not contact_import_continue(job=job):
+        messages.error(request, _("This import is not stopped: there is nothing to continue."))
+    return redirect("helpdesk:import_job", pk=job.pk)
 
 
 @personal_data_required

@@ -161,6 +161,15 @@ def activity_add_attendee(*, activity: Activity, person: Person) -> Activity:
 
 
 @transaction.atomic
+def activity_add_attendees(*, activity: Activity, people: Iterable[Person]) -> Activity:
+    """Register several attendees at once (one history snapshot): the imports' way to add a chunk's attendees."""
+    people = list(people)
+    _check_attendees(activity, people)
+    activity.attendees.add(*people)
+    return activity
+
+
+@transaction.atomic
 def activity_remove_attendee(*, activity: Activity, person: Person) -> Activity:
     activity.attendees.remove(person)
     return activity

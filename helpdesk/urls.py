@@ -26,6 +26,7 @@ helpdesk_patterns = [
     path("imports/contacts/", report_views.import_contacts_upload, name="import_contacts"),
     path("imports/contacts/template.<str:fmt>", report_views.import_template, name="import_template"),
     path("imports/contacts/<int:pk>/", report_views.import_job, name="import_job"),
+    path("imports/contacts/<int:pk>/continue/", report_views.import_job_continue, name="import_job_continue"),
 ]
 
 urlpatterns = [

@@ -1,124 +1,67 @@
 """Write legacy monitoring rows as contacts, activities and people.
 
-Each row is applied in its own savepoint: a bad row is reported and undone,
-the good ones are kept. A row already applied (same fingerprint) is skipped,
-so importing a file twice changes nothing.
+Rows are applied in chunks, one transaction each, with bulk writes
+(``helpdesk.imports.bulk``). Each row is all-or-nothing: a bad row is reported
+and leaves nothing, the good ones are kept. A row already applied (same
+fingerprint) is skipped, so importing a file twice, or again after a crash,
+changes nothing that was already there and completes the rest.
 """
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext_lazy as _lazy
-from simple_history.utils import bulk_create_with_history
 
-from helpdesk import services
-from helpdesk.choices import ActivityFormat, ActivityKind, Gender
+from helpdesk.imports import bulk, rowwise
 from helpdesk.imports.reading import FileError, read_rows
-from helpdesk.imports.rows import LegacyRow, RowError, parse_row
-from helpdesk.models import Activity, Centre, Contact, ContactTopic, ImportedRow, Person
+from helpdesk.imports.result import ImportResult
+from helpdesk.imports.rows import RowError, parse_row
+from helpdesk.models import Centre, ImportedRow
 
 TOO_MANY_ROWS = _lazy(
     "This file has %(rows)s rows; the upload page takes up to %(max)s. Split it, "
     "or run “python manage.py import_contacts FILE” on the server, which shows its progress."
 )
 CHUNK = 500  # rows per transaction: a crash loses at most one chunk, and re-running resumes
-HEADCOUNT_FIELD = {
-    Gender.WOMAN: "women_count", Gender.MAN: "men_count", Gender.OTHER: "other_count", Gender.UNDISCLOSED: "undisclosed_count",
-}
-# Not translated: the same rows must find the same activity whatever the importer's language.
-DEFAULT_TITLE = {ActivityKind.TRAINING: "Training", ActivityKind.MOBILISATION: "Community mobilisation"}
-DEFAULT_FORMAT = {ActivityKind.TRAINING: ActivityFormat.TRAINING_SESSION, ActivityKind.MOBILISATION: ActivityFormat.OUTREACH}
+
+__all__ = ["CHUNK", "TOO_MANY_ROWS", "ImportResult", "import_contacts"]
 
 
-@dataclass
-class ImportResult:
-    rows: int = 0
-    imported: int = 0
-    already_imported: int = 0
-    contacts: int = 0
-    people_created: int = 0
-    activities_created: int = 0
-    attendances: int = 0
-    head_counts: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    dry_run: bool = False
-
-
-def _find_or_create_person(row: LegacyRow, result: ImportResult) -> Person | None:
-    """Link rows of one person by beneficiary card number, else by phone; create the person when new."""
-    people = Person.objects.filter(centre=row.centre)
-    person = None
-    if row.person_ref:
-        person = people.filter(card_number=row.person_ref).first()
-    elif row.phone:
-        person = people.filter(phone=row.phone).order_by("pk").first()
-    if person is None and row.has_person:
-        person = services.person_create(
-            centre=row.centre, card_number=row.person_ref, name=row.name, gender=row.gender,
-            phone=row.phone, birth_year=row.birth_year,
-        )
-        result.people_created += 1
-    return person
-
-
-def _activity_for(row: LegacyRow, result: ImportResult) -> Activity:
-    """The activity a row belongs to: same centre, kind, date and title (title defaults to kind and date)."""
-    title = row.activity or f"{DEFAULT_TITLE[row.service]} {row.date.isoformat()}"
-    activity = Activity.objects.filter(centre=row.centre, kind=row.service, date=row.date, title=title).first()
-    if activity is None:
-        activity = services.activity_create(
-            centre=row.centre, kind=row.service, format=DEFAULT_FORMAT[row.service], title=title, date=row.date,
-            notes=_("Imported from a legacy spreadsheet."),
-        )
-        result.activities_created += 1
-    return activity
-
-
-def _apply(row: LegacyRow, result: ImportResult, attendance: dict[int, dict[int, Person]]) -> None:
-    """Write one row. Attendees are collected in ``attendance`` and saved once per activity per chunk."""
-    if row.is_activity:
-        activity = _activity_for(row, result)
-        if row.count is not None or not row.has_person:
-            name = HEADCOUNT_FIELD[row.gender]
-            services.activity_update(activity=activity, **{name: getattr(activity, name) + (row.count or 1)})
-            result.head_counts += row.count or 1
+def _run_chunk(chunk, result: ImportResult, *, centres, seen: Counter, user, source: str, row_by_row: bool) -> None:
+    """Parse, skip rows already applied, then write the rest; counts go into ``result`` only once saved."""
+    counts = ImportResult()
+    todo = []
+    for number, raw, problem in chunk:
+        if problem:
+            counts.errors.append((number, problem))
+            continue
+        try:
+            row = parse_row(number, raw, centres)
+        except RowError as exc:
+            counts.errors.append((number, str(exc)))
+            continue
+        base = row.fingerprint(0)
+        todo.append((row, row.fingerprint(seen[base])))  # the n-th identical row in the file is a distinct service
+        seen[base] += 1
+    done_before = set(ImportedRow.objects.filter(key__in=[key for _row, key in todo]).values_list("key", flat=True))
+    counts.already_imported = sum(key in done_before for _row, key in todo)
+    todo = [(row, key) for row, key in todo if key not in done_before]
+    if not row_by_row:
+        written = ImportResult()
+        try:
+            with transaction.atomic():
+                bulk.apply_rows(todo, written, user=user, source=source)
+        except DatabaseError:  # e.g. a concurrent import wrote some of these rows: retry one by one
+            pass
         else:
-            person = _find_or_create_person(row, result)
-            pending = attendance.setdefault(activity.pk, {})
-            if person.pk not in pending and not activity.attendees.filter(pk=person.pk).exists():
-                pending[person.pk] = person
-                result.attendances += 1
-        return
-    if row.count is not None:  # a head count of anonymous contacts: one contact each, as if logged one by one
-        contacts = bulk_create_with_history(
-            [Contact(centre=row.centre, date=row.date, service=row.service, channel=row.channel, gender=row.gender)
-             for _i in range(row.count)],
-            Contact,
-            default_change_reason="import_contacts",
-        )
-        if row.topics:
-            ContactTopic.objects.bulk_create([ContactTopic(contact=c, topic=t) for c in contacts for t in row.topics])
-        result.contacts += row.count
-        return
-    person = _find_or_create_person(row, result)
-    services.contact_log(
-        centre=row.centre, staff=None, service=row.service, channel=row.channel, person=person, date=row.date,
-        topics=row.topics, gender=row.gender,
-    )
-    result.contacts += 1
-
-
-def _error_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items())
-    return " ".join(exc.messages)
+            counts.add(written)
+            result.add(counts)
+            return
+    rowwise.apply_rows(todo, counts, user=user, source=source)
+    result.add(counts)
 
 
 def import_contacts(
@@ -127,14 +70,17 @@ def import_contacts(
     filename: str,
     user: AbstractBaseUser | None = None,
     dry_run: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, ImportResult], None] | None = None,
     max_rows: int | None = None,
+    row_by_row: bool = False,
 ) -> ImportResult:
     """Import a legacy CSV/XLSX of services given; report row errors, keep the valid rows.
 
     Raises helpdesk.imports.reading.FileError when the file as a whole is unreadable
     (or longer than ``max_rows``, the web page's limit: a request must not run for minutes).
     With ``dry_run`` everything is checked and counted, then rolled back.
+    ``progress(done, total, result so far)`` is called after each saved chunk.
+    ``row_by_row`` skips the bulk writes (the fallback path; the benchmark compares the two).
     """
     rows, ignored = read_rows(content, filename)
     if max_rows is not None and len(rows) > max_rows:
@@ -142,59 +88,20 @@ def import_contacts(
     result = ImportResult(rows=len(rows), ignored_columns=ignored, dry_run=dry_run)
     centres = {c.code.upper(): c for c in Centre.objects.all()}
     seen: Counter[str] = Counter()
-
-    def save_attendance(attendance):
-        """One attendance change per activity per chunk: its history row snapshots every attendee,
-        so saving after each row would store n² history rows for an event of n people."""
-        for activity in Activity.objects.filter(pk__in=[pk for pk, pending in attendance.items() if pending]):
-            # a fresh instance: rows after the first attendee may have changed the head counts
-            services.activity_set_attendance(activity=activity, attendees=[*activity.attendees.all(), *attendance[activity.pk].values()])
-
-    def run_chunk(chunk):
-        attendance: dict[int, dict[int, Person]] = {}  # activity id -> new attendees
-        parsed = []
-        for number, raw in chunk:
-            try:
-                row = parse_row(number, raw, centres)
-            except RowError as exc:
-                result.errors.append((number, str(exc)))
-                continue
-            base = row.fingerprint(0)
-            parsed.append((row, row.fingerprint(seen[base])))  # the n-th identical row in the file is a distinct service
-            seen[base] += 1
-        done_before = set(ImportedRow.objects.filter(key__in=[key for _row, key in parsed]).values_list("key", flat=True))
-        for row, key in parsed:
-            if key in done_before:
-                result.already_imported += 1
-                continue
-            try:
-                with transaction.atomic():
-                    ImportedRow.objects.create(key=key, source=filename[:255], row_number=row.number, imported_by=user)
-                    _apply(row, result, attendance)
-            except IntegrityError:  # a concurrent import applied the same row first
-                if ImportedRow.objects.filter(key=key).exists():
-                    result.already_imported += 1
-                else:
-                    result.errors.append((row.number, _("could not be saved; nothing from this row was kept.")))
-                continue
-            except ValidationError as exc:
-                result.errors.append((row.number, _error_text(exc)))
-                continue
-            result.imported += 1
-        save_attendance(attendance)
-
+    options = {"centres": centres, "seen": seen, "user": user, "source": filename[:255], "row_by_row": row_by_row}
     chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
+    def run_all():
+        for done, chunk in enumerate(chunks, start=1):
+            with transaction.atomic():  # one transaction a chunk: a crash keeps the chunks before it
+                _run_chunk(chunk, result, **options)
+            if progress:
+                progress(min(done * CHUNK, len(rows)), len(rows), result)
+
     if dry_run:
         with transaction.atomic():
-            for done, chunk in enumerate(chunks, start=1):
-                run_chunk(chunk)
-                if progress:
-                    progress(min(done * CHUNK, len(rows)), len(rows))
+            run_all()
             transaction.set_rollback(True)
     else:
-        for done, chunk in enumerate(chunks, start=1):
-            with transaction.atomic():
-                run_chunk(chunk)
-            if progress:
-                progress(min(done * CHUNK, len(rows)), len(rows))
+        run_all()
+    result.errors.sort()
     return result

@@ -1,20 +1,30 @@
-"""Large uploads import in the background (Django tasks) and show their progress on the import page."""
+"""Large uploads import in the background (Django tasks) and show their progress on the import page.
+
+A job that stops part-way (an error, a killed worker) keeps its file and what it
+applied so far; continuing it re-runs the file, and the row fingerprints skip
+every row already applied, so nothing is imported twice.
+"""
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from helpdesk.imports.contacts import TOO_MANY_ROWS, import_contacts
 from helpdesk.imports.reading import FileError, read_rows
+from helpdesk.imports.result import ImportResult
 from helpdesk.models import ContactImport
 
 STOPPED_MESSAGE = gettext_lazy(
-    "The import stopped unexpectedly. Rows imported so far are kept; uploading the file again continues where it stopped."
+    "The import stopped before the end. The rows counted below are saved; "
+    "“Continue the import” imports the rest without repeating them."
 )
+STALLED_AFTER = timedelta(minutes=10)  # a running job with no progress for this long lost its worker
 
 
 def contact_import_queue(
@@ -31,18 +41,57 @@ def contact_import_queue(
     return job
 
 
+def contact_import_stopped(job: ContactImport) -> bool:
+    """True when the job stopped part-way (failed, or running without progress) and its file is still kept."""
+    if job.dry_run or not job.can_continue:
+        return False
+    if job.status == ContactImport.Status.FAILED:
+        return True
+    last = job.progress_at or job.created_at
+    return job.status == ContactImport.Status.RUNNING and timezone.now() - last > STALLED_AFTER
+
+
+def contact_import_continue(*, job: ContactImport) -> bool:
+    """Queue a stopped job again; False when it is not stopped (finished, still running, or continued already)."""
+    stalled = Q(status=ContactImport.Status.RUNNING, progress_at__lt=timezone.now() - STALLED_AFTER)
+    if not contact_import_stopped(job):
+        return False
+    queued = ContactImport.objects.filter(Q(status=ContactImport.Status.FAILED) | stalled, pk=job.pk, dry_run=False).update(
+        status=ContactImport.Status.QUEUED, error="", finished_at=None, progress_at=timezone.now(),
+    )
+    if queued:
+        contact_import_run.enqueue(job.pk)
+    return bool(queued)
+
+
+def _with_earlier(result: ImportResult, earlier: ImportResult | None) -> ImportResult:
+    """Count the rows a stopped run applied as imported by this job, not as "already imported"."""
+    if earlier is None:
+        return result
+    merged = ImportResult(**asdict(result))
+    moved = min(earlier.imported, merged.already_imported)
+    merged.imported += moved
+    merged.already_imported -= moved
+    for name in ("contacts", "people_created", "activities_created", "attendances", "head_counts"):
+        setattr(merged, name, getattr(merged, name) + getattr(earlier, name))
+    return merged
+
+
 @task()
 def contact_import_run(import_id: int) -> str:
-    """Run one queued import, saving its progress after every chunk and its result at the end."""
+    """Run one queued import, saving its progress and what it applied after every chunk."""
     if not ContactImport.objects.filter(pk=import_id, status=ContactImport.Status.QUEUED).update(
-        status=ContactImport.Status.RUNNING
+        status=ContactImport.Status.RUNNING, progress_at=timezone.now(),
     ):
         return "not queued"  # already taken by another worker, or gone
     job = ContactImport.objects.select_related("created_by").get(pk=import_id)
     jobs = ContactImport.objects.filter(pk=import_id)
+    earlier = ImportResult(**job.result) if job.result else None  # what a stopped run applied
 
-    def progress(done: int, total: int) -> None:
-        jobs.update(rows_done=done, rows_total=total)
+    def progress(done: int, total: int, result: ImportResult) -> None:
+        if not job.dry_run:  # a check-only run saves nothing, so there is nothing to report part-way
+            merged = _with_earlier(result, earlier)
+            jobs.update(rows_done=done, rows_total=total, result=asdict(merged), progress_at=timezone.now())
 
     try:
         result = import_contacts(
@@ -52,8 +101,11 @@ def contact_import_run(import_id: int) -> str:
         jobs.update(status=ContactImport.Status.FAILED, error=str(exc), content=b"", finished_at=timezone.now())
         return "failed"
     except Exception:
-        jobs.update(status=ContactImport.Status.FAILED, error=str(STOPPED_MESSAGE), content=b"", finished_at=timezone.now())
+        # Keep the file (unless checking only) so the job can be continued; what was applied is in ``result``.
+        jobs.update(status=ContactImport.Status.FAILED, error=str(STOPPED_MESSAGE), finished_at=timezone.now(),
+                    **({"content": b""} if job.dry_run else {}))
         raise
+    result = _with_earlier(result, earlier)
     jobs.update(
         status=ContactImport.Status.DONE, result=asdict(result), rows_done=result.rows, content=b"", finished_at=timezone.now(),
     )

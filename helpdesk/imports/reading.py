@@ -18,8 +18,11 @@ def _column_name(value) -> str:
     return str(value or "").strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def read_rows(content: bytes, filename: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
-    """Return ([(row_number, {column: text})], ignored_columns); row numbers are the spreadsheet's (header = 1)."""
+def read_rows(content: bytes, filename: str) -> tuple[list[tuple[int, dict[str, str], str]], list[str]]:
+    """Return ([(row_number, {column: text}, problem)], ignored_columns); row numbers are the spreadsheet's (header = 1).
+
+    ``problem`` is empty, or why the reader refused the row (control characters, an over-long cell).
+    """
     try:
         raw = read_table(content, filename)
     except SpreadsheetError as exc:
@@ -37,5 +40,5 @@ def read_rows(content: bytes, filename: str) -> tuple[list[tuple[int, dict[str, 
         if not any(str(v).strip() for v in values):
             continue  # blank lines between blocks are common in hand-kept sheets
         row = {name: str(values[i]).strip() if i < len(values) else "" for i, name in enumerate(header) if name in COLUMNS}
-        rows.append((number, row))
+        rows.append((number, row, values.problem))
     return rows, ignored

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
 
-        def progress(done, total):
+        def progress(done, total, _result):
             self.stderr.write(f"\r{done:,} / {total:,} rows", ending="")
             self.stderr.flush()
 
