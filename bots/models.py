@@ -63,6 +63,10 @@ class Conversation(models.Model):
         _("sensitive"), default=False,
         help_text=_("The migrant reported abuse or trafficking: only managers, admins and the case's assigned staff see it."),
     )
+    complaints = models.ManyToManyField(
+        "complaints.Complaint", blank=True, related_name="bot_conversations", verbose_name=_("cases opened here"),
+        help_text=_("The staff assigned to any of these cases see a sensitive conversation."),
+    )
     last_contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("helpline contact"))
     last_message_at = models.DateTimeField(_("last message"), default=timezone.now)
     last_message_text = models.CharField(_("last message"), max_length=200, blank=True)

@@ -4,29 +4,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from bots.models import CallbackRequest, Conversation, OutboundMessage
-from complaints.models import Complaint
 from helpdesk.choices import Role
 from helpdesk.selectors import user_centre_ids, user_is_admin
 
 
 def conversations_for_user(user) -> QuerySet[Conversation]:
-    """Conversations of the user's centres; sensitive ones (abuse, trafficking reported) only for
-    the centre's managers and the staff assigned to the migrant's case, as complaints do."""
+    """Conversations of the user's centres; a sensitive one (abuse, trafficking, a listed word) only for
+    the centre's managers, admins and the staff assigned to a case opened from *that* conversation.
+
+    Keyed on the conversation's own sensitivity and cases, never on its person: carrying some other
+    case of the same migrant must not open the transcript.
+    """
     queryset = Conversation.objects.select_related("centre", "person")
+    if not user.is_authenticated:
+        return queryset.none()
     if user_is_admin(user):
         return queryset
     ids = user_centre_ids(user)
     if not ids:
         return queryset.none()
     managed = user_centre_ids(user, (Role.MANAGER,))
-    assigned = Complaint.objects.filter(assigned_to_id=user.pk).values("complainant_id")
-    return queryset.filter(centre_id__in=ids).filter(
-        Q(sensitive=False) | Q(centre_id__in=managed) | Q(person_id__in=assigned)
-    )
+    # Only a case of the conversation's own centre counts (a conversation can move centre after a case).
+    carried = Conversation.complaints.through.objects.filter(
+        complaint__assigned_to_id=user.pk, complaint__centre_id=F("conversation__centre_id")
+    ).values("conversation_id")
+    return queryset.filter(centre_id__in=ids).filter(Q(sensitive=False) | Q(centre_id__in=managed) | Q(pk__in=carried))
 
 
 def conversation_get_for_user(user, pk) -> Conversation:

@@ -1,8 +1,6 @@
 """Case pages. Thin: forms validate, services write, selectors decide which cases the user sees."""
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -26,6 +24,7 @@ from complaints.forms import (
 )
 from complaints.money import format_amount
 from complaints.workflow import complaint_move
+from helpdesk.downloads import csv_writer
 from helpdesk.forms import apply_service_errors
 from helpdesk.permissions import personal_data_required
 from helpdesk.selectors import centres_for_user, person_get_for_user
@@ -62,27 +61,21 @@ def complaint_export(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="complaints-{timezone.localdate():%Y%m%d}.csv"'
     response.write("\ufeff")  # Excel needs the BOM to read Burmese as UTF-8
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow([
         _("Reference"), _("Centre"), _("Opened"), _("Stage"), _("Complainant"), _("Phone"), _("Grievances"), _("Agency"),
         _("Employer"), _("Destination"), _("Amount claimed (MMK)"), _("Recovered (MMK)"), _("Assigned to"),
         _("Next follow-up"), _("Sensitive"), _("Under 18"),
     ])
     for case in complaints.iterator(chunk_size=500):
-        writer.writerow([_cell(value) for value in [
+        writer.writerow([
             case.reference, case.centre.code, f"{timezone.localtime(case.opened_at):%Y-%m-%d}", case.get_stage_display(),
             str(case.complainant), case.complainant.phone, "; ".join(case.grievance_labels), case.agency or "",
             case.employer, case.get_destination_country_display(), format_amount(case.amount_claimed) if case.amount_claimed is not None else "",
             format_amount(case.recovered), case.assigned_to or "", case.next_follow_up or "",
             _("yes") if case.sensitive else "", _("yes") if case.is_minor else "",
-        ]])
+        ])
     return response
-
-
-def _cell(value) -> str:
-    """Return a CSV cell a spreadsheet will not run as a formula (names and employers are typed by anyone)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @personal_data_required

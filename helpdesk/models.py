@@ -31,6 +31,21 @@ def today_yangon():
     return timezone.localdate()
 
 
+# Words and phrases that make a bot conversation sensitive (one a line). English phrases match at the
+# start of a word ("abuse" also finds "abused"); Burmese, written without spaces, matches anywhere.
+DEFAULT_SENSITIVE_WORDS = (
+    "abuse", "beaten", "beat me", "hit me", "rape", "sexual", "harass", "molest", "traffick", "forced labour",
+    "forced labor", "forced to work", "locked", "cannot leave", "can't leave", "not allowed to leave", "debt bondage",
+    "violence", "tortur", "kidnap", "threat",
+    "အဓမ္မ", "မုဒိမ်း", "လူကုန်ကူး", "ရိုက်နှက်", "အနိုင်ကျင့်", "လိင်", "ညှဉ်းပန်း", "ပိတ်လှောင်", "ထွက်ခွင့်မပေး",
+    "ခြိမ်းခြောက်", "အကြမ်းဖက်", "နှောင့်ယှက်", "လူရောင်း",
+)
+
+
+def default_sensitive_words() -> str:
+    return "\n".join(DEFAULT_SENSITIVE_WORDS)
+
+
 class Centre(models.Model):
     code = models.SlugField(_("code"), max_length=12, unique=True, help_text=_("Short code used in case references, e.g. NDG."))
     name = models.CharField(_("name"), max_length=200)
@@ -41,6 +56,11 @@ class Centre(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=CentreKind.choices, default=CentreKind.MIGRANT_CENTRE)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    sensitive_words = models.TextField(
+        _("sensitive words"), blank=True, default=default_sensitive_words,
+        help_text=_("One word or phrase a line. A bot conversation in which a migrant uses any of them becomes sensitive: "
+                    "only the centre's managers, admins and the staff assigned to its case see it."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -50,6 +70,9 @@ class Centre(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def sensitive_word_list(self) -> list[str]:
+        return [line.strip() for line in self.sensitive_words.splitlines() if line.strip()]
 
 
 class Membership(models.Model):

@@ -14,12 +14,16 @@ from agencies.wording import verdict_lines
 from bots.conversation import messages as m
 from bots.conversation import words
 from bots.conversation.effects import ComplaintIntake, Effects
+from complaints.choices import SENSITIVE_GRIEVANCES
+from helpdesk.choices import Topic
 from helpdesk.text import PhoneAmbiguous, parse_decimal, parse_phone, phone_display
 
 FLOWS = {
     "callback": ["cb_name", "cb_phone", "cb_centre", "cb_topic"],
     "complaint": ["c_centre", "c_name", "c_gender", "c_phone", "c_party", "c_country", "c_grievance", "c_story", "c_amount", "c_confirm"],
 }
+# A call-back asked about these topics makes the conversation sensitive (as these grievances make a case sensitive).
+SENSITIVE_TOPICS = frozenset({Topic.ABUSE})
 
 
 @dataclass
@@ -36,6 +40,9 @@ def respond(state: dict | None, text: str | None, effects: Effects) -> Turn:
     """Answer one inbound message; the given state is not modified."""
     state = {**new_state(), **copy.deepcopy(state or {})}
     text, encoding, state["zawgyi"] = words.read(text, zawgyi_known=state["zawgyi"])
+    if words.sensitive_word(text, effects.sensitive_words()):
+        # Flagged before anything else: the migrant may cancel or stop, the transcript keeps what they said.
+        effects.flag_sensitive()
     turn = Turn(state)
     _dispatch(turn, text, encoding, effects)
     return turn
@@ -249,6 +256,8 @@ def _flow_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
             error = m.NOT_UNDERSTOOD
         else:
             data["topic"] = m.TOPICS[choice - 1][0]
+            if data["topic"] in SENSITIVE_TOPICS:
+                effects.flag_sensitive()
     elif step == "c_gender":
         data["gender"] = _pick(text, m.GENDERS)
         error = None if data["gender"] else m.NOT_UNDERSTOOD
@@ -260,6 +269,8 @@ def _flow_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
     elif step == "c_grievance":
         data["grievance"] = _pick(text, m.GRIEVANCES)
         error = None if data["grievance"] else m.NOT_UNDERSTOOD
+        if data["grievance"] in SENSITIVE_GRIEVANCES:
+            effects.flag_sensitive()  # now, not when the case is confirmed: it stays so if they cancel
     elif step == "c_story":
         data["story"] = text[:4000]
         error = None if text else m.ASK_STORY

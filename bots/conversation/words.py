@@ -1,6 +1,8 @@
 """Reading what a migrant typed: encoding, keywords in both languages, menu numbers."""
 from __future__ import annotations
 
+import re
+
 from helpdesk.text import digits_to_ascii, guess_encoding, has_burmese, normalize_text, zawgyi_to_unicode
 
 MENU_WORDS = {"menu", "/menu", "/start", "start", "main menu", "မီနူး", "မာတိကာ", "ပင်မ"}
@@ -65,3 +67,22 @@ def is_greeting(text: str) -> bool:
 
 def is_skip(text: str) -> bool:
     return text.strip().casefold() in SKIP_WORDS
+
+
+def sensitive_word(text: str, listed: list[str]) -> str | None:
+    """Return the first listed word or phrase the message uses, else None.
+
+    Phrases with Latin letters match at the start of a word ("abuse" finds "abused", not "disabused");
+    Burmese is written without spaces between words, so it matches anywhere.
+    """
+    folded = text.casefold()
+    for phrase in listed:
+        phrase = phrase.strip().casefold()
+        if not phrase:
+            continue
+        if phrase.isascii():
+            if re.search(r"(?<![a-z0-9])" + re.escape(phrase), folded):
+                return phrase
+        elif phrase in folded:
+            return phrase
+    return None

@@ -7,7 +7,7 @@ from agencies.verdict import Verdict, agency_verdict
 from bots.conversation import CentreOption, ComplaintIntake
 from bots.models import CONTACT_CHANNEL, Attention, CallbackRequest, Conversation
 from complaints.services import complaint_open
-from helpdesk.models import Centre, Person
+from helpdesk.models import DEFAULT_SENSITIVE_WORDS, Centre, Person
 from helpdesk.services import contact_add_topic, contact_update, person_create, person_update
 
 
@@ -40,6 +40,12 @@ class DatabaseEffects:
         contact = self.conversation.last_contact
         if code and contact is not None:
             contact_add_topic(contact=contact, topic=code)
+
+    def sensitive_words(self) -> list[str]:
+        return conversation_sensitive_words(self.conversation)
+
+    def flag_sensitive(self) -> None:
+        self.conversation.sensitive = True
 
     def hand_over(self) -> None:
         self._attention(Attention.HANDOVER)
@@ -76,10 +82,13 @@ class DatabaseEffects:
             destination_country=intake.country,
             description=intake.story,
             amount_claimed=intake.amount,
+            # The case tells the same story as the transcript: either one sensitive makes both so.
+            sensitive=self.conversation.sensitive,
         )
         if complaint.sensitive:
-            # The transcript tells the same story as the case: it follows the case's sensitive rule.
             self.conversation.sensitive = True
+        # The staff assigned to this case (now or later) see the conversation it came from, whatever its sensitivity.
+        self.conversation.complaints.add(complaint)
         return complaint.reference
 
     def _attention(self, kind: str) -> None:
@@ -103,6 +112,13 @@ class DatabaseEffects:
             # The day's helpline contact now has a person: count it under their gender.
             contact_update(contact=contact, person=person)
         return person
+
+
+def conversation_sensitive_words(conversation: Conversation) -> list[str]:
+    """The words that make this conversation sensitive: its centre's list, or the defaults before it has a centre."""
+    if conversation.centre is not None:
+        return conversation.centre.sensitive_word_list()
+    return list(DEFAULT_SENSITIVE_WORDS)
 
 
 def move_to_centre(conversation: Conversation, centre: Centre) -> None:

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from bots import conversation as engine
 from bots.channels import clean_payload
-from bots.conversation.words import read, start_parameter
+from bots.conversation.words import read, sensitive_word, start_parameter
 from bots.models import CONTACT_CHANNEL, Conversation, InboundMessage, OutboundMessage, OutboundStatus
-from bots.services.effects import DatabaseEffects, move_to_centre
+from bots.services.effects import DatabaseEffects, conversation_sensitive_words, move_to_centre
 from bots.services.outbound import outbound_queue
 from helpdesk.choices import Service
 from helpdesk.models import Centre
@@ -45,7 +45,7 @@ def default_centre() -> Centre | None:
 
 def conversation_for(*, channel: str, user_id: str, display_name: str = "") -> Conversation:
     """Return the channel user's conversation, locked for this transaction (created on first contact)."""
-    locked = Conversation.objects.select_for_update(of=("self",)).select_related("last_contact")
+    locked = Conversation.objects.select_for_update(of=("self",)).select_related("last_contact", "centre")
     conversation = locked.filter(channel=channel, external_user_id=user_id).first()
     if conversation is None:
         conversation, _created = locked.get_or_create(
@@ -125,6 +125,8 @@ def inbound_receive(
             conversation.subscribed = kind == "subscribed"
         if not converse or handle is not None:
             inbound.text = read(text, zawgyi_known=conversation.zawgyi)[0][:10000]  # an edit in Zawgyi reads as Unicode too
+            if sensitive_word(inbound.text, conversation_sensitive_words(conversation)):
+                conversation.sensitive = True  # an edited message is in the transcript too
         # History records changes staff care about (centre, person, hand-over), not every message.
         if before == _tracked(conversation):
             conversation.skip_history_when_saving = True  # simple_history checks for the attribute, not its value

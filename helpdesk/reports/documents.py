@@ -12,7 +12,8 @@ from decimal import Decimal
 from fractions import Fraction
 from xml.sax.saxutils import escape
 
-from helpdesk.reports.exports import COUNT_FORMAT, HEADER_COLOUR, MMK_FORMAT, SHARE_FORMAT, csv_bytes
+from helpdesk.downloads import csv_bytes, xlsx_text_only
+from helpdesk.reports.exports import COUNT_FORMAT, HEADER_COLOUR, MMK_FORMAT, SHARE_FORMAT
 
 TEXT, COUNT, MMK, SHARE = "text", "count", "mmk", "share"
 PDF_LABEL_WIDTH = 170
@@ -72,7 +73,7 @@ def _csv_value(value, kind: str):
         return ""
     if kind == SHARE:
         return whole_percent(value)
-    return str(value)
+    return value  # the writer defuses text; numbers stay numbers
 
 
 def document_csv(document: Document) -> bytes:
@@ -155,6 +156,7 @@ def document_xlsx(document: Document) -> bytes:
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     out = io.BytesIO()
+    xlsx_text_only(workbook)
     workbook.save(out)
     return out.getvalue()
 

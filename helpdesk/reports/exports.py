@@ -4,7 +4,6 @@ Other reports are titled blocks: see helpdesk.reports.documents.
 """
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from helpdesk.choices import Channel
+from helpdesk.downloads import csv_bytes, xlsx_text_only
 from helpdesk.reports.table import BY_CHOICES, BeneficiaryTable, Cell, ReportFilter
 
 COUNT_FORMAT = "#,##0"
@@ -80,13 +80,6 @@ def column_labels(table: BeneficiaryTable) -> list[str]:
 
 def cell_values(cell: Cell) -> list:
     return [getattr(cell, name) for name, _label in SUBCOLUMNS]
-
-
-def csv_bytes(write) -> bytes:
-    """Return what ``write(csv_writer)`` writes as UTF-8 CSV, with a BOM so Excel shows Burmese."""
-    out = io.StringIO()
-    write(csv.writer(out))
-    return ("\ufeff" + out.getvalue()).encode()
 
 
 def table_csv(table: BeneficiaryTable) -> bytes:
@@ -171,5 +164,6 @@ def table_xlsx(table: BeneficiaryTable) -> bytes:
     sheet.print_options.gridLines = False
     sheet.page_setup.orientation = "landscape"
     out = io.BytesIO()
+    xlsx_text_only(workbook)
     workbook.save(out)
     return out.getvalue()

@@ -354,3 +354,86 @@ def test_abuse_complaint_makes_the_conversation_sensitive(centre):
     complaint = Complaint.objects.get()
     chat.conversation.refresh_from_db()
     assert complaint.sensitive and chat.conversation.sensitive
+
+
+# Sensitive from the first sign -------------------------------------------------------
+
+def sensitive(chat) -> bool:
+    chat.conversation.refresh_from_db()
+    return chat.conversation.sensitive
+
+
+@pytest.mark.parametrize("grievance", ["6", "7", "8"])  # beaten, sexually abused, forced to work
+def test_picking_an_abuse_or_trafficking_grievance_is_sensitive_even_if_cancelled(centre, grievance):
+    chat = Chat(centre, lang="en")
+    for text in ("3", "-", "1", "-", "-", "1"):
+        chat.say(text)
+    assert not sensitive(chat)
+    chat.say(grievance)
+    assert sensitive(chat)
+    for text in ("It happened in Mae Sot", "0", "2"):  # ... and cancel at the end
+        chat.say(text)
+    assert not Complaint.objects.exists() and sensitive(chat)
+
+
+def test_stopping_after_the_grievance_keeps_the_conversation_sensitive(centre):
+    chat = Chat(centre, lang="my")
+    for text in ("၃", "-", "၂", "-", "-", "၁", "၈", "ရပ်"):
+        chat.say(text)
+    assert chat.step == "" and sensitive(chat)
+
+
+def test_a_call_back_about_abuse_is_sensitive(centre):
+    chat = Chat(centre, lang="en")
+    for text in ("2", "Ma Su", "09767889802", "1"):
+        chat.say(text)
+    assert not sensitive(chat)
+    chat.say("5")  # Abuse or violence
+    assert sensitive(chat) and CallbackRequest.objects.get().topic == "abuse"
+
+
+@pytest.mark.parametrize("text", [
+    "The agent raped my sister",
+    "we are LOCKED in the dormitory",
+    "ပွဲစားက အဓမ္မ ခိုင်းတယ်",  # the broker forced (us)
+    "လူကုန်ကူးခံရတယ်ထင်တယ်",  # I think I was trafficked (no spaces)
+])
+def test_a_listed_word_anywhere_makes_the_conversation_sensitive(centre, text):
+    chat = Chat(centre, lang="en")
+    chat.say("4")  # talking to staff: the bot is quiet but still reads
+    chat.say(text)
+    assert sensitive(chat)
+
+
+def test_listed_words_match_at_word_starts_only(centre):
+    chat = Chat(centre, lang="en")
+    chat.say("4")
+    chat.say("I sell grapes and my brother is disabused of the idea")  # "rape" and "abuse" inside words
+    assert not sensitive(chat)
+
+
+def test_a_listed_word_typed_in_zawgyi_is_found(centre):
+    chat = Chat(centre, lang="my")
+    chat.say("၄")
+    chat.say("ပြဲစားက လူကုန္ကူးတယ္လို႔ ထင္ပါတယ္ တကယ္ေၾကာက္တယ္")  # Zawgyi: "I think the broker is trafficking people, I am really afraid"
+    assert sensitive(chat)
+
+
+def test_each_centre_keeps_its_own_list(centre):
+    centre.sensitive_words = "passport taken\nပတ်စ်ပို့"
+    centre.save()
+    chat = Chat(centre, lang="en")
+    chat.say("4")
+    chat.say("He beat me")  # on the default list, not on this centre's
+    assert not sensitive(chat)
+    chat.say("My passport taken by the broker")
+    assert sensitive(chat)
+
+
+def test_a_case_opened_from_a_sensitive_conversation_is_sensitive_and_linked(centre):
+    chat = Chat(centre, lang="en")
+    for text in ("3", "-", "1", "-", "-", "1", "9", "They threatened my family", "0", "1"):
+        chat.say(text)
+    complaint = Complaint.objects.get()
+    assert complaint.grievance_codes == ["other"] and complaint.sensitive
+    assert list(chat.conversation.complaints.all()) == [complaint]
