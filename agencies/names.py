@@ -149,6 +149,11 @@ def without_company_form(name: str) -> str:
     return _COMPANY_FORM.sub("", name).strip() or name
 
 
+def consonants(text: str) -> str:
+    """Return the Burmese consonants and independent vowels of a syllable, in order (its letters without marks)."""
+    return "".join(ch for ch in text if "\u1000" <= ch <= "\u102a" or ch == "\u103f")
+
+
 def numbers_in_query(query: str) -> list[tuple[str, str]]:
     """Return the (number, year) pairs typed in a query, digits in ASCII: "No. ၁၂၃/2019" gives [("123", "2019")]."""
     text = digits_to_ascii(letters_for_lookalike_digits(query))

@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from agencies.lookup import MAX_QUERY_LENGTH, AgencyMatch, agency_index
 from agencies.models import Agency, LicenceStatus
-from helpdesk.text import normalize_text
+from helpdesk.text import detect_encoding, has_burmese, normalize_text
 
 
 class VerdictKind(StrEnum):
@@ -95,17 +95,45 @@ def _since(match: AgencyMatch) -> date | None:
     return None  # registered with this status: the day it began is not known
 
 
+def _readings(query: str, encoding_hint: str | None) -> list[str]:
+    """Return the query in Unicode: as detected, then (when the caller does not know) read in the other encoding.
+
+    Short Burmese is often ambiguous: Unicode "အမြဲစိမ်း" scores 0.67 as Zawgyi, and converting it garbles it.
+    """
+    raw = (query or "")[:MAX_QUERY_LENGTH]
+    if encoding_hint or not has_burmese(raw):
+        return [normalize_text(raw, encoding_hint=encoding_hint)]
+    detected = detect_encoding(raw)
+    other = "unicode" if detected == "zawgyi" else "zawgyi"
+    return list(dict.fromkeys([normalize_text(raw, encoding_hint=detected), normalize_text(raw, encoding_hint=other)]))
+
+
+def _decide(text: str) -> tuple[list[AgencyMatch], list[AgencyMatch]]:
+    """Return (the agencies the text names best, all ranked)."""
+    ranked = agency_index().lookup(text, None)
+    return _best([match for match in ranked if match.rank]), ranked
+
+
 def agency_verdict(query: str, *, limit: int = 5, encoding_hint: str | None = None) -> Verdict:
     """Decide whether ``query`` (a name in any script/encoding, or a licence number) names one agency, and its licence.
 
     ``results`` holds up to ``limit`` ranked matches; the verdict itself looks at all of them.
+    ``encoding_hint`` ("unicode"/"zawgyi") is for callers that know the writer's encoding; without
+    it, Burmese that names an agency in only one encoding is read in that one, and Burmese that
+    names different agencies in the two is ambiguous (the detector is not asked to guess).
     """
-    text = normalize_text((query or "")[:MAX_QUERY_LENGTH], encoding_hint=encoding_hint)
+    readings = _readings(query, encoding_hint)
+    text = readings[0]
     if not text:
         return Verdict(VerdictKind.NOT_FOUND, text)
-    ranked = agency_index().lookup(text, None)
-    fits = [match for match in ranked if match.rank]
-    best = _best(fits)
+    best, ranked = _decide(text)
+    for other in readings[1:]:
+        other_best, other_ranked = _decide(other)
+        if other_best and not best:
+            text, best, ranked = other, other_best, other_ranked
+        elif other_best and {m.agency.pk for m in other_best} != {m.agency.pk for m in best}:
+            known = {m.agency.pk for m in best}
+            best = best + [m for m in other_best if m.agency.pk not in known]
     results = ranked[:limit]
     if not best:
         return Verdict(VerdictKind.NOT_FOUND, text, similar=ranked[:limit], results=results)

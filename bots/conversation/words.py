@@ -42,6 +42,16 @@ def read(text: str | None, *, zawgyi_known: bool) -> tuple[str, str | None, bool
     return normalize_text(raw, encoding_hint=encoding), encoding, zawgyi_known
 
 
+def sure_encoding(raw: str, *, zawgyi_known: bool) -> str | None:
+    """Return the encoding of Burmese text when the detector (or the writer's known Zawgyi) is sure, else None."""
+    probability = zawgyi_probability(raw)
+    if probability >= ZAWGYI_SURE or (zawgyi_known and probability > UNICODE_SURE):
+        return "zawgyi"
+    if probability <= UNICODE_SURE:
+        return "unicode"
+    return None
+
+
 def start_parameter(text: str) -> str:
     """Return the deep-link parameter of "/start NDG" (a centre's poster link), else ""."""
     parts = text.strip().split(maxsplit=1)
