@@ -18,9 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from agencies.lookup import MAX_QUERY_LENGTH, AgencyMatch, agency_index
+from agencies.lookup import MAX_QUERY_LENGTH, AgencyIndex, AgencyMatch, agency_index
 from agencies.models import Agency, LicenceStatus
-from helpdesk.text import detect_encoding, has_burmese, normalize_text
+from helpdesk.text import ZAWGYI_THRESHOLD, has_burmese, normalize_text, zawgyi_probability
+
+# Zawgyi probabilities between these are a guess: the query is also read in the other encoding.
+UNSURE = (0.05, 0.95)
 
 
 class VerdictKind(StrEnum):
@@ -95,22 +98,23 @@ def _since(match: AgencyMatch) -> date | None:
     return None  # registered with this status: the day it began is not known
 
 
-def _readings(query: str, encoding_hint: str | None) -> list[str]:
-    """Return the query in Unicode: as detected, then (when the caller does not know) read in the other encoding.
+def _readings(query: str, encoding_hint: str | None) -> tuple[str, str | None, bool]:
+    """Return (the query in Unicode as detected, the other reading, whether the detector is unsure).
 
     Short Burmese is often ambiguous: Unicode "အမြဲစိမ်း" scores 0.67 as Zawgyi, and converting it garbles it.
     """
     raw = (query or "")[:MAX_QUERY_LENGTH]
     if encoding_hint or not has_burmese(raw):
-        return [normalize_text(raw, encoding_hint=encoding_hint)]
-    detected = detect_encoding(raw)
-    other = "unicode" if detected == "zawgyi" else "zawgyi"
-    return list(dict.fromkeys([normalize_text(raw, encoding_hint=detected), normalize_text(raw, encoding_hint=other)]))
+        return normalize_text(raw, encoding_hint=encoding_hint), None, False
+    probability = zawgyi_probability(raw)
+    detected, other = ("zawgyi", "unicode") if probability > ZAWGYI_THRESHOLD else ("unicode", "zawgyi")
+    text, other_text = normalize_text(raw, encoding_hint=detected), normalize_text(raw, encoding_hint=other)
+    return text, (other_text if other_text != text else None), UNSURE[0] < probability < UNSURE[1]
 
 
-def _decide(text: str) -> tuple[list[AgencyMatch], list[AgencyMatch]]:
+def _decide(index: AgencyIndex, text: str) -> tuple[list[AgencyMatch], list[AgencyMatch]]:
     """Return (the agencies the text names best, all ranked)."""
-    ranked = agency_index().lookup(text, None)
+    ranked = index.lookup(text, None)
     return _best([match for match in ranked if match.rank]), ranked
 
 
@@ -119,16 +123,16 @@ def agency_verdict(query: str, *, limit: int = 5, encoding_hint: str | None = No
 
     ``results`` holds up to ``limit`` ranked matches; the verdict itself looks at all of them.
     ``encoding_hint`` ("unicode"/"zawgyi") is for callers that know the writer's encoding; without
-    it, Burmese that names an agency in only one encoding is read in that one, and Burmese that
-    names different agencies in the two is ambiguous (the detector is not asked to guess).
+    it, Burmese the detector is unsure of (or that names no agency as detected) is read both ways:
+    named in one reading only, it is read that way; naming different agencies in each, it is ambiguous.
     """
-    readings = _readings(query, encoding_hint)
-    text = readings[0]
+    text, other, unsure = _readings(query, encoding_hint)
     if not text:
         return Verdict(VerdictKind.NOT_FOUND, text)
-    best, ranked = _decide(text)
-    for other in readings[1:]:
-        other_best, other_ranked = _decide(other)
+    index = agency_index()
+    best, ranked = _decide(index, text)
+    if other and (unsure or not best):
+        other_best, other_ranked = _decide(index, other)
         if other_best and not best:
             text, best, ranked = other, other_best, other_ranked
         elif other_best and {m.agency.pk for m in other_best} != {m.agency.pk for m in best}:
