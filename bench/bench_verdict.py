@@ -70,19 +70,12 @@ def accuracy_lines() -> list[str]:
 
 
 def speed_lines(count: int, per_kind: int) -> list[str]:
-    from agencies.lookup import agency_index, invalidate_index, lookup_agencies
-    from agencies.models import Agency
+    from agencies.lookup import lookup_agencies
     from agencies.verdict import agency_verdict
-    from bench.bench_lookup import generate, queries
+    from bench.bench_lookup import load_register, queries
 
     rng = random.Random(20261125)
-    Agency.history.all().delete()
-    Agency.objects.all().delete()
-    rows = generate(count, rng)
-    fields = {"licence_number", "name_en", "name_my", "status", "expiry_date"}
-    Agency.objects.bulk_create([Agency(**{k: v for k, v in r.items() if k in fields}) for r in rows], batch_size=1000)
-    invalidate_index()
-    agency_index()
+    rows, _build_ms = load_register(count, rng)
     load_before = os.getloadavg()
     lines = [
         "| query | verdict median ms | p95 | lookup only median ms | p95 |",
