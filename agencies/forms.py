@@ -30,7 +30,9 @@ class AgencySearchForm(BurmeseTextMixin, forms.Form):
     country = forms.ChoiceField(label=_("Destination"), required=False, choices=[("", _("Any country")), *Country.choices])
 
 
-class PublicCheckForm(BurmeseTextMixin, forms.Form):
+class PublicCheckForm(forms.Form):
+    """Kept as typed: the verdict reads short Burmese in both encodings when the detector is unsure."""
+
     q = forms.CharField(label=_("Agency name or licence number"), max_length=MAX_QUERY_LENGTH)
 
 

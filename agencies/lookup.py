@@ -76,8 +76,8 @@ class AgencyIndex:
             number = agency.licence_number
             self.by_number[number].append(agency.pk)
             self.by_base_number[number.split("/")[0]].append(agency.pk)
-            en_key = name_key(agency.name_en) if agency.name_en else ""
-            my_key = name_key(agency.name_my) if agency.name_my else ""
+            en, my = name_tokens(agency.name_en), name_tokens(agency.name_my)
+            en_key, my_key = (en.key if agency.name_en else ""), (my.key if agency.name_my else "")
             self.keys[agency.pk] = (en_key, my_key)
             if en_key:
                 en_ids.append(agency.pk)
@@ -85,7 +85,6 @@ class AgencyIndex:
             if my_key:
                 my_ids.append(agency.pk)
                 my_keys.append(my_key)
-            en, my = name_tokens(agency.name_en), name_tokens(agency.name_my)
             tokens = NameTokens(latin=en.latin + my.latin, burmese=en.burmese + my.burmese, weak=en.weak | my.weak)
             self.tokens[agency.pk] = tokens
             for word in {*tokens.latin, *tokens.burmese}:

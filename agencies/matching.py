@@ -12,19 +12,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein
 
-from agencies.names import NameTokens, skeleton
+from agencies.names import NameTokens, consonants, skeleton
 
 EXACT = 100
-# Latin words: one or two typos in a word of four letters or more ("starr", "goldn", "Ayeyarwaddy").
-LATIN_TYPO = 80
-LATIN_MIN_TYPO_LENGTH = 4
+# Latin words: one typo (a letter left out, added, changed, or two swapped) in a word of three letters
+# or more ("starr", "myt", "kywa"), two in a word of six or more ("brtohrrs"). Each costs 10 points.
+LATIN_TYPO_LENGTHS = {1: 3, 2: 6}
 # A Latin word of four letters or more typed as the start of a longer word ("Ayeyar" for "Ayeyarwady").
+PREFIX_MIN_LENGTH = 4
 PREFIX = 85
-# Burmese syllables: the same letters without tones, asat or ha-htoe score this; another typo in the
-# same syllable (same first consonant) needs this similarity. "ငွေ" and "ရွှေ" start differently: no match.
+# Burmese syllables: the same letters without tones, asat or ha-htoe; or the same consonants with one
+# vowel or medial changed ("ကျာ" for "ကြာ", "တိ" for "တီ"; not "မောင်" for "မင်း"). Other consonants are another word: "ငွေ" is not "ရွှေ",
+# "မြစ်" (river) is not "မြန်".
 BURMESE_SKELETON = 90
-BURMESE_TYPO = 75
+BURMESE_TYPO = 80
 # Latin words run together ("goldenstar") or split ("gold en star"): the letters without spaces.
 JOINED_TYPO = 92
 
@@ -50,16 +53,14 @@ def word_similarity(typed: str, word: str) -> int:
     if "\u1000" <= typed[0] <= "\u109f":
         if skeleton(typed) == skeleton(word):
             return BURMESE_SKELETON
-        if typed[0] != word[0]:
-            return 0
-        score = fuzz.ratio(typed, word)
-        return round(score) if score >= BURMESE_TYPO else 0
-    if len(typed) >= LATIN_MIN_TYPO_LENGTH:
-        if word.startswith(typed):
-            return PREFIX
-        score = fuzz.ratio(typed, word)
-        if score >= LATIN_TYPO and len(word) >= LATIN_MIN_TYPO_LENGTH:
-            return round(score)
+        same_letters = consonants(typed) == consonants(word)
+        return BURMESE_TYPO if same_letters and DamerauLevenshtein.distance(typed, word, score_cutoff=1) <= 1 else 0
+    if len(typed) >= PREFIX_MIN_LENGTH and word.startswith(typed):
+        return PREFIX
+    shorter = min(len(typed), len(word))
+    distance = DamerauLevenshtein.distance(typed, word, score_cutoff=2)
+    if distance <= 2 and shorter >= LATIN_TYPO_LENGTHS[distance]:
+        return EXACT - 10 * distance
     return 0
 
 

@@ -57,6 +57,7 @@ class NameTokens:
     latin: tuple[str, ...]
     burmese: tuple[str, ...]
     weak: frozenset[str]
+    key: str = ""  # the name casefolded without punctuation and boilerplate, for fuzzy comparison
 
     def __bool__(self) -> bool:
         return bool(self.latin or self.burmese)
@@ -67,8 +68,9 @@ class NameTokens:
 _LOOKALIKE_DIGIT = re.compile("(?<=[\u1000-\u102a])[၀၇]|[၀၇](?=[\u102b-\u103e])")
 _LOOKALIKE_LETTER = {"၀": "ဝ", "၇": "ရ"}
 
-# Punctuation by Unicode category: regex ``\w`` would also drop Burmese vowel signs and medials (Mn/Mc).
-_KEEP_CATEGORIES = ("L", "M", "N")
+# Punctuation: what is neither a letter or digit (``\w``) nor in the Myanmar blocks (``\w`` alone would
+# also drop Burmese vowel signs and medials, which are marks); one regex, not a test per character.
+_PUNCTUATION = re.compile("[^\\w\u1000-\u109f\uaa60-\uaa7f\ua9e0-\ua9ff]|_")
 _SPACES = re.compile(r"\s+")
 _BURMESE = re.compile("[\u1000-\u109f]")
 # A licence number inside a query: optional "No."/"Licence No."/"လိုင်စင်အမှတ်", digits, optional /year.
@@ -88,6 +90,8 @@ def is_burmese(text: str) -> bool:
 
 def letters_for_lookalike_digits(text: str) -> str:
     """Turn "၀"/"၇" typed inside Burmese words into the letters "ဝ"/"ရ"; digits in numbers stay."""
+    if "၀" not in text and "၇" not in text:
+        return text
     return _LOOKALIKE_DIGIT.sub(lambda m: _LOOKALIKE_LETTER[m.group()], text)
 
 
@@ -97,46 +101,39 @@ def name_key(name: str) -> str:
     The caller converts Zawgyi first (``helpdesk.text.normalize_text``): converting twice damages Unicode.
     Falls back to the full name when it is nothing but filler ("Overseas Employment Agency").
     """
-    text = letters_for_lookalike_digits(name).casefold()
-    text = "".join(ch if unicodedata.category(ch)[0] in _KEEP_CATEGORIES else " " for ch in unicodedata.normalize("NFC", text))
-    full = _SPACES.sub(" ", text).strip()
-    if is_burmese(full):
-        stripped = full
-        for filler in BURMESE_FILLER:
-            stripped = stripped.replace(filler, " ")
-    else:
-        stripped = full
-    words = [word for word in stripped.split() if word not in ENGLISH_FILLER]
-    return " ".join(words) or full
+    return name_tokens(name).key
 
 
 def name_tokens(name: str) -> NameTokens:
-    """Return a Unicode name's distinctive words and its boilerplate (weak) words.
+    """Return a Unicode name's distinctive words, its boilerplate (weak) words and its key, in one pass.
 
     Latin words are split at spaces; Burmese, written without spaces between words, is split into
     syllables (``syllables``), so "ရွှေလမင်း" and "ငွေလမင်း" differ in one syllable, not in one word.
     """
-    text = letters_for_lookalike_digits(name).casefold()
-    text = "".join(ch if unicodedata.category(ch)[0] in _KEEP_CATEGORIES else " " for ch in unicodedata.normalize("NFC", text))
+    text = _PUNCTUATION.sub(" ", unicodedata.normalize("NFC", letters_for_lookalike_digits(name).casefold()))
+    full = " ".join(text.split())
     weak: list[str] = []
-    for filler in BURMESE_FILLER:
-        if filler in text:
-            weak.append(filler)
-            text = text.replace(filler, " ")
-    latin, burmese = [], []
+    if is_burmese(text):
+        for filler in BURMESE_FILLER:
+            if filler in text:
+                weak.append(filler)
+                text = text.replace(filler, " ")
+    latin, burmese, words = [], [], []
     for word in text.split():
         if word in ENGLISH_FILLER:
             weak.append(word)
-        elif is_burmese(word):
+            continue
+        words.append(word)
+        if is_burmese(word):
             burmese.extend(syllables(word))
         else:
             latin.append(word)
-    return NameTokens(latin=tuple(latin), burmese=tuple(burmese), weak=frozenset(weak))
+    return NameTokens(latin=tuple(latin), burmese=tuple(burmese), weak=frozenset(weak), key=" ".join(words) or full)
 
 
 def syllables(text: str) -> list[str]:
     """Split Burmese text into syllables: a new one starts at each consonant not killed by asat or stacked."""
-    return _SYLLABLE_START.sub(lambda m: " " + m.group(0), text.replace(" ", "")).split()
+    return _SYLLABLE_START.sub(r" \g<0>", text.replace(" ", "")).split()
 
 
 def skeleton(text: str) -> str:
@@ -147,6 +144,11 @@ def skeleton(text: str) -> str:
 def without_company_form(name: str) -> str:
     """Return the name without its trailing company form ("Co., Ltd.", "ကုမ္ပဏီလီမိတက်"): shorter in an SMS."""
     return _COMPANY_FORM.sub("", name).strip() or name
+
+
+def consonants(text: str) -> str:
+    """Return the Burmese consonants and independent vowels of a syllable, in order (its letters without marks)."""
+    return "".join(ch for ch in text if "\u1000" <= ch <= "\u102a" or ch == "\u103f")
 
 
 def numbers_in_query(query: str) -> list[tuple[str, str]]:

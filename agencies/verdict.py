@@ -18,9 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from agencies.lookup import MAX_QUERY_LENGTH, AgencyMatch, agency_index
+from agencies.lookup import MAX_QUERY_LENGTH, AgencyIndex, AgencyMatch, agency_index
 from agencies.models import Agency, LicenceStatus
-from helpdesk.text import normalize_text
+from helpdesk.text import ZAWGYI_THRESHOLD, has_burmese, normalize_text, zawgyi_probability
+
+# Zawgyi probabilities between these are a guess: the query is also read in the other encoding.
+UNSURE = (0.05, 0.95)
 
 
 class VerdictKind(StrEnum):
@@ -95,17 +98,46 @@ def _since(match: AgencyMatch) -> date | None:
     return None  # registered with this status: the day it began is not known
 
 
+def _readings(query: str, encoding_hint: str | None) -> tuple[str, str | None, bool]:
+    """Return (the query in Unicode as detected, the other reading, whether the detector is unsure).
+
+    Short Burmese is often ambiguous: Unicode "အမြဲစိမ်း" scores 0.67 as Zawgyi, and converting it garbles it.
+    """
+    raw = (query or "")[:MAX_QUERY_LENGTH]
+    if encoding_hint or not has_burmese(raw):
+        return normalize_text(raw, encoding_hint=encoding_hint), None, False
+    probability = zawgyi_probability(raw)
+    detected, other = ("zawgyi", "unicode") if probability > ZAWGYI_THRESHOLD else ("unicode", "zawgyi")
+    text, other_text = normalize_text(raw, encoding_hint=detected), normalize_text(raw, encoding_hint=other)
+    return text, (other_text if other_text != text else None), UNSURE[0] < probability < UNSURE[1]
+
+
+def _decide(index: AgencyIndex, text: str) -> tuple[list[AgencyMatch], list[AgencyMatch]]:
+    """Return (the agencies the text names best, all ranked)."""
+    ranked = index.lookup(text, None)
+    return _best([match for match in ranked if match.rank]), ranked
+
+
 def agency_verdict(query: str, *, limit: int = 5, encoding_hint: str | None = None) -> Verdict:
     """Decide whether ``query`` (a name in any script/encoding, or a licence number) names one agency, and its licence.
 
     ``results`` holds up to ``limit`` ranked matches; the verdict itself looks at all of them.
+    ``encoding_hint`` ("unicode"/"zawgyi") is for callers that know the writer's encoding; without
+    it, Burmese the detector is unsure of (or that names no agency as detected) is read both ways:
+    named in one reading only, it is read that way; naming different agencies in each, it is ambiguous.
     """
-    text = normalize_text((query or "")[:MAX_QUERY_LENGTH], encoding_hint=encoding_hint)
+    text, other, unsure = _readings(query, encoding_hint)
     if not text:
         return Verdict(VerdictKind.NOT_FOUND, text)
-    ranked = agency_index().lookup(text, None)
-    fits = [match for match in ranked if match.rank]
-    best = _best(fits)
+    index = agency_index()
+    best, ranked = _decide(index, text)
+    if other and (unsure or not best):
+        other_best, other_ranked = _decide(index, other)
+        if other_best and not best:
+            text, best, ranked = other, other_best, other_ranked
+        elif other_best and {m.agency.pk for m in other_best} != {m.agency.pk for m in best}:
+            known = {m.agency.pk for m in best}
+            best = best + [m for m in other_best if m.agency.pk not in known]
     results = ranked[:limit]
     if not best:
         return Verdict(VerdictKind.NOT_FOUND, text, similar=ranked[:limit], results=results)

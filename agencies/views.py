@@ -88,8 +88,8 @@ def public_check(request):
             response = render(request, "agencies/public_check.html", {**context, "retry_after": retry_after}, status=429)
             response["Retry-After"] = str(retry_after)
             return response
-        # The form has already converted Zawgyi; converting twice would damage the text.
-        verdict = agency_verdict(form.cleaned_data["q"], limit=PUBLIC_RESULTS, encoding_hint="unicode")
+        # As typed: the verdict converts Zawgyi itself (and reads unsure Burmese both ways).
+        verdict = agency_verdict(form.cleaned_data["q"], limit=PUBLIC_RESULTS)
         context.update(_verdict_context(verdict))
     return render(request, "agencies/public_check.html", context)
 

@@ -63,6 +63,22 @@ def generate(count: int, rng: random.Random) -> list[dict]:
     return rows
 
 
+def load_register(count: int, rng: random.Random) -> tuple[list[dict], float]:
+    """Replace the register with ``count`` generated agencies; return them and the index build time (ms)."""
+    from agencies.lookup import agency_index, invalidate_index
+    from agencies.models import Agency
+
+    Agency.history.all().delete()
+    Agency.objects.all().delete()
+    rows = generate(count, rng)
+    fields = {"licence_number", "name_en", "name_my", "status", "expiry_date"}
+    Agency.objects.bulk_create([Agency(**{k: v for k, v in r.items() if k in fields}) for r in rows], batch_size=1000)
+    invalidate_index()
+    started = time.perf_counter()
+    agency_index()
+    return rows, (time.perf_counter() - started) * 1000
+
+
 def misspell(text: str, rng: random.Random) -> str:
     chars = list(text)
     i = rng.randrange(1, len(chars) - 1)
@@ -137,19 +153,12 @@ def main(argv: list[str]) -> None:
     setup_django(args.database_url)
     from django.db import connection
 
-    from agencies.lookup import agency_index, invalidate_index, lookup_agencies
-    from agencies.models import Agency
+    from agencies.lookup import lookup_agencies
 
     rng = random.Random(20261125)
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
-        rows = generate(args.agencies, rng)
-        fields = {"licence_number", "name_en", "name_my", "status", "expiry_date"}
-        Agency.objects.bulk_create([Agency(**{k: v for k, v in r.items() if k in fields}) for r in rows], batch_size=1000)
-        invalidate_index()
-        started = time.perf_counter()
-        agency_index()
-        build_ms = (time.perf_counter() - started) * 1000
+        rows, build_ms = load_register(args.agencies, rng)
 
         lines = [
             f"Lookup over {args.agencies:,} agencies ({connection.vendor}), {args.queries} queries per kind; "

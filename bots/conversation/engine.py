@@ -30,6 +30,7 @@ SENSITIVE_TOPICS = frozenset({Topic.ABUSE})
 class Turn:
     state: dict
     replies: list[str] = field(default_factory=list)
+    raw: str = ""  # the message as typed, before any conversion
 
 
 def new_state() -> dict:
@@ -39,11 +40,12 @@ def new_state() -> dict:
 def respond(state: dict | None, text: str | None, effects: Effects) -> Turn:
     """Answer one inbound message; the given state is not modified."""
     state = {**new_state(), **copy.deepcopy(state or {})}
+    raw = (text or "").strip()
     text, encoding, state["zawgyi"] = words.read(text, zawgyi_known=state["zawgyi"])
     if words.sensitive_word(text, effects.sensitive_words()):
         # Flagged before anything else: the migrant may cancel or stop, the transcript keeps what they said.
         effects.flag_sensitive()
-    turn = Turn(state)
+    turn = Turn(state, raw=raw)
     _dispatch(turn, text, encoding, effects)
     return turn
 
@@ -172,9 +174,13 @@ def _agency_answer(turn: Turn, text: str, encoding: str | None, effects: Effects
     if not text:
         _say(turn, m.AGENCY_ASK)
         return
-    # ``text`` is already Unicode (converted here with the conversation's memory of
-    # Zawgyi), so tell the lookup not to guess the encoding again.
-    verdict = effects.agency_verdict(text, encoding_hint="unicode" if encoding else None)
+    if encoding and words.sure_encoding(turn.raw, zawgyi_known=turn.state["zawgyi"]) is None:
+        # Short Burmese the detector is unsure of ("အမြဲစိမ်း" scores 0.67 as Zawgyi): the verdict
+        # reads it both ways rather than trusting a guess.
+        verdict = effects.agency_verdict(turn.raw, encoding_hint=None)
+    else:
+        # ``text`` is already Unicode (converted with the conversation's memory of Zawgyi): not again.
+        verdict = effects.agency_verdict(text, encoding_hint="unicode" if encoding else None)
     lines = verdict_lines(verdict, lang)
     centre = effects.centre()
     if centre and centre.phone:

@@ -38,6 +38,12 @@ def read(text: str | None, *, zawgyi_known: bool) -> tuple[str, str | None, bool
     return unicode_text, guess.encoding, zawgyi_known
 
 
+def sure_encoding(raw: str, *, zawgyi_known: bool) -> str | None:
+    """Return the encoding of Burmese text when the text itself (with the writer's known Zawgyi) settles it, else None."""
+    guess = guess_encoding(raw, hint="zawgyi" if zawgyi_known else None)
+    return guess.encoding if guess.sure else None
+
+
 def start_parameter(text: str) -> str:
     """Return the deep-link parameter of "/start NDG" (a centre's poster link), else ""."""
     parts = text.strip().split(maxsplit=1)

@@ -160,3 +160,11 @@ def test_results_mark_only_the_named_agency_as_the_same(register):
     verdict = agency_verdict("Golden Star", limit=5)
     assert [verdict.same_as_query(m) for m in verdict.results][0] is True
     assert not any(verdict.same_as_query(m) for m in verdict.results[1:])
+
+
+def test_short_unicode_burmese_the_detector_takes_for_zawgyi_is_read_both_ways(register):
+    # "အမြဲစိမ်း" (Ever Green) scores 0.67 as Zawgyi and "အမြဲ" 0.94: converting them garbles them.
+    assert named("အမြဲစိမ်း") == named("အမြဲ") == "209/2024"
+    assert named("ေရႊၾကယ္") == "14/2016"  # real Zawgyi still converted
+    # A caller that knows the encoding is trusted: no second reading.
+    assert agency_verdict("အမြဲစိမ်း", encoding_hint="unicode").agency.licence_number == "209/2024"

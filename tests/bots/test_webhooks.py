@@ -401,3 +401,15 @@ def test_telegram_licence_check_answers_with_the_verdict_first(client, fake_api,
         assert "09 450 001 234" in verdict
         if query in ("Golden Sea", "ငွေကြယ်"):
             assert "14/2016" in verdict and verdict.index("14/2016") > verdict.index("\n")  # only after the warning
+
+
+def test_sms_licence_check_in_burmese_puts_the_verdict_in_the_first_part(client):
+    from tests.factories import AgencyFactory
+
+    AgencyFactory(licence_number="166/2022", name_en="Lucky Ocean Co., Ltd.", name_my="ကံကောင်းသမုဒ္ဒရာ ကုမ္ပဏီလီမိတက်", status="revoked")
+    for i, text in enumerate(["hi", "1", "၁", "ကံကောင်းသမုဒ္ဒရာ"]):
+        response = post_twilio(client, "twilio_sms", {**load("twilio_sms"), "MessageSid": f"SMV{i}", "Body": text})
+    reply = twiml_messages(response)[-1]
+    # Burmese SMS parts hold 67 characters: the verdict must be read in the first.
+    assert "ရုပ်သိမ်းခံရပြီ" in reply[:67] and "166/2022" in reply.splitlines()[0]
+    assert "ထိ" not in reply.splitlines()[0]

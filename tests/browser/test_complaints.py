@@ -50,6 +50,10 @@ def test_case_from_intake_to_resolved_with_two_payments(live_server, login):
     # Two agencies match: the page comes back with them to pick from, and nothing typed is lost.
     page.wait_for_selector(".agency-choices")
     assert not Complaint.objects.exists()
+    # The register's verdict is shown above the choices, in amber: two agencies fit what was typed.
+    verdict = page.locator("[data-testid=agency-verdict]")
+    assert verdict.inner_text().startswith("2 agencies fit this name")
+    assert verdict.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 241, 214)"
     assert page.input_value("#id_amount_claimed") == "၁,၅၀၀,၀၀၀" and page.is_checked("text=Documents withheld")
     page.check(f"label:has-text('{wanted.licence_number}')")
     page.click("button:has-text('Open the case')")
