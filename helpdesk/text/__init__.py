@@ -8,10 +8,11 @@ database only ever holds Unicode Burmese.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.text.amounts import AMOUNT_AMBIGUOUS, AMOUNT_INVALID, AmountError, parse_amount  # noqa: F401
 from helpdesk.text.burmese import (  # noqa: F401  (the public API of helpdesk.text)
     UNICODE_SURE,
     ZAWGYI_SURE,
@@ -43,7 +44,6 @@ from helpdesk.text.phones import (  # noqa: F401
 MYANMAR_DIGITS = str.maketrans(
     "၀၁၂၃၄၅၆၇၈၉႐႑႒႓႔႕႖႗႘႙", "01234567890123456789"
 )
-_SEPARATORS_RE = re.compile(r"[,\s\u00a0\u104a\u104b'_]")
 
 NUMBER_INVALID = _("Enter a number, in English or Burmese digits.")
 
@@ -57,20 +57,8 @@ def digits_to_ascii(text: str) -> str:
 
 
 def parse_decimal(text: str | int | Decimal | None) -> Decimal | None:
-    """Parse an amount typed in either script, with or without thousands separators."""
-    if text is None or text == "":
-        return None
-    if isinstance(text, (int, Decimal)):
-        return Decimal(text)
-    cleaned = _SEPARATORS_RE.sub("", digits_to_ascii(str(text)))
-    cleaned = re.sub(r"(?i)(mmk|kyats?|ks\.?|ကျပ်)$", "", cleaned)
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise ValueError(str(NUMBER_INVALID)) from exc
-    if not value.is_finite():
-        raise ValueError(str(NUMBER_INVALID))
-    return value
+    """Parse an amount typed in either script (kept for its callers: the same as parse_amount)."""
+    return parse_amount(text)
 
 
 def phone_search_key(text: str) -> str:

@@ -322,3 +322,17 @@ def test_abuse_complaint_makes_the_conversation_sensitive(centre):
     complaint = Complaint.objects.get()
     chat.conversation.refresh_from_db()
     assert complaint.sensitive and chat.conversation.sensitive
+
+
+@pytest.mark.parametrize("lang", ["en", "my"])
+def test_complaint_amount_as_people_say_it_and_ambiguous_ones_asked_again(centre, lang):
+    chat = Chat(centre, lang=lang)
+    for answer in ("3", "Ma Su", "1", "09767889802", "-", "1", "1", "They kept my passport."):
+        chat.say(answer)
+    assert chat.step == "c_amount"
+    reply = chat.say("1.500")  # fifteen hundred, or one and a half?
+    assert chat.step == "c_amount" and "၁၅ သိန်း" in reply
+    reply = chat.say("၁၅ သိန်း")
+    assert chat.step == "c_confirm" and "1,500,000" in reply
+    chat.say("1")
+    assert Complaint.objects.get().amount_claimed == 1500000
