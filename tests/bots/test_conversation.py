@@ -251,6 +251,16 @@ def test_zawgyi_agency_query_is_answered_like_its_unicode_twin(centre):
     assert zawgyi_chat.conversation.state["zawgyi"] is True and unicode_chat.conversation.state["zawgyi"] is False
 
 
+def test_a_unicode_agency_query_is_echoed_as_typed(centre):
+    """အမြဲစိမ်း ("evergreen") was echoed back as အမွဲစိမျး: short Unicode must never be converted."""
+    agency("12/2019", "Evergreen Overseas", name_my="အမြဲစိမ်း ပြည်ပအလုပ်အကိုင်")
+    chat = Chat(centre, lang="my")
+    chat.say("1")
+    reply = chat.say("အမြဲစိမ်း")
+    assert "အမြဲစိမ်း" in reply and "အမွဲ" not in reply and "12/2019" in reply
+    assert chat.conversation.state["zawgyi"] is False
+
+
 def test_zawgyi_is_remembered_for_short_ambiguous_messages(centre):
     """"မဂၤလာပါ" alone scores 0.54; after a clear Zawgyi message it is read as Zawgyi for sure,
     while a clearly Unicode message from the same person is left alone."""
