@@ -1,9 +1,11 @@
-"""Burmese input normalisation shared by every app.
+"""Input normalisation shared by every app: the single entry for Burmese text, digits, phones and amounts.
 
 Many migrants and some staff still type in the legacy Zawgyi encoding, which
 uses the same code points as Unicode for different letters. Everything typed
-into a form, an import or a bot passes through :func:`normalize_text` so the
-database only ever holds Unicode Burmese.
+into a form, an import, a bot, the admin or a search passes through
+:func:`normalize_text` (burmese.py) so the database only ever holds Unicode
+Burmese; phones through :func:`parse_phone` (phones.py), money through
+:func:`parse_amount` (amounts.py). See docs/burmese-input.md.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from helpdesk.text.burmese import (  # noqa: F401  (the public API of helpdesk.t
     zawgyi_probability,
     zawgyi_to_unicode,
 )
+from helpdesk.text.digits import MYANMAR_DIGITS, digits_to_ascii  # noqa: F401
 from helpdesk.text.phones import (  # noqa: F401
     COUNTRY_NAMES,
     PHONE_AMBIGUOUS,
@@ -41,19 +44,7 @@ from helpdesk.text.phones import (  # noqa: F401
     phone_readings,
 )
 
-MYANMAR_DIGITS = str.maketrans(
-    "၀၁၂၃၄၅၆၇၈၉႐႑႒႓႔႕႖႗႘႙", "01234567890123456789"
-)
-
 NUMBER_INVALID = _("Enter a number, in English or Burmese digits.")
-
-
-def digits_to_ascii(text: str) -> str:
-    """Replace Myanmar and Shan digits with ASCII ones (number fields only).
-
-    Not for free text: "၀" is often typed for the letter "ဝ".
-    """
-    return (text or "").translate(MYANMAR_DIGITS)
 
 
 def parse_decimal(text: str | int | Decimal | None) -> Decimal | None:

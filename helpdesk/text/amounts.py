@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.text.digits import MYANMAR_DIGITS
+
 AMOUNT_INVALID = _("“%(value)s” is not an amount. Type it like 1500000, 1,500,000, ၁၅ သိန်း or 15 lakhs.")
 AMOUNT_AMBIGUOUS = _("“%(value)s” can be read in more than one way. Type it like 1,500,000 or 1500000.")
 AMOUNT_NEGATIVE = _("The amount cannot be negative.")
@@ -28,7 +30,6 @@ UNITS = {
 CURRENCY = ("ကျပ်", "kyats", "kyat", "mmk", "ks")
 AMBIGUOUS_WORDS = ("k",)  # "100k": a hundred kyats or a hundred thousand?
 _WORDS = sorted([*UNITS, *CURRENCY, *AMBIGUOUS_WORDS], key=len, reverse=True)
-_DIGITS = str.maketrans("၀၁၂၃၄၅၆၇၈၉႐႑႒႓႔႕႖႗႘႙", "01234567890123456789")
 _LETTER_ZERO = re.compile(r"(?<=[0-9])([,.]?)\u101d")  # ဝ right after a digit (or a separator after one)
 _TOKEN = re.compile(r"[0-9][0-9,.]*|[^\s0-9,.]+|[,.]")
 _WESTERN = re.compile(r"\d{1,3}(,\d{3})+")
@@ -101,7 +102,7 @@ def parse_amount(text: str | int | Decimal | None, *, places: int = 2) -> Decima
     if isinstance(text, (int, Decimal)):
         return Decimal(text)
     raw = str(text)
-    cleaned = unicodedata.normalize("NFC", raw).translate(_DIGITS).casefold().strip().rstrip("။.!")
+    cleaned = unicodedata.normalize("NFC", raw).translate(MYANMAR_DIGITS).casefold().strip().rstrip("။.!")
     if not cleaned:
         return None
     while _LETTER_ZERO.search(cleaned):

@@ -12,6 +12,8 @@ import re
 import phonenumbers
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.text.digits import digits_to_ascii
+
 LOCAL_REGIONS = ("MM", "TH")
 COUNTRY_NAMES = {"MM": _("Myanmar"), "TH": _("Thailand")}
 FLAGS = {"MM": "🇲🇲", "TH": "🇹🇭"}
@@ -23,8 +25,6 @@ PHONE_INVALID = _("Enter a valid Myanmar (09…) or Thai phone number, or one st
 PHONE_AMBIGUOUS = _("This number is valid both in Myanmar and in Thailand: choose the country (or type it with +95 or +66).")
 PHONE_NOT_IN_COUNTRY = _("This is not a valid %(country)s number.")
 
-_MYANMAR_DIGITS = str.maketrans("၀၁၂၃၄၅၆၇၈၉႐႑႒႓႔႕႖႗႘႙", "01234567890123456789")
-
 
 class PhoneAmbiguous(ValueError):
     """A local number valid in more than one country; ``readings`` maps each country to its E.164."""
@@ -35,7 +35,7 @@ class PhoneAmbiguous(ValueError):
 
 
 def _raw(text: str | None) -> str:
-    raw = re.sub(r"[^\d+]", "", (text or "").translate(_MYANMAR_DIGITS))
+    raw = re.sub(r"[^\d+]", "", digits_to_ascii(text))
     return "+" + raw[2:] if raw.startswith("00") else raw
 
 
