@@ -334,7 +334,7 @@ def _phone_country_answer(turn: Turn, step: str, text: str, effects: Effects) ->
 def _callback_done(turn: Turn, effects: Effects) -> None:
     data = turn.state["data"]
     effects.request_callback(name=data["name"], phone=data["phone"], centre_code=data["centre"], topic=data.get("topic", ""))
-    _say(turn, m.CALLBACK_DONE, centre=_centre_label(turn, effects), phone=phone_display(data["phone"], flag=False))
+    _say(turn, m.CALLBACK_DONE, centre=_centre_label(turn, effects), phone=phone_display(data["phone"]))
     turn.state.update(step="menu", data={})
     _say(turn, m.AGAIN)
 
@@ -344,7 +344,7 @@ def _summary(data: dict, lang: str) -> dict:
     amount = f"{parse_amount(data['amount']):,.0f}" if data.get("amount") else "0"
     return {
         "name": data.get("name") or not_given,
-        "phone": phone_display(data.get("phone"), flag=False) or not_given,
+        "phone": phone_display(data.get("phone")) or not_given,
         "party": data.get("party") or not_given,
         "country": _label(m.COUNTRIES, data.get("country", ""), lang),
         "grievance": _label(m.GRIEVANCES, data.get("grievance", ""), lang),

@@ -16,7 +16,6 @@ from helpdesk.text.digits import digits_to_ascii
 
 LOCAL_REGIONS = ("MM", "TH")
 COUNTRY_NAMES = {"MM": _("Myanmar"), "TH": _("Thailand")}
-FLAGS = {"MM": "🇲🇲", "TH": "🇹🇭"}
 CALLING_CODES = {"MM": "+95", "TH": "+66"}
 # Townships of the centres on the Thai border: their staff see Thailand first.
 THAI_BORDER_TOWNSHIPS = {"myawaddy", "tachileik", "kawthaung", "မြဝတီ", "တာချီလိတ်", "ကော့သောင်း"}
@@ -81,11 +80,11 @@ def phone_candidates(text: str | None) -> list[str]:
     return sorted(set(phone_readings(text).values()))
 
 
-def phone_display(e164: str | None, *, flag: bool = True) -> str:
-    """Show a stored number as its owner writes it: local format with the flag for Myanmar and Thailand.
+def phone_display(e164: str | None) -> str:
+    """Show a stored number as its owner writes it: local format and calling code for Myanmar and Thailand.
 
-    ``flag=False`` puts the calling code after it instead (bot replies: an emoji
-    would turn an English SMS into the costlier UCS-2 encoding).
+    ``081 234 5678 (+66)`` rather than a flag: flags are boxes on machines
+    without an emoji font, and an emoji makes an English SMS cost UCS-2 rates.
     """
     if not e164:
         return ""
@@ -94,9 +93,8 @@ def phone_display(e164: str | None, *, flag: bool = True) -> str:
     except phonenumbers.NumberParseException:
         return e164
     region = phonenumbers.region_code_for_number(number)
-    if region in FLAGS:
-        local = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-        return f"{FLAGS[region]} {local}" if flag else f"{local} ({CALLING_CODES[region]})"
+    if region in CALLING_CODES:
+        return f"{phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)} ({CALLING_CODES[region]})"
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 

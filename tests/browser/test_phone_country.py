@@ -1,5 +1,4 @@
 """At a border centre a number valid in Myanmar and Thailand is asked about, with Thailand offered first."""
-import re
 
 import pytest
 
@@ -9,7 +8,7 @@ from tests.factories import CentreFactory, member
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_border_centre_staff_confirm_a_thai_number_and_see_it_with_its_flag(live_server, login):
+def test_border_centre_staff_confirm_a_thai_number_and_see_it_with_its_country_code(live_server, login):
     centre = CentreFactory(code="MWD", name="Samaritans' Purse Myawaddy", township="Myawaddy")
     member("staff", centre, username="naw")
     page = login("naw")
@@ -30,4 +29,4 @@ def test_border_centre_staff_confirm_a_thai_number_and_see_it_with_its_flag(live
 
     page.wait_for_selector("text=Person registered.")
     assert Person.objects.get().phone == "+66812345678"
-    assert re.search(r"🇹🇭\s*081 234 5678", page.locator("dl").inner_text())
+    assert "081 234 5678 (+66)" in page.locator("dl").inner_text()
