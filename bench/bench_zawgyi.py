@@ -86,7 +86,7 @@ def main() -> None:
     load1, load5, load15 = os.getloadavg()
     lines += ["", f"Load average at the end: {load1:.1f}, {load5:.1f}, {load15:.1f} on 2 shared cores (other engineers' "
               "tests were running: times vary by tens of percent). `normalize_text` runs the converter and the "
-              "structure check on every Burmese string, the detector only when the structure leaves it open; the conversion cache is emptied before each side's pass."]
+              "structure check on both readings of every Burmese string and, for most, the detector; the conversion cache is emptied before each side's pass."]
     write_section("zawgyi", "\n".join(lines))
     print("\n".join(lines))
 

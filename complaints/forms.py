@@ -16,7 +16,7 @@ from complaints.choices import Currency, EntryKind, Grievance, Outcome, Referred
 from complaints.workflow import allowed_moves
 from helpdesk.choices import Channel, Country, Role
 from helpdesk.forms import BurmeseTextMixin
-from helpdesk.text import NUMBER_INVALID, parse_decimal
+from helpdesk.text import AmountError, parse_amount
 
 TOO_MANY_DECIMALS = _("Use at most %(places)s decimal places.")
 TOO_LARGE = _("This amount is too large.")
@@ -25,7 +25,7 @@ FUTURE_DATE = _("The date cannot be in the future.")
 
 
 class MoneyField(forms.CharField):
-    """An amount typed any way staff type it: "၁၅၀,၀၀၀", "150,000 MMK", "1 500 000.50"."""
+    """An amount typed any way staff type it: "၁၅၀,၀၀၀", "150,000 MMK", "1 500 000.50", "၁၅ သိန်း", "15 lakhs"."""
 
     def __init__(self, *args, places: int = 2, max_digits: int = 14, **kwargs):
         self.places, self.max_digits = places, max_digits
@@ -34,14 +34,14 @@ class MoneyField(forms.CharField):
 
     def to_python(self, value) -> Decimal | None:
         value = super().to_python(value)
+        if value and value.strip().startswith("-"):
+            raise forms.ValidationError(NOT_NEGATIVE, code="min_value")
         try:
-            amount = parse_decimal(value)
-        except ValueError:
-            raise forms.ValidationError(NUMBER_INVALID, code="invalid") from None
+            amount = parse_amount(value, places=self.places)
+        except AmountError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from None
         if amount is None:
             return None
-        if amount < 0:
-            raise forms.ValidationError(NOT_NEGATIVE, code="min_value")
         if -amount.as_tuple().exponent > self.places:
             raise forms.ValidationError(TOO_MANY_DECIMALS, code="max_decimal_places", params={"places": self.places})
         if amount >= Decimal(10) ** (self.max_digits - self.places):
@@ -104,7 +104,7 @@ class ComplaintDetailsForm(AgencyPickMixin, BurmeseTextMixin, forms.Form):
     agency_choice = AgencyPickField(label=_("Which agency?"))
     employer = forms.CharField(label=_("Employer"), max_length=200, required=False)
     destination_country = forms.ChoiceField(label=_("Destination country"), choices=[("", "—"), *Country.choices], required=False)
-    amount_claimed = MoneyField(label=_("Amount claimed (MMK)"), required=False, help_text=_("Burmese digits and commas are fine."))
+    amount_claimed = MoneyField(label=_("Amount claimed (MMK)"), required=False, help_text=_("Burmese digits, commas, ၁၅ သိန်း or 15 lakhs are fine."))
     description = forms.CharField(label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     sensitive = forms.BooleanField(
         label=_("Sensitive: only the assigned staff and managers may see it"), required=False,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.choices import Gender, ReferralTarget, Topic
 from helpdesk.models import Activity, Centre, Contact, Person, Referral
 from helpdesk.text import digits_to_ascii, normalize_text, parse_phone
-from helpdesk.text.phones import CALLING_CODES, COUNTRY_NAMES, FLAGS, PhoneAmbiguous, phone_countries_for
+from helpdesk.text.phones import CALLING_CODES, COUNTRY_NAMES, PhoneAmbiguous, phone_countries_for
 
 BIRTH_YEAR_INVALID = _("Enter a year between 1900 and this year.")
 
@@ -78,7 +78,7 @@ class PhoneCountryMixin:
         order = phone_countries_for(phone_centre.township if phone_centre else None)
         field = forms.ChoiceField(
             label=_("Country of the phone number"), required=False, widget=forms.RadioSelect,
-            choices=[(code, f"{FLAGS[code]} {COUNTRY_NAMES[code]} ({CALLING_CODES[code]})") for code in order],
+            choices=[(code, f"{COUNTRY_NAMES[code]} ({CALLING_CODES[code]})") for code in order],
             help_text=_("Needed only for a number valid in both countries, such as 081 234 5678."),
         )
         fields = list(self.fields.items())

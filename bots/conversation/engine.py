@@ -16,7 +16,7 @@ from bots.conversation import words
 from bots.conversation.effects import ComplaintIntake, Effects
 from complaints.choices import SENSITIVE_GRIEVANCES
 from helpdesk.choices import Topic
-from helpdesk.text import PhoneAmbiguous, parse_decimal, parse_phone, phone_display
+from helpdesk.text import PhoneAmbiguous, parse_amount, parse_phone, phone_display
 
 FLOWS = {
     "callback": ["cb_name", "cb_phone", "cb_centre", "cb_topic"],
@@ -282,11 +282,9 @@ def _flow_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
         error = None if text else m.ASK_STORY
     elif step == "c_amount":
         try:
-            amount = None if words.is_skip(text) else parse_decimal(text)
-        except ValueError:
+            amount = None if words.is_skip(text) else parse_amount(text)
+        except ValueError:  # unreadable or readable two ways (1.500): ask again with an example
             amount, error = None, m.AMOUNT_INVALID
-        if amount is not None and amount < 0:
-            error = m.AMOUNT_INVALID
         data["amount"] = str(amount) if amount else ""
     elif step == "c_confirm":
         _complaint_confirm(turn, text, effects)
@@ -332,17 +330,17 @@ def _phone_country_answer(turn: Turn, step: str, text: str, effects: Effects) ->
 def _callback_done(turn: Turn, effects: Effects) -> None:
     data = turn.state["data"]
     effects.request_callback(name=data["name"], phone=data["phone"], centre_code=data["centre"], topic=data.get("topic", ""))
-    _say(turn, m.CALLBACK_DONE, centre=_centre_label(turn, effects), phone=phone_display(data["phone"], flag=False))
+    _say(turn, m.CALLBACK_DONE, centre=_centre_label(turn, effects), phone=phone_display(data["phone"]))
     turn.state.update(step="menu", data={})
     _say(turn, m.AGAIN)
 
 
 def _summary(data: dict, lang: str) -> dict:
     not_given = m.render(m.NOT_GIVEN, lang)
-    amount = f"{parse_decimal(data['amount']):,.0f}" if data.get("amount") else "0"
+    amount = f"{parse_amount(data['amount']):,.0f}" if data.get("amount") else "0"
     return {
         "name": data.get("name") or not_given,
-        "phone": phone_display(data.get("phone"), flag=False) or not_given,
+        "phone": phone_display(data.get("phone")) or not_given,
         "party": data.get("party") or not_given,
         "country": _label(m.COUNTRIES, data.get("country", ""), lang),
         "grievance": _label(m.GRIEVANCES, data.get("grievance", ""), lang),
@@ -365,7 +363,7 @@ def _complaint_confirm(turn: Turn, text: str, effects: Effects) -> None:
     intake = ComplaintIntake(
         name=data.get("name", ""), gender=data.get("gender", "undisclosed"), phone=data.get("phone", ""),
         party=data.get("party", ""), country=data.get("country", ""), grievance=data.get("grievance", "other"),
-        story=data.get("story", ""), amount=parse_decimal(data["amount"]) if data.get("amount") else None,
+        story=data.get("story", ""), amount=parse_amount(data["amount"]) if data.get("amount") else None,
     )
     reference = effects.open_complaint(intake)
     _say(turn, m.COMPLAINT_DONE, reference=reference, centre=_centre_label(turn, effects))

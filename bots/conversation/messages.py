@@ -73,7 +73,7 @@ GRIEVANCES = [
 ]
 ASK_STORY = _("Please tell us in your own words what happened.")
 ASK_AMOUNT = _("How much money did you lose, in kyats? Type 0 if none.")
-AMOUNT_INVALID = _("Please type the amount in numbers (English or Burmese digits), for example 1500000.")
+AMOUNT_INVALID = _("Please type the amount in kyats, for example 1500000, 1,500,000, ၁၅ သိန်း or 15 lakhs.")
 CONFIRM = _(
     "Please check your complaint:\n"
     "Name: %(name)s\nPhone: %(phone)s\nAgency or employer: %(party)s\nCountry: %(country)s\n"

@@ -1,4 +1,4 @@
-"""``{{ person.phone|phone }}``: a stored E.164 number in its local format with the country's flag."""
+"""``{{ person.phone|phone }}``: a stored E.164 number in its local format with its calling code."""
 from django import template
 
 from helpdesk.text import phone_display

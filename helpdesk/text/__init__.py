@@ -1,17 +1,20 @@
-"""Burmese input normalisation shared by every app.
+"""Input normalisation shared by every app: the single entry for Burmese text, digits, phones and amounts.
 
 Many migrants and some staff still type in the legacy Zawgyi encoding, which
 uses the same code points as Unicode for different letters. Everything typed
-into a form, an import or a bot passes through :func:`normalize_text` so the
-database only ever holds Unicode Burmese.
+into a form, an import, a bot, the admin or a search passes through
+:func:`normalize_text` (burmese.py) so the database only ever holds Unicode
+Burmese; phones through :func:`parse_phone` (phones.py), money through
+:func:`parse_amount` (amounts.py). See docs/burmese-input.md.
 """
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.text.amounts import AMOUNT_AMBIGUOUS, AMOUNT_INVALID, AmountError, parse_amount  # noqa: F401
 from helpdesk.text.burmese import (  # noqa: F401  (the public API of helpdesk.text)
     UNICODE_SURE,
     ZAWGYI_SURE,
@@ -28,6 +31,7 @@ from helpdesk.text.burmese import (  # noqa: F401  (the public API of helpdesk.t
     zawgyi_probability,
     zawgyi_to_unicode,
 )
+from helpdesk.text.digits import MYANMAR_DIGITS, digits_to_ascii  # noqa: F401
 from helpdesk.text.phones import (  # noqa: F401
     COUNTRY_NAMES,
     PHONE_AMBIGUOUS,
@@ -40,37 +44,12 @@ from helpdesk.text.phones import (  # noqa: F401
     phone_readings,
 )
 
-MYANMAR_DIGITS = str.maketrans(
-    "၀၁၂၃၄၅၆၇၈၉႐႑႒႓႔႕႖႗႘႙", "01234567890123456789"
-)
-_SEPARATORS_RE = re.compile(r"[,\s\u00a0\u104a\u104b'_]")
-
 NUMBER_INVALID = _("Enter a number, in English or Burmese digits.")
 
 
-def digits_to_ascii(text: str) -> str:
-    """Replace Myanmar and Shan digits with ASCII ones (number fields only).
-
-    Not for free text: "၀" is often typed for the letter "ဝ".
-    """
-    return (text or "").translate(MYANMAR_DIGITS)
-
-
 def parse_decimal(text: str | int | Decimal | None) -> Decimal | None:
-    """Parse an amount typed in either script, with or without thousands separators."""
-    if text is None or text == "":
-        return None
-    if isinstance(text, (int, Decimal)):
-        return Decimal(text)
-    cleaned = _SEPARATORS_RE.sub("", digits_to_ascii(str(text)))
-    cleaned = re.sub(r"(?i)(mmk|kyats?|ks\.?|ကျပ်)$", "", cleaned)
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise ValueError(str(NUMBER_INVALID)) from exc
-    if not value.is_finite():
-        raise ValueError(str(NUMBER_INVALID))
-    return value
+    """Parse an amount typed in either script (kept for its callers: the same as parse_amount)."""
+    return parse_amount(text)
 
 
 def phone_search_key(text: str) -> str:

@@ -44,6 +44,18 @@ _SYLLABLE = re.compile(
     "(?:\u103a(?=[\u103b-\u103e\u102f]))?[\u103b\u103c]?\u103d?\u103e?\u1031?[\u102d\u102e\u1032]?[\u102f\u1030]?[\u102b\u102c]?"
     "\u1036?\u1037?\u103a?\u1038?"
 )
+# A syllable of Shan (or another language written in Myanmar script) in Unicode:
+# a base, then signs in any order, with at least one letter or sign Burmese does
+# not use. Zawgyi puts its glyph variants on the same code points (ၾ, ၼ, ၸ), so
+# such syllables count as Unicode only when the detector does not see Zawgyi.
+# Shan and Mon letters and signs (Zawgyi's stacked glyphs from U+1060 on stay faults).
+_SHAN_SYLLABLE = re.compile(
+    "[\u1000-\u1022\u1028\u105a-\u105d\u1075-\u1081\u108e]"
+    "[\u102b-\u1038\u103a-\u103d\u105e\u105f\u1062\u1082-\u108d\u109a-\u109d]*"
+)
+_SHAN_ONLY = re.compile("[\u1022\u1028\u1033-\u1035\u105a-\u105f\u1062\u1075-\u108e\u109a-\u109d]")
+# What only Zawgyi writes: its glyph variants, and the virama with nothing stacked under it.
+_ZAWGYI_MARKS = re.compile("[\u1060-\u1097]|\u1039(?![\u1000-\u1021])")
 _HA_STACKS = set("နမယလဝ")  # Pali hm, hn...: ဗြဟ္မာ
 _DOUBLED = set("လသ")  # stacked on themselves outside the five rows: ဗလ္လ, ပြဿနာ's old spelling
 # A tone mark on a bare consonant (no vowel sign, anusvara or asat): never
@@ -75,7 +87,7 @@ def has_burmese(text: str) -> bool:
     return bool(BURMESE_RE.search(text or ""))
 
 
-def _faults(text: str) -> tuple[int, int]:
+def _faults(text: str, *, shan: bool = False) -> tuple[int, int]:
     """Return (hard, soft) faults of the text read as Unicode.
 
     Hard faults are what only Zawgyi produces: its stacked and variant letters
@@ -87,6 +99,10 @@ def _faults(text: str) -> tuple[int, int]:
     hard = soft = position = 0
     while position < len(text):
         match = _SYLLABLE.match(text, position)
+        other = _SHAN_SYLLABLE.match(text, position) if shan else None
+        if other and _SHAN_ONLY.search(other.group(0)) and (not match or other.end() > match.end()):
+            position = other.end()
+            continue
         if match:
             stacked = match.group(1)
             letters = [text[match.start(1) - 1]] + [stacked[i] for i in range(1, len(stacked), 2)]
@@ -105,9 +121,14 @@ def _faults(text: str) -> tuple[int, int]:
     return hard, soft
 
 
+def _may_be_shan(text: str) -> bool:
+    """Shan letters and signs share code points with Zawgyi's glyphs: let the detector tell them apart."""
+    return bool(_SHAN_ONLY.search(text)) and zawgyi_probability(text) <= ZAWGYI_THRESHOLD
+
+
 def unicode_faults(text: str) -> int:
-    """Count the places where the text breaks Unicode Burmese syllable structure (0 = well-formed)."""
-    return sum(_faults(text))
+    """Count the places where the text breaks Unicode syllable structure (0 = well-formed Burmese or Shan)."""
+    return sum(_faults(text, shan=_may_be_shan(text)))
 
 
 def is_wellformed_unicode(text: str) -> bool:
@@ -157,8 +178,8 @@ def guess_encoding(text: str, *, hint: Encoding | None = None) -> EncodingGuess:
         return EncodingGuess(None, False)
     if hint == "unicode":
         return EncodingGuess("unicode", False)
-    hard, soft = _faults(text)
-    converted = unicode_faults(zawgyi_to_unicode(text))
+    hard, soft = _faults(text, shan=_may_be_shan(text))
+    converted = sum(_faults(zawgyi_to_unicode(text)))
     if hard + soft == 0:
         if converted:
             return EncodingGuess("unicode", True)
@@ -172,6 +193,8 @@ def guess_encoding(text: str, *, hint: Encoding | None = None) -> EncodingGuess:
     if hint == "zawgyi":
         return EncodingGuess("zawgyi", False)
     probability = zawgyi_probability(text)
+    if hard and probability < UNICODE_SURE and not _ZAWGYI_MARKS.search(text):
+        return EncodingGuess("unicode", False)  # only stacks Burmese does not write: Mon or Pali (ပ္ဍဲ)
     if converted < hard + soft and (hard or probability > ZAWGYI_THRESHOLD):
         return EncodingGuess("zawgyi", (hard and not converted) or probability >= ZAWGYI_SURE)
     if converted == hard + soft and hard and probability > ZAWGYI_THRESHOLD:

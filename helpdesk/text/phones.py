@@ -12,9 +12,10 @@ import re
 import phonenumbers
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.text.digits import digits_to_ascii
+
 LOCAL_REGIONS = ("MM", "TH")
 COUNTRY_NAMES = {"MM": _("Myanmar"), "TH": _("Thailand")}
-FLAGS = {"MM": "🇲🇲", "TH": "🇹🇭"}
 CALLING_CODES = {"MM": "+95", "TH": "+66"}
 # Townships of the centres on the Thai border: their staff see Thailand first.
 THAI_BORDER_TOWNSHIPS = {"myawaddy", "tachileik", "kawthaung", "မြဝတီ", "တာချီလိတ်", "ကော့သောင်း"}
@@ -22,8 +23,6 @@ THAI_BORDER_TOWNSHIPS = {"myawaddy", "tachileik", "kawthaung", "မြဝတီ"
 PHONE_INVALID = _("Enter a valid Myanmar (09…) or Thai phone number, or one starting with +.")
 PHONE_AMBIGUOUS = _("This number is valid both in Myanmar and in Thailand: choose the country (or type it with +95 or +66).")
 PHONE_NOT_IN_COUNTRY = _("This is not a valid %(country)s number.")
-
-_MYANMAR_DIGITS = str.maketrans("၀၁၂၃၄၅၆၇၈၉႐႑႒႓႔႕႖႗႘႙", "01234567890123456789")
 
 
 class PhoneAmbiguous(ValueError):
@@ -35,7 +34,7 @@ class PhoneAmbiguous(ValueError):
 
 
 def _raw(text: str | None) -> str:
-    raw = re.sub(r"[^\d+]", "", (text or "").translate(_MYANMAR_DIGITS))
+    raw = re.sub(r"[^\d+]", "", digits_to_ascii(text))
     return "+" + raw[2:] if raw.startswith("00") else raw
 
 
@@ -81,11 +80,11 @@ def phone_candidates(text: str | None) -> list[str]:
     return sorted(set(phone_readings(text).values()))
 
 
-def phone_display(e164: str | None, *, flag: bool = True) -> str:
-    """Show a stored number as its owner writes it: local format with the flag for Myanmar and Thailand.
+def phone_display(e164: str | None) -> str:
+    """Show a stored number as its owner writes it: local format and calling code for Myanmar and Thailand.
 
-    ``flag=False`` puts the calling code after it instead (bot replies: an emoji
-    would turn an English SMS into the costlier UCS-2 encoding).
+    ``081 234 5678 (+66)`` rather than a flag: flags are boxes on machines
+    without an emoji font, and an emoji makes an English SMS cost UCS-2 rates.
     """
     if not e164:
         return ""
@@ -94,9 +93,8 @@ def phone_display(e164: str | None, *, flag: bool = True) -> str:
     except phonenumbers.NumberParseException:
         return e164
     region = phonenumbers.region_code_for_number(number)
-    if region in FLAGS:
-        local = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-        return f"{FLAGS[region]} {local}" if flag else f"{local} ({CALLING_CODES[region]})"
+    if region in CALLING_CODES:
+        return f"{phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)} ({CALLING_CODES[region]})"
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 

@@ -291,6 +291,16 @@ def test_zawgyi_agency_query_is_answered_like_its_unicode_twin(centre):
     assert zawgyi_chat.conversation.state["zawgyi"] is True and unicode_chat.conversation.state["zawgyi"] is False
 
 
+def test_a_unicode_agency_query_is_echoed_as_typed(centre):
+    """အမြဲစိမ်း ("evergreen") was echoed back as အမွဲစိမျး: short Unicode must never be converted."""
+    agency("12/2019", "Evergreen Overseas", name_my="အမြဲစိမ်း ပြည်ပအလုပ်အကိုင်")
+    chat = Chat(centre, lang="my")
+    chat.say("1")
+    reply = chat.say("အမြဲစိမ်း")
+    assert "အမြဲစိမ်း" in reply and "အမွဲ" not in reply and "12/2019" in reply
+    assert chat.conversation.state["zawgyi"] is False
+
+
 def test_zawgyi_is_remembered_for_short_ambiguous_messages(centre):
     """"မဂၤလာပါ" alone scores 0.54; after a clear Zawgyi message it is read as Zawgyi for sure,
     while a clearly Unicode message from the same person is left alone."""
@@ -445,3 +455,17 @@ def test_a_case_opened_from_a_sensitive_conversation_is_sensitive_and_linked(cen
     complaint = Complaint.objects.get()
     assert complaint.grievance_codes == ["other"] and complaint.sensitive
     assert list(chat.conversation.complaints.all()) == [complaint]
+
+
+@pytest.mark.parametrize("lang", ["en", "my"])
+def test_complaint_amount_as_people_say_it_and_ambiguous_ones_asked_again(centre, lang):
+    chat = Chat(centre, lang=lang)
+    for answer in ("3", "Ma Su", "1", "09767889802", "-", "1", "1", "They kept my passport."):
+        chat.say(answer)
+    assert chat.step == "c_amount"
+    reply = chat.say("1.500")  # fifteen hundred, or one and a half?
+    assert chat.step == "c_amount" and "၁၅ သိန်း" in reply
+    reply = chat.say("၁၅ သိန်း")
+    assert chat.step == "c_confirm" and "1,500,000" in reply
+    chat.say("1")
+    assert Complaint.objects.get().amount_claimed == 1500000

@@ -1,4 +1,6 @@
 """The case forms: the respondent agency is typed and looked up, never chosen from the whole register."""
+from decimal import Decimal
+
 import pytest
 
 from agencies.forms import NOT_IN_REGISTER
@@ -94,3 +96,26 @@ def test_unbound_form_lists_no_agency(centre, golden_lands):
     form = ComplaintOpenForm(centre=centre)
     assert not form.shows_choices
     assert form.fields["agency_choice"].choices == [(NOT_IN_REGISTER, form.not_in_register_label)]
+
+
+@pytest.mark.parametrize("typed", ["၁၅ သိန်း", "15 lakhs", "၁၅ဝဝဝဝဝ", "Ks 1,500,000"])
+def test_amount_claimed_as_people_say_it(centre, typed):
+    form = open_form(centre, amount_claimed=typed)
+    assert form.is_valid(), form.errors
+    assert form.complaint_fields()["amount_claimed"] == Decimal("1500000")
+
+
+def test_an_amount_that_reads_two_ways_is_refused_with_an_example(centre):
+    form = open_form(centre, amount_claimed="1.500")
+    assert not form.is_valid()
+    assert "more than one way" in form.errors["amount_claimed"][0] and "1,500,000" in form.errors["amount_claimed"][0]
+
+
+def test_payment_amounts_use_the_same_parser_and_rates_keep_their_decimals():
+    from complaints.forms import PaymentForm
+
+    form = PaymentForm({"amount_mmk": "၂ သိန်း ၅ သောင်း", "date": "2026-01-05", "kind": "fee_reimbursement", "payer": "Golden Land",
+                        "currency": "THB", "original_amount": "6,000", "exchange_rate": "41.667"})
+    assert form.is_valid(), form.errors
+    data = form.payment_fields()
+    assert (data["amount_mmk"], data["original_amount"], data["exchange_rate"]) == (Decimal("250000"), Decimal("6000"), Decimal("41.667"))

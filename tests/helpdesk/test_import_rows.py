@@ -41,3 +41,12 @@ def test_a_country_that_does_not_fit_the_number_is_refused(centre):
     messages = [message for _, message in result.errors]
     assert len(messages) == 2 and "not a valid Thailand number" in messages[0] and "Laos" in messages[1]
     assert not Person.objects.exists()
+
+
+def test_imported_names_keep_unicode_and_convert_zawgyi(centre):
+    result = import_contacts(
+        content="date,centre,service,gender,name\n2023-01-05,NDG,drop_in,woman,မြမြ\n2023-01-06,NDG,drop_in,woman,ေဒၚခင္ခင္ဝင္း\n".encode(),
+        filename="legacy.csv",
+    )
+    assert result.errors == []
+    assert sorted(Person.objects.values_list("name", flat=True)) == ["ဒေါ်ခင်ခင်ဝင်း", "မြမြ"]

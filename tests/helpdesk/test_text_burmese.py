@@ -90,6 +90,12 @@ def test_wellformedness(text, faults):
     assert is_wellformed_unicode(text) is (faults == 0)
 
 
+@pytest.mark.parametrize("text", ["ၵႂၢမ်းတႆး", "လိၵ်ႈတႆး", "မႂ်ႇသုင်ၶႃႈ", "ဝဵင်းတၢင်ႈၵျီး", "ဒုၚ်", "ပ္ဍဲ"])
+def test_shan_and_mon_in_unicode_are_not_converted(text):
+    """Shan and Mon letters share code points with Zawgyi's glyphs (ၾ ၼ ၸ); the detector tells them apart."""
+    assert normalize_text(text) == text
+
+
 def test_malformed_unicode_from_a_careless_keyboard_is_not_converted():
     """A vowel sign typed before its consonant: converting would swap letters, so it is left as typed."""
     assert normalize_text("ေမာင်") == "ေမာင်"
