@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.choices import Gender, ReferralTarget, Topic
+from helpdesk.choices import GENDER_REQUIRED, Gender, ReferralTarget, Topic
 from helpdesk.models import Activity, Centre, Contact, Person, Referral
 from helpdesk.text import digits_to_ascii, normalize_text, parse_phone
 
@@ -70,6 +70,7 @@ class PersonForm(BurmeseTextMixin, forms.ModelForm):
             "migration_status", "destination_country", "consent_record", "consent_share",
         ]
         widgets = {"birth_year": forms.TextInput(attrs={"inputmode": "numeric"})}
+        error_messages = {"gender": {"required": GENDER_REQUIRED}}
 
     def clean_birth_year(self):
         return clean_birth_year(self.cleaned_data.get("birth_year"))
@@ -79,7 +80,9 @@ class QuickPersonForm(BurmeseTextMixin, forms.Form):
     """The few fields staff fill in to create a person while logging a contact."""
 
     name = forms.CharField(label=_("Name"), required=False, max_length=200)
-    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    gender = forms.ChoiceField(
+        label=_("Gender"), choices=[("", "—"), *Gender.choices], error_messages={"required": GENDER_REQUIRED},
+    )
     phone = PhoneField(label=_("Phone"), required=False, max_length=40)
     birth_year = forms.IntegerField(label=_("Birth year"), required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     consent_record = forms.BooleanField(label=_("Consents to records being kept"), required=False)

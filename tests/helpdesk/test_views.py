@@ -36,7 +36,7 @@ def test_zawgyi_typed_into_a_form_is_stored_as_unicode(staff_client, centre):
         ("p-birth_year", "1850", "between 1900"),
         ("date", "2999-01-01", "future"),
         ("service", "massage", "Select a valid choice"),
-        ("p-gender", "", "This field is required"),
+        ("p-gender", "", "Choose the gender"),
     ],
 )
 def test_bad_input_gets_a_field_message_and_nothing_is_saved(staff_client, centre, field, value, message):
