@@ -23,7 +23,19 @@ def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
 
 
 class BurmeseTextMixin:
-    """Normalise every text value (Zawgyi to Unicode, NFC) and read Burmese digits in number fields."""
+    """Normalise every text value (Zawgyi to Unicode, NFC) and read Burmese digits in number fields.
+
+    Number fields are text inputs with a numeric keyboard: a browser's ``type=number``
+    refuses Burmese digits (၁၂) before the server can read them. Limits stay server side.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, (forms.IntegerField, forms.DecimalField)) and isinstance(field.widget, forms.NumberInput):
+                attrs = {k: v for k, v in field.widget.attrs.items() if k not in ("min", "max", "step")}
+                mode = "numeric" if isinstance(field, forms.IntegerField) else "decimal"
+                field.widget = forms.TextInput(attrs={**attrs, "inputmode": mode, "autocomplete": "off"})
 
     def full_clean(self):
         if self.is_bound:
