@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 MIN = 44
 # What staff tap: buttons, fields, menus, pager links and section headers. Checkboxes and radios count with
 # their label, which toggles them too. Links inside sentences and table cells are text, not controls.
-MEASURE = """() => {
+MEASURE = """(MIN) => {
   const bad = [];
   const controls = document.querySelectorAll(
     'button, a.button, select, textarea, input:not([type=hidden]), summary, nav a, .pager a');
@@ -34,13 +34,13 @@ MEASURE = """() => {
         if (r.width * r.height > box.width * box.height) box = r;
       }
     }
-    if (box.width < %(min)d || box.height < %(min)d) {
+    if (box.width < MIN || box.height < MIN) {
       const name = (el.innerText || el.name || el.id || el.type || '').trim().slice(0, 40);
       bad.push(`${el.tagName.toLowerCase()} "${name}" ${Math.round(box.width)}x${Math.round(box.height)}`);
     }
   }
   return bad;
-}""" % {"min": MIN}
+}"""
 
 
 def test_every_control_on_the_main_staff_pages_is_big_enough_to_tap(live_server, login):
@@ -65,7 +65,7 @@ def test_every_control_on_the_main_staff_pages_is_big_enough_to_tap(live_server,
         page.goto(live_server.url + path)
         for details in page.locator("details").all():  # open the sections so their controls are measured too
             details.evaluate("d => d.open = true")
-        bad = page.evaluate(MEASURE)
+        bad = page.evaluate(MEASURE, MIN)
         if bad:
             failures[path] = bad
     assert failures == {}
