@@ -53,7 +53,7 @@ def test_duplicate_warning_before_creating_a_person(staff_client, centre):
     response = staff_client.post(LOG, contact_post(centre, **{"p-name": "Ma Thandar  Win", "p-birth_year": "1994"}))
     assert response.status_code == 200
     assert "may already be registered" in response.content.decode()
-    assert f"?person={existing.pk}" in response.content.decode()
+    assert f'name="use_person" value="{existing.pk}"' in response.content.decode()
     assert Person.objects.count() == 1 and not Contact.objects.exists()
 
     response = staff_client.post(LOG, contact_post(centre, **{"p-name": "Ma Thandar  Win", "p-birth_year": "1994", "p-confirm_new": "on"}))
