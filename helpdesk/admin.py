@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from helpdesk.choices import GENDER_REQUIRED
 from helpdesk.forms import BurmeseTextMixin, PhoneField
 from helpdesk.models import (
     Activity,
@@ -25,6 +26,8 @@ class NormalizedModelForm(BurmeseTextMixin, forms.ModelForm):
         if "phone" in self.fields:
             old = self.fields["phone"]
             self.fields["phone"] = PhoneField(label=old.label, required=old.required, help_text=old.help_text, max_length=40)
+        if "gender" in self.fields:  # chosen, never defaulted: say how to choose "not disclosed"
+            self.fields["gender"].error_messages["required"] = GENDER_REQUIRED
 
 
 class NormalizedSearchMixin:

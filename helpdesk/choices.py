@@ -10,6 +10,10 @@ class Gender(models.TextChoices):
     UNDISCLOSED = "undisclosed", _("Not disclosed")
 
 
+# Gender is never assumed (a skipped field must not count as a woman in the reports): every form asks.
+GENDER_REQUIRED = _("Choose the gender: woman, man, other, or “Not disclosed” if the person does not say.")
+
+
 class Role(models.TextChoices):
     STAFF = "staff", _("Staff")
     MANAGER = "manager", _("Manager")

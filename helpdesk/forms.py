@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.choices import Gender, ReferralTarget, Topic
+from helpdesk.choices import GENDER_REQUIRED, Gender, ReferralTarget, Topic
 from helpdesk.models import Activity, Centre, Contact, Person, Referral
 from helpdesk.text import digits_to_ascii, normalize_text, parse_phone
 from helpdesk.text.phones import CALLING_CODES, COUNTRY_NAMES, PhoneAmbiguous, phone_countries_for
@@ -24,7 +24,19 @@ def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
 
 
 class BurmeseTextMixin:
-    """Normalise every text value (Zawgyi to Unicode, NFC) and read Burmese digits in number fields."""
+    """Normalise every text value (Zawgyi to Unicode, NFC) and read Burmese digits in number fields.
+
+    Number fields are text inputs with a numeric keyboard: a browser's ``type=number``
+    refuses Burmese digits (၁၂) before the server can read them. Limits stay server side.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, (forms.IntegerField, forms.DecimalField)) and isinstance(field.widget, forms.NumberInput):
+                attrs = {k: v for k, v in field.widget.attrs.items() if k not in ("min", "max", "step")}
+                mode = "numeric" if isinstance(field, forms.IntegerField) else "decimal"
+                field.widget = forms.TextInput(attrs={**attrs, "inputmode": mode, "autocomplete": "off"})
 
     def full_clean(self):
         if self.is_bound:
@@ -115,6 +127,7 @@ class PersonForm(PhoneCountryMixin, BurmeseTextMixin, forms.ModelForm):
             "migration_status", "destination_country", "consent_record", "consent_share",
         ]
         widgets = {"birth_year": forms.TextInput(attrs={"inputmode": "numeric"})}
+        error_messages = {"gender": {"required": GENDER_REQUIRED}}
 
     def clean_birth_year(self):
         return clean_birth_year(self.cleaned_data.get("birth_year"))
@@ -124,7 +137,9 @@ class QuickPersonForm(PhoneCountryMixin, BurmeseTextMixin, forms.Form):
     """The few fields staff fill in to create a person while logging a contact."""
 
     name = forms.CharField(label=_("Name"), required=False, max_length=200)
-    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    gender = forms.ChoiceField(
+        label=_("Gender"), choices=[("", "—"), *Gender.choices], error_messages={"required": GENDER_REQUIRED},
+    )
     phone = PhoneField(label=_("Phone"), required=False, max_length=40)
     birth_year = forms.IntegerField(label=_("Birth year"), required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     consent_record = forms.BooleanField(label=_("Consents to records being kept"), required=False)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from helpdesk.choices import (
+    GENDER_REQUIRED,
     ActivityFormat,
     ActivityKind,
     CentreKind,
@@ -123,7 +124,9 @@ class Person(models.Model):
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="people", verbose_name=_("centre"))
     card_number = models.CharField(_("beneficiary card number"), max_length=40, blank=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
-    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, default=Gender.UNDISCLOSED)
+    gender = models.CharField(  # no default: always chosen, "not disclosed" included
+        _("gender"), max_length=12, choices=Gender.choices, error_messages={"blank": GENDER_REQUIRED},
+    )
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True, help_text=_("Stored in international format, e.g. +959…"))
     origin_township = models.CharField(_("township of origin"), max_length=100, blank=True)
@@ -179,7 +182,9 @@ class Contact(models.Model):
     date = models.DateField(_("date"), default=today_yangon)
     service = models.CharField(_("service"), max_length=10, choices=Service.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, default=Gender.UNDISCLOSED)
+    gender = models.CharField(  # no default: always chosen, "not disclosed" included
+        _("gender"), max_length=12, choices=Gender.choices, error_messages={"blank": GENDER_REQUIRED},
+    )
     notes = models.TextField(_("notes"), blank=True)
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("staff"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)

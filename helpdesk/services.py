@@ -5,10 +5,11 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from helpdesk.choices import Gender, ReferralOutcome
+from helpdesk.choices import ReferralOutcome
 from helpdesk.models import Activity, Centre, Contact, ContactTopic, Person, Referral
 
 PERSON_FIELDS = (
@@ -64,8 +65,9 @@ def contact_log(
     """Record one service given; create the person inline when ``new_person`` is given.
 
     The contact keeps a gender snapshot (the person's, else ``gender``) so
-    anonymous contacts still count in the beneficiary table. Everything is
-    saved together or not at all.
+    anonymous contacts still count in the beneficiary table; an anonymous
+    contact needs ``gender`` (never assumed: "undisclosed" is a choice the
+    caller makes). Everything is saved together or not at all.
     """
     if person is None and new_person:
         person = person_create(centre=centre, created_by=staff, **new_person)
@@ -77,7 +79,7 @@ def contact_log(
         date=date or timezone.localdate(),
         notes=notes,
         staff=staff,
-        gender=person.gender if person else (gender or Gender.UNDISCLOSED),
+        gender=person.gender if person else (gender or ""),  # blank: full_clean asks for it
     )
     contact.full_clean()
     contact.save()
@@ -134,7 +136,6 @@ def activity_update(*, activity: Activity, **fields) -> Activity:
 
 def _check_attendees(activity: Activity, attendees: list[Person]) -> None:
     if any(p.centre_id != activity.centre_id for p in attendees):
-        from django.core.exceptions import ValidationError
         from django.utils.translation import gettext as _
 
         raise ValidationError({"attendees": _("Only people registered at this centre can be added.")})
@@ -161,12 +162,41 @@ def activity_add_attendee(*, activity: Activity, person: Person) -> Activity:
 
 
 @transaction.atomic
-def activity_add_attendees(*, activity: Activity, people: Iterable[Person]) -> Activity:
-    """Register several attendees at once (one history snapshot): the imports' way to add a chunk's attendees."""
-    people = list(people)
-    _check_attendees(activity, people)
-    activity.attendees.add(*people)
-    return activity
+def activities_add_attendees(
+    *, additions: dict[Activity, list[Person]], user: AbstractBaseUser | None = None, reason: str = ""
+) -> None:
+    """Register new attendees of many activities in a few queries (the imports' way).
+
+    Writes what ``activity.attendees.add`` would: the attendance rows, and per
+    activity one history row with its m2m snapshot of every attendee, as
+    django-simple-history records it, but in bulk rather than three queries an activity.
+    """
+    additions = {activity: people for activity, people in additions.items() if people}
+    for activity, people in additions.items():
+        _check_attendees(activity, people)
+    if not additions:
+        return
+    through = Activity.attendees.through
+    through.objects.bulk_create(
+        [through(activity_id=activity.pk, person_id=person.pk) for activity, people in additions.items() for person in people],
+        batch_size=500,
+    )
+    history = Activity.history.bulk_history_create(
+        list(additions), update=True, default_user=user, default_change_reason=reason, batch_size=500,
+    )
+    snapshot_model = Activity.history.model._meta.get_field("historicalactivity_attendees").related_model
+    attendees: dict[int, list[tuple[int, int]]] = {}
+    for row_id, activity_id, person_id in through.objects.filter(activity__in=list(additions)).values_list("id", "activity_id", "person_id"):
+        attendees.setdefault(activity_id, []).append((row_id, person_id))
+    by_activity = {record.id: record for record in history}
+    snapshot_model.objects.bulk_create(
+        [
+            snapshot_model(history=record, id=row_id, activity_id=activity_id, person_id=person_id)
+            for activity_id, record in by_activity.items()
+            for row_id, person_id in attendees.get(activity_id, [])
+        ],
+        batch_size=500,
+    )
 
 
 @transaction.atomic

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "helpdesk.middleware.QueryStringGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -118,7 +119,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("my", _("Burmese"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]  # Burmese for the Django admin/auth strings staff see (Django ships few)
+# The project's catalogues come first: Django reads LOCALE_PATHS before the apps' catalogues, and without
+# this django.contrib.admin's old Burmese ("Log in" as ဖွင့်ဝင်) would win over ours for shared strings.
+# BASE_DIR/locale holds Burmese for the Django admin/auth strings staff see (Django ships few).
+LOCALE_PATHS = [BASE_DIR / "locale", *(BASE_DIR / app / "locale" for app in ("helpdesk", "agencies", "complaints", "bots"))]
 TIME_ZONE = "Asia/Yangon"
 USE_I18N = True
 USE_TZ = True

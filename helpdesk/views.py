@@ -130,7 +130,10 @@ def contact_log(request):
     """Log a drop-in or helpline contact, finding or creating the person on the same page."""
     user = request.user
     centres = selectors.centres_for_user(user)
-    person_id = request.POST.get("person") or request.GET.get("person")
+    # "Use this person" on the duplicate warning posts everything typed with the chosen person:
+    # the form comes back with that person and the rest kept, to be saved with the next press.
+    picked = request.POST.get("use_person")
+    person_id = picked or request.POST.get("person") or request.GET.get("person")
     person = selectors.person_get_for_user(user, person_id) if person_id else None
     query = request.GET.get("q", "")
     matches = selectors.person_search(user, query)[:10] if query and not person else []
@@ -144,7 +147,7 @@ def contact_log(request):
         (ext, ext.form_class(request.POST or None, prefix=ext.prefix, user=user)) for ext in CONTACT_FORM_EXTENSIONS
     ]
     duplicates = []
-    if request.method == "POST":
+    if request.method == "POST" and not picked:
         forms_ok = form.is_valid() & (person is not None or person_form.is_valid())
         forms_ok &= all([extension_form.is_valid() for _, extension_form in extensions])
         if forms_ok:

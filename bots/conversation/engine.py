@@ -361,7 +361,7 @@ def _complaint_confirm(turn: Turn, text: str, effects: Effects) -> None:
         _say(turn, m.CONFIRM, **_summary(data, lang))
         return
     intake = ComplaintIntake(
-        name=data.get("name", ""), gender=data.get("gender", "undisclosed"), phone=data.get("phone", ""),
+        name=data.get("name", ""), gender=data["gender"], phone=data.get("phone", ""),
         party=data.get("party", ""), country=data.get("country", ""), grievance=data.get("grievance", "other"),
         story=data.get("story", ""), amount=parse_amount(data["amount"]) if data.get("amount") else None,
     )

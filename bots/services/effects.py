@@ -7,6 +7,7 @@ from agencies.verdict import Verdict, agency_verdict
 from bots.conversation import CentreOption, ComplaintIntake
 from bots.models import CONTACT_CHANNEL, Attention, CallbackRequest, Conversation
 from complaints.services import complaint_open
+from helpdesk.choices import Gender
 from helpdesk.models import DEFAULT_SENSITIVE_WORDS, Centre, Person
 from helpdesk.services import contact_add_topic, contact_update, person_create, person_update
 
@@ -105,7 +106,8 @@ class DatabaseEffects:
         if person is not None and person.centre_id == conversation.centre_id:
             person = person_update(person=person, **fields)
         else:
-            person = person_create(centre=conversation.centre, created_by=None, **fields)
+            # A call-back request does not ask the gender: recorded as not disclosed, never guessed.
+            person = person_create(centre=conversation.centre, created_by=None, **{"gender": Gender.UNDISCLOSED, **fields})
         conversation.person = person
         contact = conversation.last_contact
         if contact is not None and contact.person_id != person.pk:

@@ -16,7 +16,7 @@ from bots.conversation.words import read, sensitive_word, start_parameter
 from bots.models import CONTACT_CHANNEL, Conversation, InboundMessage, OutboundMessage, OutboundStatus
 from bots.services.effects import DatabaseEffects, conversation_sensitive_words, move_to_centre
 from bots.services.outbound import outbound_queue
-from helpdesk.choices import Service
+from helpdesk.choices import Gender, Service
 from helpdesk.models import Centre
 from helpdesk.services import contact_log
 
@@ -77,6 +77,7 @@ def conversation_log_contact(conversation: Conversation) -> None:
     conversation.last_contact = contact_log(
         centre=conversation.centre, staff=None, service=Service.HELPLINE,
         channel=CONTACT_CHANNEL[conversation.channel], person=conversation.person,
+        gender=Gender.UNDISCLOSED,  # used only without a person: the bot has not asked, so it is not disclosed
         notes=f"{conversation.get_channel_display()} bot conversation #{conversation.pk}",
     )
 

@@ -174,10 +174,10 @@ class _Plan:
                 [ContactTopic(contact=contact, topic=topic) for contact, topics in self.contacts for topic in topics],
                 batch_size=BATCH,
             )
-        self._write_attendance(result)
+        self._write_attendance(user, result)
         ImportedRow.objects.bulk_create(self.fingerprints, batch_size=BATCH)
 
-    def _write_attendance(self, result: ImportResult) -> None:
+    def _write_attendance(self, user: AbstractBaseUser | None, result: ImportResult) -> None:
         """One attendance change per activity per chunk (its history row snapshots every attendee)."""
         pending = {self.activities[key]: people for key, people in self.attendees.items() if people}
         if not pending:
@@ -186,11 +186,9 @@ class _Plan:
         present = defaultdict(set)
         for activity_id, person_id in through.objects.filter(activity__in=[a.pk for a in pending]).values_list("activity_id", "person_id"):
             present[activity_id].add(person_id)
-        for activity, people in pending.items():
-            new = [p for p in people.values() if p.pk not in present[activity.pk]]
-            if new:
-                services.activity_add_attendees(activity=activity, people=new)
-                result.attendances += len(new)
+        additions = {activity: [p for p in people.values() if p.pk not in present[activity.pk]] for activity, people in pending.items()}
+        services.activities_add_attendees(additions=additions, user=user, reason=REASON)
+        result.attendances += sum(len(people) for people in additions.values())
 
 
 def apply_rows(todo: list[tuple[LegacyRow, str]], result: ImportResult, *, user: AbstractBaseUser | None, source: str) -> None:

@@ -25,7 +25,7 @@ TOO_MANY_ROWS = _lazy(
     "This file has %(rows)s rows; the upload page takes up to %(max)s. Split it, "
     "or run “python manage.py import_contacts FILE” on the server, which shows its progress."
 )
-CHUNK = 500  # rows per transaction: a crash loses at most one chunk, and re-running resumes
+CHUNK = 1000  # rows per transaction: a crash loses at most one chunk, and re-running resumes
 
 __all__ = ["CHUNK", "TOO_MANY_ROWS", "ImportResult", "import_contacts"]
 

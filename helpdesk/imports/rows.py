@@ -32,6 +32,8 @@ GENDER_BY_WORD = {word: gender.value for gender, words in GENDER_WORDS.items() f
 DEFAULT_CHANNEL = {Service.HELPLINE.value: Channel.PHONE.value}
 MAX_COUNT = 100_000
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d")
+CHANNELS = frozenset(Channel.values)  # computed once: an import checks every row against them
+TOPICS = frozenset(Topic.values)
 
 
 class RowError(ValueError):
@@ -141,8 +143,9 @@ def parse_row(number: int, raw: dict[str, str], centres: dict[str, Centre]) -> L
         if not values.get(column):
             errors.append(_("%(column)s: required.") % {"column": column})
 
+    today = timezone.localdate()
     day = check(parse_date, values["date"]) if values.get("date") else None
-    if day and day > timezone.localdate():
+    if day and day > today:
         errors.append(_("date: %(value)s is in the future.") % {"value": day.isoformat()})
     centre = None
     if values.get("centre"):
@@ -165,17 +168,17 @@ def parse_row(number: int, raw: dict[str, str], centres: dict[str, Centre]) -> L
     birth_year = None
     if values.get("birth_year"):
         birth_year = check(_integer, values["birth_year"], "birth_year")
-        if birth_year is not None and not 1900 <= birth_year <= timezone.localdate().year:
+        if birth_year is not None and not 1900 <= birth_year <= today.year:
             errors.append(_("birth_year: %(value)s is not between 1900 and this year.") % {"value": birth_year})
     phone = _phone(values, errors)
     channel = ""
     if values.get("channel"):
         channel = _choice_key(values["channel"])
-        if channel not in Channel.values:
+        if channel not in CHANNELS:
             errors.append(_("channel: “%(value)s” is not one of %(choices)s.") % {"value": values["channel"], "choices": ", ".join(Channel.values)})
     topics: list[str] = []
     for topic in filter(None, (_choice_key(t) for t in re.split(r"[,;]", values.get("topics", "")))):
-        if topic not in Topic.values:
+        if topic not in TOPICS:
             errors.append(_("topics: “%(value)s” is not one of %(choices)s.") % {"value": topic, "choices": ", ".join(Topic.values)})
         elif topic not in topics:
             topics.append(topic)

@@ -223,3 +223,19 @@ def test_title_lines_above_the_header_and_a_serial_number_column_are_understood(
     report = run(text)
     assert sorted(Agency.objects.values_list("licence_number", flat=True)) == ["123/2019", "45/2018"]
     assert [e.row for e in report.errors] == [6]  # the row number a spreadsheet shows
+
+
+def test_import_reads_doubled_quotes_and_refuses_rows_with_control_characters_or_huge_cells():
+    text = HEADER + (
+        '7/2020,"Lucky ""Star"" Overseas, Co., Ltd.",,Yangon,,TH,licensed,,\n'
+        "8/2020,Shwe\x00 Agency,,Yangon,,TH,licensed,,\n"
+        f"9/2020,Golden Agency,,{'Secret Street ' * 500},,TH,licensed,,\n"
+    )
+    report = run(text)
+    assert [c.licence_number for c in report.created] == ["7/2020"]
+    lucky = Agency.objects.get()
+    assert (lucky.name_en, lucky.address, lucky.destination_countries) == ('Lucky "Star" Overseas, Co., Ltd.', "Yangon", "TH")
+    errors = {e.row: e for e in report.errors}
+    assert sorted(errors) == [3, 4] and errors[3].licence_number == "8/2020" and "column B" in errors[3].message
+    assert "column D" in errors[4].message and "Secret" not in errors[4].message
+    assert [a.licence_number for a in report.missing] == []

@@ -1,80 +1,78 @@
-"""Staff forms: a phone valid in Myanmar and Thailand is asked about, never guessed."""
+"""Staff forms: gender is always chosen (never defaulted), number fields take Burmese digits."""
 import re
 
 import pytest
 from django.urls import reverse
 
-from helpdesk.models import Contact, Person
-from tests.factories import CentreFactory, PersonFactory, member
+from helpdesk.choices import GENDER_REQUIRED
+from helpdesk.models import Activity, Contact, Person
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-CREATE = reverse("helpdesk:person_create")
-LOG = reverse("helpdesk:contact_log")
+
+def _gender_select(html: str, name: str) -> str:
+    return re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
 
 
-def _country_order(html: str) -> list[str]:
-    return re.findall(r'name="(?:p-)?phone_country" value="(\w+)"', html)
+@pytest.mark.parametrize("url,name", [("helpdesk:contact_log", "p-gender"), ("helpdesk:person_create", "gender")])
+def test_the_gender_starts_unchosen_and_not_disclosed_is_a_choice(staff_client, centre, url, name):
+    select = _gender_select(staff_client.get(reverse(url)).content.decode(), name)
+    assert re.search(r'<option value="" selected>', select)
+    assert "selected" not in select.replace('<option value="" selected>', "")
+    assert '<option value="undisclosed">Not disclosed</option>' in select
 
 
-def test_ambiguous_number_is_asked_about_and_nothing_saved(staff_client):
-    response = staff_client.post(CREATE, {"name": "Ko Aung", "gender": "man", "phone": "081 234 5678"})
-    page = response.content.decode()
-    assert response.status_code == 200 and "valid both in Myanmar and in Thailand" in page
+def test_an_anonymous_caller_without_a_gender_is_refused(staff_client, centre):
+    data = {"centre": centre.pk, "service": "helpline", "channel": "phone", "date": "2026-11-20", "notes": "asked about Thai jobs"}
+    response = staff_client.post(reverse("helpdesk:contact_log"), data)
+    assert response.status_code == 200 and str(GENDER_REQUIRED) in response.content.decode()
+    assert not Contact.objects.exists()
+    assert "asked about Thai jobs" in response.content.decode()  # what was typed is still there
+    staff_client.post(reverse("helpdesk:contact_log"), {**data, "p-gender": "undisclosed"})
+    assert Contact.objects.get().gender == "undisclosed"
+
+
+def test_registering_a_person_without_a_gender_is_refused(staff_client, centre):
+    response = staff_client.post(reverse("helpdesk:person_create"), {"name": "Ma Hla", "centre": centre.pk})
+    assert response.status_code == 200 and str(GENDER_REQUIRED) in response.content.decode()
     assert not Person.objects.exists()
-    # Asked with the centre's country checked: one more click saves it.
-    assert re.search(r'value="MM"[^>]*checked', page)
 
 
-@pytest.mark.parametrize("country,e164", [("TH", "+66812345678"), ("MM", "+95812345678")])
-def test_the_chosen_country_is_stored(staff_client, country, e164):
-    staff_client.post(CREATE, {"name": "Ko Aung", "gender": "man", "phone": "081 234 5678", "phone_country": country})
-    person = Person.objects.get()
-    assert person.phone == e164
-    page = staff_client.get(reverse("helpdesk:person_detail", args=[person.pk])).content.decode()
-    assert f"081 234 5678 ({e164[:3]})" in page
+def test_the_admin_refuses_a_person_without_a_gender(client, centre):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    data = {"centre": centre.pk, "name": "Ko Ko", "created_at_0": "2026-01-01", "created_at_1": "10:00:00"}
+    response = client.post(reverse("admin:helpdesk_person_add"), data)
+    assert response.status_code == 200 and str(GENDER_REQUIRED) in response.content.decode()
+    assert not Person.objects.exists()
 
 
-def test_thai_only_and_malaysian_numbers_need_no_question(staff_client):
-    staff_client.post(CREATE, {"name": "Ma Su", "gender": "woman", "phone": "06 344 003 22", "phone_country": "MM"})
-    staff_client.post(CREATE, {"name": "Ma Hla", "gender": "woman", "phone": "+60 12 345 6789"})
-    assert sorted(Person.objects.values_list("phone", flat=True)) == ["+60123456789", "+66634400322"]
+def test_the_service_refuses_an_anonymous_contact_without_a_gender(centre):
+    from django.core.exceptions import ValidationError
+
+    from helpdesk import services
+
+    with pytest.raises(ValidationError) as error:
+        services.contact_log(centre=centre, staff=None, service="helpline", channel="phone")
+    assert error.value.message_dict == {"gender": [str(GENDER_REQUIRED)]}
 
 
-def test_border_centre_staff_see_thailand_first(client):
-    tachileik = CentreFactory(code="TCL", name="Mawk Kon Tachileik", township="Tachileik")
-    client.force_login(member("staff", tachileik))
-    assert _country_order(client.get(CREATE).content.decode()) == ["TH", "MM"]
-    page = client.post(CREATE, {"name": "Ko Aung", "gender": "man", "phone": "081 234 5678"}).content.decode()
-    assert re.search(r'value="TH"[^>]*checked', page) and not Person.objects.exists()
-    assert _country_order(client.get(LOG).content.decode()) == ["TH", "MM"]
+def test_head_counts_are_text_inputs_that_take_burmese_digits(staff_client, centre):
+    html = staff_client.get(reverse("helpdesk:activity_create")).content.decode()
+    for name in ("women_count", "men_count", "other_count", "undisclosed_count"):
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        assert 'type="text"' in tag and 'inputmode="numeric"' in tag and "min=" not in tag
+    data = {"centre": centre.pk, "kind": "mobilisation", "format": "outreach", "title": "Sunday dialogue", "date": "2026-11-01",
+            "women_count": "၁၂", "men_count": "၁,၀၀၅", "other_count": "0", "undisclosed_count": "၀"}
+    assert staff_client.post(reverse("helpdesk:activity_create"), data).status_code == 302
+    activity = Activity.objects.get()
+    assert (activity.women_count, activity.men_count, activity.other_count, activity.undisclosed_count) == (12, 1005, 0, 0)
 
 
-def test_yangon_centre_staff_see_myanmar_first(staff_client):
-    assert _country_order(staff_client.get(CREATE).content.decode()) == ["MM", "TH"]
-
-
-def test_contact_log_asks_too_and_keeps_the_contact_unsaved(staff_client, centre):
-    data = {"centre": centre.pk, "service": "helpline", "channel": "phone", "date": "2026-11-20", "p-gender": "man",
-            "p-name": "Ko Aung", "p-phone": "၀၈၁ ၂၃၄ ၅၆၇၈"}
-    page = staff_client.post(LOG, data).content.decode()
-    assert "valid both in Myanmar and in Thailand" in page and not Contact.objects.exists()
-    staff_client.post(LOG, {**data, "p-phone_country": "TH"})
-    assert Contact.objects.get().person.phone == "+66812345678"
-
-
-def test_search_by_an_ambiguous_number_finds_both(staff_client, centre):
-    PersonFactory(centre=centre, name="Thai number", phone="+66812345678")
-    PersonFactory(centre=centre, name="Mandalay number", phone="+95812345678")
-    page = staff_client.get(reverse("helpdesk:person_list"), {"q": "081 234 5678"}).content.decode()
-    assert "Thai number" in page and "Mandalay number" in page
-
-
-@pytest.mark.parametrize("typed,stored", [("ဒေါ်မြမြ", "ဒေါ်မြမြ"), ("ေဒၚျမျမ", "ဒေါ်မြမြ"), ("မွမွ", "မွမွ")])
-def test_names_and_notes_keep_unicode_and_convert_zawgyi(staff_client, centre, typed, stored):
-    """Mya Mya was stored as မွမွ: Unicode that is also well-formed Zawgyi must stay as typed."""
-    data = {"centre": centre.pk, "service": "drop_in", "channel": "walk_in", "date": "2026-11-20", "p-gender": "woman",
-            "p-name": typed, "notes": "အမြဲစိမ်း အေဂျင်စီ"}
-    staff_client.post(LOG, data)
-    contact = Contact.objects.get()
-    assert contact.person.name == stored and contact.notes == "အမြဲစိမ်း အေဂျင်စီ"
+@pytest.mark.parametrize("value", ["-3", "၁၂ ဦး", "twelve", "1.5"])
+def test_a_head_count_that_is_not_a_whole_number_is_refused_on_the_server(staff_client, centre, value):
+    data = {"centre": centre.pk, "kind": "mobilisation", "format": "outreach", "title": "Sunday dialogue", "date": "2026-11-01",
+            "women_count": value, "men_count": "0", "other_count": "0", "undisclosed_count": "0"}
+    response = staff_client.post(reverse("helpdesk:activity_create"), data)
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    assert not Activity.objects.exists()

@@ -216,3 +216,128 @@ def test_queue_refuses_files_above_the_limit(centre):
     with pytest.raises(FileError, match="3 rows"):
         contact_import_queue(content=(HEADER + "2023-01-05,NDG,drop_in,woman,,,,,,,,\n" * 3).encode(), filename="x.csv",
                              user=None, dry_run=False, max_rows=2)
+
+
+def test_a_doubled_quote_in_a_name_stays_in_its_column(centre):
+    result = run('2023-01-05,NDG,drop_in,woman,,NDG-7,"Ma ""Nu"" Nu, junior",09 767 889 802,1990,walk_in,jobs,\n')
+    assert result.errors == []
+    person = Person.objects.get()
+    assert (person.name, person.phone, person.birth_year) == ('Ma "Nu" Nu, junior', "+959767889802", 1990)
+
+
+def test_nul_and_over_long_cells_are_row_errors_and_the_other_rows_are_kept(centre):
+    long_name = "Secret Name " * 300
+    result = run(
+        "2023-01-05,NDG,drop_in,woman,,NDG-1,Ma Hla,,,,,\n"
+        "2023-01-05,NDG,drop_in,woman,,NDG-2,Ma\x00Mya,,,,,\n"
+        f"2023-01-05,NDG,drop_in,man,,NDG-3,{long_name},,,,,\n"
+        "2023-01-06,NDG,helpline,man,2,,,,,,,\n"
+    )
+    errors = dict(result.errors)
+    assert (result.imported, sorted(errors)) == (2, [3, 4])
+    assert "column G" in errors[3] and "control characters" in errors[3] and "Mya" not in errors[3]
+    assert "column G" in errors[4] and "Secret" not in errors[4]
+    assert list(Person.objects.values_list("card_number", flat=True)) == ["NDG-1"]
+    assert Contact.objects.count() == 3
+
+
+def test_bulk_and_row_by_row_write_the_same_records(centre, other_centre):
+    """The bulk path must be the row-by-row path, faster: same people, contacts, topics, attendees, counts, history."""
+    text = (
+        "2023-01-05,NDG,drop_in,woman,,NDG-1,Ma Hla,09 767 889 802,1995,walk_in,agency_check;jobs,\n"
+        "2023-01-06,NDG,helpline,woman,,,,09 767 889 802,,,,\n"  # no card: the same person by phone
+        "2023-01-07,NDG,helpline,man,,NDG-2,Ko Min,,,,legal_advice,\n"
+        "2023-01-07,NDG,helpline,man,3,,,,,,safe_migration,\n"
+        "2023-01-08,TCL,drop_in,undisclosed,,TCL-1,,,,,,\n"
+        "2023-03-01,NDG,training,woman,,NDG-1,,,,,,Dialogue\n"
+        "2023-03-01,NDG,training,man,,NDG-2,,,,,,Dialogue\n"
+        "2023-03-01,NDG,training,man,12,,,,,,,Dialogue\n"
+        "2023-03-01,NDG,mobilisation,other,5,,,,,,,\n"
+        "2023-03-01,NDG,training,man,,NDG-3,Ko New,,1850,,,Dialogue\n"  # refused: birth year
+    )
+
+    def snapshot():
+        people = sorted(Person.objects.values_list("centre__code", "card_number", "name", "gender", "phone", "birth_year"))
+        contacts = sorted(
+            (c.centre.code, str(c.date), c.service, c.channel, c.gender, c.person.card_number if c.person else "", tuple(sorted(c.topic_codes)))
+            for c in Contact.objects.select_related("person", "centre")
+        )
+        activities = sorted(
+            (a.title, a.kind, a.women_count, a.men_count, a.other_count, tuple(sorted(p.card_number for p in a.attendees.all())),
+             sorted(r.attendees.count() for r in a.history.all())[-1])
+            for a in Activity.objects.all()
+        )
+        histories = (Person.history.count(), Contact.history.count())
+        return people, contacts, activities, histories
+
+    bulk = run(text)
+    first = snapshot()
+    Contact.objects.all().delete(), ImportedRow.objects.all().delete()
+    Activity.objects.all().delete(), Person.objects.all().delete()
+    Person.history.all().delete(), Contact.history.all().delete()
+    one_by_one = run(text, row_by_row=True)
+    assert snapshot() == first
+    assert bulk == one_by_one and bulk.imported == 9 and [n for n, _m in bulk.errors] == [11]
+
+
+def _fail_writes_after(limit: int):
+    """The database going away mid-file: every insert of a row fingerprint after the first ``limit`` fails."""
+    from django.db import OperationalError
+
+    seen = {"n": 0}
+
+    def wrapper(execute, sql, params, many, context):
+        if sql.startswith("INSERT") and '"helpdesk_importedrow"' in sql:
+            seen["n"] += 1
+            if seen["n"] > limit:
+                raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
+def test_a_crash_mid_file_leaves_a_job_that_says_what_was_saved_and_continues_without_duplicates(client, centre, admin_user, monkeypatch):
+    from django.db import connection
+
+    from helpdesk.imports import contacts
+    from helpdesk.imports.jobs import contact_import_queue
+    from helpdesk.models import ContactImport
+
+    monkeypatch.setattr(contacts, "CHUNK", 2)
+    content = (HEADER + "".join(f"2023-01-0{day},NDG,drop_in,woman,,NDG-{day},Ma {day},,,,,\n" for day in range(1, 6))).encode()
+    with connection.execute_wrapper(_fail_writes_after(1)):  # the first chunk commits, the second fails
+        job = contact_import_queue(content=content, filename="legacy.csv", user=admin_user, dry_run=False)
+    job.refresh_from_db()
+    assert job.status == "failed" and bytes(job.content) == content  # the file is kept to continue
+    assert Contact.objects.count() == 2 and job.result["imported"] == 2
+    client.force_login(admin_user)
+    page = client.get(reverse("helpdesk:import_job", args=[job.pk])).content.decode()
+    assert "stopped before the end" in page and "2 rows imported" in page and "Continue the import" in page
+
+    response = client.post(reverse("helpdesk:import_job_continue", args=[job.pk]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert (job.status, bytes(job.content)) == ("done", b"")
+    assert Contact.objects.count() == 5 and Person.objects.count() == 5  # nothing twice
+    assert (job.result["imported"], job.result["already_imported"]) == (5, 0)
+    page = client.get(reverse("helpdesk:import_job", args=[job.pk])).content.decode()
+    assert "5 rows imported" in page and "Continue the import" not in page
+    # A finished job cannot be continued again.
+    client.post(reverse("helpdesk:import_job_continue", args=[job.pk]))
+    assert ContactImport.objects.get().status == "done" and Contact.objects.count() == 5
+
+
+def test_a_small_upload_that_crashes_saves_nothing(client, centre, admin_user, monkeypatch):
+    from django.db import connection
+
+    from helpdesk.imports import contacts
+
+    monkeypatch.setattr(contacts, "CHUNK", 2)  # the first chunk is written before the second fails
+    client.force_login(admin_user)
+    client.raise_request_exception = False
+    upload = io.BytesIO((HEADER + "2023-01-05,NDG,drop_in,woman,,,,,,,,\n" * 3).encode())
+    upload.name = "legacy.csv"
+    with connection.execute_wrapper(_fail_writes_after(1)):
+        response = client.post(reverse("helpdesk:import_contacts"), {"file": upload})
+    assert response.status_code == 500
+    assert not Contact.objects.exists() and not ImportedRow.objects.exists()

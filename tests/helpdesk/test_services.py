@@ -84,7 +84,7 @@ def test_attendance_changes_are_in_history_once_per_change(centre, staff):
 
 
 def test_contact_update_takes_the_person_gender_and_keeps_history(centre, other_centre, staff):
-    contact = services.contact_log(centre=centre, staff=None, service="helpline", channel="telegram")
+    contact = services.contact_log(centre=centre, staff=None, service="helpline", channel="telegram", gender="undisclosed")
     person = PersonFactory(centre=centre, gender="woman")
     services.contact_update(contact=contact, person=person)
     services.contact_update(contact=contact, centre=other_centre)
@@ -94,7 +94,7 @@ def test_contact_update_takes_the_person_gender_and_keeps_history(centre, other_
 
 
 def test_contact_add_topic_once_and_only_known_topics(centre, staff):
-    contact = services.contact_log(centre=centre, staff=staff, service="helpline", channel="viber")
+    contact = services.contact_log(centre=centre, staff=staff, service="helpline", channel="viber", gender="man")
     services.contact_add_topic(contact=contact, topic="jobs")
     services.contact_add_topic(contact=contact, topic="jobs")
     assert contact.topic_codes == ["jobs"]

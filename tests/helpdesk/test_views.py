@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -36,7 +38,7 @@ def test_zawgyi_typed_into_a_form_is_stored_as_unicode(staff_client, centre):
         ("p-birth_year", "1850", "between 1900"),
         ("date", "2999-01-01", "future"),
         ("service", "massage", "Select a valid choice"),
-        ("p-gender", "", "This field is required"),
+        ("p-gender", "", "Choose the gender"),
     ],
 )
 def test_bad_input_gets_a_field_message_and_nothing_is_saved(staff_client, centre, field, value, message):
@@ -51,7 +53,7 @@ def test_duplicate_warning_before_creating_a_person(staff_client, centre):
     response = staff_client.post(LOG, contact_post(centre, **{"p-name": "Ma Thandar  Win", "p-birth_year": "1994"}))
     assert response.status_code == 200
     assert "may already be registered" in response.content.decode()
-    assert f"?person={existing.pk}" in response.content.decode()
+    assert f'name="use_person" value="{existing.pk}"' in response.content.decode()
     assert Person.objects.count() == 1 and not Contact.objects.exists()
 
     response = staff_client.post(LOG, contact_post(centre, **{"p-name": "Ma Thandar  Win", "p-birth_year": "1994", "p-confirm_new": "on"}))
@@ -164,3 +166,34 @@ def test_admin_changelists_open(client, centre, model):
     ContactFactory(centre=centre)
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     assert client.get(reverse(f"admin:helpdesk_{model}_changelist"), {"q": "x"}).status_code == 200
+
+
+def test_use_this_person_keeps_everything_typed_then_saves_for_that_person(staff_client, centre, staff):
+    existing = PersonFactory(centre=centre, name="Ma Thandar Win", birth_year=1994, phone="+959450000001", gender="woman")
+    typed = contact_post(centre, **{
+        "p-name": "Ma Thandar  Win", "p-birth_year": "1994", "service": "helpline", "channel": "viber",
+        "topics": ["jobs", "legal_advice"], "notes": "Agency kept her passport", "referral_target": "ngo",
+        "referral_organisation": "Legal Clinic Myanmar",
+    })
+    assert "may already be registered" in staff_client.post(LOG, typed).content.decode()
+
+    page = staff_client.post(LOG, {**typed, "use_person": existing.pk}).content.decode()
+    assert not Contact.objects.exists()  # picking a person saves nothing yet
+    assert f'<input type="hidden" name="person" value="{existing.pk}">' in page and "Ma Thandar Win" in page
+    assert 'value="helpline" selected' in page and 'value="viber" selected' in page
+    assert 'value="jobs"' in page and re.search(r'value="jobs"[^>]*checked', page) and re.search(r'value="legal_advice"[^>]*checked', page)
+    assert "Agency kept her passport" in page and "Legal Clinic Myanmar" in page and 'value="ngo" selected' in page
+
+    kept = {k: v for k, v in typed.items() if not k.startswith("p-")}
+    response = staff_client.post(LOG, {**kept, "person": existing.pk})
+    assert response.status_code == 302 and Person.objects.count() == 1
+    contact = Contact.objects.get()
+    assert (contact.person, contact.service, contact.channel, contact.notes, contact.gender) == (
+        existing, "helpline", "viber", "Agency kept her passport", "woman")
+    assert sorted(contact.topic_codes) == ["jobs", "legal_advice"]
+    assert existing.referrals.get().organisation == "Legal Clinic Myanmar"
+
+
+def test_use_this_person_of_another_centre_is_404(staff_client, centre, other_centre):
+    stranger = PersonFactory(centre=other_centre)
+    assert staff_client.post(LOG, contact_post(centre, use_person=stranger.pk)).status_code == 404
