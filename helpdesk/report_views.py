@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from helpdesk.access import logs_access
 from helpdesk.extensions import REPORT_SECTIONS
 from helpdesk.imports import FileError, import_contacts
 from helpdesk.imports.jobs import contact_import_queue
 from helpdesk.imports.reading import read_rows
-from helpdesk.models import ContactImport
+from helpdesk.models import AccessLog, ContactImport
 from helpdesk.permissions import personal_data_required, reports_required
 from helpdesk.reports.exports import SUBCOLUMNS, table_csv, table_lines, table_xlsx
 from helpdesk.reports.forms import ImportForm, ReportForm
@@ -45,6 +46,7 @@ def beneficiary_report(request):
 
 
 @reports_required
+@logs_access(AccessLog.Kind.EXPORT)
 def beneficiary_export(request, fmt: str):
     if fmt not in EXPORTS:
         raise Http404

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk import selectors, services
+from helpdesk.access import logs_access
 from helpdesk.extensions import CONTACT_FORM_EXTENSIONS, PERSON_PANELS
 from helpdesk.forms import (
     ActivityForm,
@@ -22,8 +23,10 @@ from helpdesk.forms import (
     ReferralOutcomeForm,
     apply_service_errors,
 )
+from helpdesk.models import AccessLog
 from helpdesk.periods import quarter_bounds, quarter_label
 from helpdesk.permissions import personal_data_required
+from helpdesk.searches import search_redirect, search_terms
 
 PAGE_SIZE = 50
 
@@ -48,12 +51,16 @@ def dashboard(request):
 
 @personal_data_required
 def person_list(request):
-    query = request.GET.get("q", "")
+    if redirect_to := search_redirect(request):
+        return redirect_to
+    query = search_terms(request)
     people = selectors.person_search(request.user, query) if query else selectors.people_for_user(request.user)
-    return render(request, "helpdesk/person_list.html", {"page": _page(request, people), "q": query})
+    token = {"query": f"s={request.GET['s']}"} if query else {}
+    return render(request, "helpdesk/person_list.html", {"page": _page(request, people), "q": query, **token})
 
 
 @personal_data_required
+@logs_access(AccessLog.Kind.PERSON)
 def person_detail(request, pk):
     person = selectors.person_get_for_user(request.user, pk)
     contacts = person.contacts.select_related("staff", "centre").prefetch_related("topics")[:200]
@@ -100,6 +107,7 @@ def person_create(request):
 
 
 @personal_data_required
+@logs_access(AccessLog.Kind.PERSON)
 def person_edit(request, pk):
     person = selectors.person_get_for_user(request.user, pk)
     form = PersonForm(request.POST or None, instance=person)
@@ -128,11 +136,13 @@ def contact_list(request):
 @personal_data_required
 def contact_log(request):
     """Log a drop-in or helpline contact, finding or creating the person on the same page."""
+    if redirect_to := search_redirect(request):
+        return redirect_to
     user = request.user
     centres = selectors.centres_for_user(user)
     person_id = request.POST.get("person") or request.GET.get("person")
     person = selectors.person_get_for_user(user, person_id) if person_id else None
-    query = request.GET.get("q", "")
+    query = search_terms(request)
     matches = selectors.person_search(user, query)[:10] if query and not person else []
 
     initial = {"centre": person.centre_id if person else centres.first()}
@@ -219,7 +229,9 @@ def activity_form(request, pk=None):
 @personal_data_required
 def activity_detail(request, pk):
     activity = selectors.activity_get_for_user(request.user, pk)
-    query = request.GET.get("q", "")
+    if redirect_to := search_redirect(request):
+        return redirect_to
+    query = search_terms(request)
     attendees = list(activity.attendees.all())
     matches = []
     if query:

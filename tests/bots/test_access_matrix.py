@@ -62,6 +62,8 @@ ROUTES = {
     "helpdesk:import_contacts": ("GET", None, (), None),
     "helpdesk:import_template": ("GET", None, ("csv",), None),
     "helpdesk:import_job": ("GET", "job", ("job",), None),
+    "helpdesk:access_log": ("GET", None, (), None),
+    "helpdesk:access_log_export": ("GET", None, (), None),
     "agencies:agency_list": ("GET", None, (), None),
     "agencies:agency_detail": ("GET", None, ("agency",), None),
     "agencies:agency_import": ("GET", None, (), None),
