@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "helpdesk.upload_limits.UploadLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -169,7 +170,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = int(float(os.environ.get("FILE_UPLOAD_MAX_MEMORY_M
 XLSX_MAX_ROWS = int(os.environ.get("XLSX_MAX_ROWS", "200000"))
 XLSX_MAX_COLUMNS = int(os.environ.get("XLSX_MAX_COLUMNS", "200"))
 XLSX_MAX_UNPACKED_BYTES = int(float(os.environ.get("XLSX_MAX_UNPACKED_MB", "200")) * MB)  # all parts together
+AGENCY_IMPORT_SYNC_ROWS = int(os.environ.get("AGENCY_IMPORT_SYNC_ROWS", "2000"))  # longer licence lists: background task
 XLSX_MAX_SHARED_STRINGS_BYTES = int(float(os.environ.get("XLSX_MAX_SHARED_STRINGS_MB", "50")) * MB)
+# Excel's cells hold at most 32,767 characters (up to ~128 KB of UTF-8, more once XML-escaped).
+XLSX_MAX_CELL_BYTES = int(os.environ.get("XLSX_MAX_CELL_BYTES", str(256 * 1024)))
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
+from agencies.models import AgencyImport
 from bots.models import Conversation, InboundMessage, OutboundMessage
 from complaints.models import Complaint
 from complaints.services import complaint_open
@@ -67,6 +68,7 @@ ROUTES = {
     "agencies:agency_list": ("GET", None, (), None),
     "agencies:agency_detail": ("GET", None, ("agency",), None),
     "agencies:agency_import": ("GET", None, (), None),
+    "agencies:agency_import_job": ("GET", None, ("agency_job",), None),
     "agencies:public_check": ("GET", None, (), None),
     "agencies:api_lookup": ("GET", None, (), None),
     "complaints:list": ("GET", None, (), None),
@@ -94,7 +96,7 @@ SECRET_RECORDS = {"case", "conversation"}
 AGGREGATE = {
     "helpdesk:reports", "helpdesk:report_export", "helpdesk:import_template", "complaints:outcomes",
     "complaints:outcomes_csv", "complaints:outcomes_export", "agencies:agency_list", "agencies:agency_detail",
-    "agencies:agency_import", *PUBLIC,
+    "agencies:agency_import", "agencies:agency_import_job", *PUBLIC,
 }
 ROLES = ["anonymous", "officer", "actor", "colleague", "manager", "admin", "other_staff", "other_manager"]
 
@@ -150,6 +152,7 @@ class World:
             "referral": ReferralFactory(centre=self.centre, person=self.person).pk,
             "job": ContactImport.objects.create(file_name="old-register.xlsx", created_by=self.users["admin"]).pk,
             "agency": AgencyFactory().pk,
+            "agency_job": AgencyImport.objects.create(file_name="moe-2026.xlsx", created_by=self.users["admin"]).pk,
             "case": self.case.pk,
             "payment": ReimbursementFactory(complaint=self.case, payer="Andaman Fishing Co").pk,
             "conversation": self.conversation.pk,
