@@ -1,6 +1,8 @@
 """Staff pages. Thin: forms validate, services write, selectors decide what the user sees."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -55,7 +57,7 @@ def person_list(request):
         return redirect_to
     query = search_terms(request)
     people = selectors.person_search(request.user, query) if query else selectors.people_for_user(request.user)
-    token = {"query": f"s={request.GET['s']}"} if query else {}
+    token = {"query": urlencode({"s": request.GET["s"]})} if query else {}  # the pager carries the token, not the terms
     return render(request, "helpdesk/person_list.html", {"page": _page(request, people), "q": query, **token})
 
 
