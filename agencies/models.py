@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from helpdesk.models import Contact, ContactImport
+from helpdesk.models import Contact, ImportJob
 from helpdesk.text import digits_to_ascii
 
 LICENCE_NUMBER_REQUIRED = _("Enter the licence number.")
@@ -164,33 +163,15 @@ class AgencyCheck(models.Model):
         return f"{self.query} ({self.get_status_at_check_display() or _('not in the register')})"
 
 
-class AgencyImport(models.Model):
+class AgencyImport(ImportJob):
     """A licence list too long to import during the upload request, imported by a background task.
 
-    The same pattern as ``helpdesk.models.ContactImport`` (its statuses too): the file is kept only
-    until the task has read it; the report is kept as the text lines the upload page shows, written
-    in the language of whoever uploaded it.
+    The report is kept as the text lines the upload page shows, written in the language of whoever uploaded it.
     """
 
-    Status = ContactImport.Status
-
-    file_name = models.CharField(_("file"), max_length=255)
-    content = models.BinaryField(_("content"), blank=True)
-    dry_run = models.BooleanField(_("dry run"), default=False)
     language = models.CharField(_("language"), max_length=10, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=ContactImport.Status.choices, default=ContactImport.Status.QUEUED)
-    rows_total = models.PositiveIntegerField(_("rows"), default=0)
-    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
     report = models.JSONField(_("report"), default=list, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("uploaded by"))
-    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(ImportJob.Meta):
         verbose_name = _("licence list import")
         verbose_name_plural = _("licence list imports")
-
-    def __str__(self) -> str:
-        return self.file_name

@@ -306,10 +306,10 @@ class ImportedRow(models.Model):
         return f"{self.source}:{self.row_number}"
 
 
-class ContactImport(models.Model):
-    """A legacy spreadsheet uploaded on the import page, imported by a background task with its progress.
+class ImportJob(models.Model):
+    """An uploaded spreadsheet imported by a background task, with its progress (legacy contacts, licence lists).
 
-    The file is kept only until the task has read it: it holds names and phones.
+    The file is kept only until the task has read it: it may hold names and phones.
     """
 
     class Status(models.TextChoices):
@@ -324,19 +324,27 @@ class ContactImport(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows done"), default=0)
-    result = models.JSONField(_("result"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("uploaded by"))
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-id"]
-        verbose_name = _("contact import")
-        verbose_name_plural = _("contact imports")
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class ContactImport(ImportJob):
+    """A legacy spreadsheet uploaded on the import page, imported by a background task with its progress."""
+
+    result = models.JSONField(_("result"), null=True, blank=True)
+
+    class Meta(ImportJob.Meta):
+        verbose_name = _("contact import")
+        verbose_name_plural = _("contact imports")
 
 
 class AccessLogQuerySet(models.QuerySet):
