@@ -11,6 +11,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from helpdesk import selectors, services
@@ -38,6 +39,7 @@ def _page(request, queryset):
 
 
 @login_required
+@never_cache  # it lists the latest contacts, with names
 def dashboard(request):
     today = timezone.localdate()
     start, end = quarter_bounds(today)

@@ -62,7 +62,7 @@ def test_lists_refusals_and_missing_records_are_not_reads(client, centre, person
     assert not AccessLog.objects.exists()
 
 
-@pytest.mark.parametrize("name", ["helpdesk:person_list", "helpdesk:person_detail", "complaints:export", "complaints:pdf", "bots:conversation"])
+@pytest.mark.parametrize("name", ["helpdesk:dashboard", "helpdesk:person_list", "helpdesk:person_detail", "complaints:export", "complaints:pdf", "bots:conversation"])
 def test_personal_pages_and_downloads_are_never_stored(staff_client, centre, staff, person, name):
     case = ComplaintFactory(centre=centre, complainant=person, assigned_to=staff)
     chat = Conversation.objects.create(channel="telegram", external_user_id="42", centre=centre, person=person)
