@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import EXPIRY_BEFORE_ISSUE, NAME_REQUIRED, Agency, LicenceStatus, normalize_licence_number
 from helpdesk.choices import Country
 from helpdesk.forms import BurmeseTextMixin
+from helpdesk.spreadsheets import shown_value
 from helpdesk.text import normalize_text
 
 AGENCY_FIELDS = (
@@ -95,7 +96,7 @@ class AgencyRowForm(BurmeseTextMixin, forms.Form):
         for status, words in STATUS_WORDS.items():
             if value in words:
                 return status
-        raise forms.ValidationError(STATUS_INVALID, params={"value": value}, code="status")
+        raise forms.ValidationError(STATUS_INVALID, params={"value": shown_value(value)}, code="status")
 
     def clean_destination_countries(self) -> str:
         names = _country_codes_by_name()
@@ -106,7 +107,7 @@ class AgencyRowForm(BurmeseTextMixin, forms.Form):
                 continue
             code = part.upper() if part.upper() in Country.values else names.get(part.casefold())
             if code is None:
-                raise forms.ValidationError(COUNTRY_INVALID, params={"value": part}, code="country")
+                raise forms.ValidationError(COUNTRY_INVALID, params={"value": shown_value(part)}, code="country")
             if code not in codes:
                 codes.append(code)
         return ",".join(codes)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from helpdesk.models import Contact
+from helpdesk.models import Contact, ImportJob
 from helpdesk.text import digits_to_ascii
 
 LICENCE_NUMBER_REQUIRED = _("Enter the licence number.")
@@ -161,3 +161,17 @@ class AgencyCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.query} ({self.get_status_at_check_display() or _('not in the register')})"
+
+
+class AgencyImport(ImportJob):
+    """A licence list too long to import during the upload request, imported by a background task.
+
+    The report is kept as the text lines the upload page shows, written in the language of whoever uploaded it.
+    """
+
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    report = models.JSONField(_("report"), default=list, blank=True)
+
+    class Meta(ImportJob.Meta):
+        verbose_name = _("licence list import")
+        verbose_name_plural = _("licence list imports")

@@ -1,9 +1,11 @@
 """Agency pages: the staff register, the admin upload, the public check page and its JSON API. Thin."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,12 +15,15 @@ from agencies import selectors
 from agencies.extensions import agency_panels
 from agencies.forms import AgencyImportForm, AgencySearchForm, PublicCheckForm
 from agencies.lookup import MAX_QUERY_LENGTH
+from agencies.models import AgencyImport
 from agencies.permissions import admin_required, register_access_required
 from agencies.ratelimit import rate_limit_hit
 from agencies.report import report_lines
 from agencies.services import agency_import
+from agencies.tasks import agency_import_queue
 from agencies.verdict import Verdict, agency_verdict
 from agencies.wording import PARTIAL, SIMILAR, headline, status_phrase
+from helpdesk.spreadsheets import SpreadsheetError, table_size, xlsx_check
 
 PAGE_SIZE = 50
 PUBLIC_RESULTS = 5
@@ -56,19 +61,46 @@ def agency_detail(request, pk):
 
 @admin_required
 def agency_import_upload(request):
-    """Upload the Ministry's list; the report is the same as ``manage.py import_agencies`` prints."""
+    """Upload the Ministry's list; the report is the same as ``manage.py import_agencies`` prints.
+
+    A list longer than ``AGENCY_IMPORT_SYNC_ROWS`` rows (or one whose length cannot be told without
+    reading it) is imported by a background task; its own page shows the progress and the report.
+    """
     form = AgencyImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        report = agency_import(
-            content=upload.read(), filename=upload.name, user=request.user, dry_run=form.cleaned_data["dry_run"]
-        )
-        if report.file_error:
-            form.add_error("file", report.file_error)
-            report = None
+        upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
+        content = upload.read()
+        rows = table_size(content, upload.name)
+        if rows is None or rows > settings.AGENCY_IMPORT_SYNC_ROWS:
+            try:
+                if upload.name.lower().endswith(".xlsx"):
+                    xlsx_check(content)  # refused now, not after a wait for the worker
+            except SpreadsheetError as error:
+                form.add_error("file", str(error))
+            else:
+                job = agency_import_queue(
+                    content=content, filename=upload.name, user=request.user, dry_run=dry_run, rows=rows,
+                    language=translation.get_language() or "",
+                )
+                return redirect("agencies:agency_import_job", pk=job.pk)
+        else:
+            report = agency_import(content=content, filename=upload.name, user=request.user, dry_run=dry_run)
+            if report.file_error:
+                form.add_error("file", report.file_error)
+                report = None
     lines = list(report_lines(report, missing_limit=200)) if report else []
-    return render(request, "agencies/agency_import.html", {"form": form, "report": report, "lines": lines})
+    jobs = AgencyImport.objects.defer("content").select_related("created_by")[:10]
+    return render(request, "agencies/agency_import.html", {
+        "form": form, "report": report, "lines": lines, "jobs": jobs, "sync_rows": settings.AGENCY_IMPORT_SYNC_ROWS,
+    })
+
+
+@admin_required
+def agency_import_job(request, pk: int):
+    """A licence list being imported in the background: its progress, then its report."""
+    job = get_object_or_404(AgencyImport.objects.defer("content"), pk=pk)
+    return render(request, "agencies/agency_import_job.html", {"job": job})
 
 
 def _rate_limited(request):

@@ -71,3 +71,8 @@ def write_section(name: str, markdown: str) -> None:
     pattern = re.compile(rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->", re.S)
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
     BENCHMARKS_MD.write_text(text)
+
+
+def search_url(client, path: str, terms: str) -> str:
+    """Post a search as the page's form does and return the address it leads to (``?s=<token>``: terms stay in the session)."""
+    return client.post(path, {"q": terms})["Location"]

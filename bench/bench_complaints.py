@@ -19,7 +19,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from bench import database, setup_django, timed_get, write_section
+from bench import database, search_url, setup_django, timed_get, write_section
 
 
 def build(cases: int) -> None:
@@ -108,7 +108,7 @@ def measure_pages() -> list[tuple[str, str, float, int]]:
                 ("case list, page 50", "/complaints/?page=50"),
                 ("open cases, overdue follow-up", "/complaints/?stage=open&overdue=on"),
                 ("grievance filter", "/complaints/?grievance=documents_withheld"),
-                ("search by phone (Burmese digits)", "/complaints/?q=" + "၀၉၇၉၀၀၀၀၁၂၃"),
+                ("search by phone (Burmese digits)", search_url(client, "/complaints/", "၀၉၇၉၀၀၀၀၁၂၃")),
                 ("case page", f"/complaints/{case.pk}/"),
                 ("case summary PDF", f"/complaints/{case.pk}/summary.pdf"),
             ]:

@@ -111,7 +111,7 @@ def function_table_by_quarter(table) -> dict:
 
 def _rows(contacts: int, rng: random.Random):
     days = (END - START).days + 1
-    centres = [(i, f"B{i:02d}", f"Bench centre {i}", "", f"Partner {i % 6}", "Township", "Region", "migrant_centre", "", True)
+    centres = [(i, f"B{i:02d}", f"Bench centre {i}", "", f"Partner {i % 6}", "Township", "Region", "migrant_centre", "", True, "")
                for i in range(1, 51)]
     people_n = contacts // 5
     people = [(i, 1 + i % 50, "", "", rng.choices(GENDERS, GENDER_WEIGHTS)[0], None, "", "", "", "", "", False, False, None,

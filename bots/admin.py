@@ -2,13 +2,16 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from bots.models import CallbackRequest, Conversation, InboundMessage, OutboundMessage
+from helpdesk.admin import AccessLoggedAdmin
+from helpdesk.models import AccessLog
 
 
 @admin.register(Conversation)
-class ConversationAdmin(SimpleHistoryAdmin):
-    list_display = ("__str__", "channel", "centre", "attention", "language", "zawgyi", "last_message_at")
-    list_filter = ("channel", "centre", "attention")
-    raw_id_fields = ("person", "last_contact")
+class ConversationAdmin(AccessLoggedAdmin, SimpleHistoryAdmin):
+    access_kind = AccessLog.Kind.CONVERSATION
+    list_display = ("__str__", "channel", "centre", "attention", "sensitive", "language", "zawgyi", "last_message_at")
+    list_filter = ("channel", "centre", "attention", "sensitive")
+    raw_id_fields = ("person", "last_contact", "complaints")
 
 
 @admin.register(InboundMessage)

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 
 from bots import selectors, services
 from bots.forms import ReplyForm
+from helpdesk.access import logs_access
+from helpdesk.models import AccessLog
 from helpdesk.permissions import personal_data_required
 from helpdesk.selectors import centres_for_user
 
@@ -37,6 +39,7 @@ def _detail(request, conversation, form):
 
 
 @personal_data_required
+@logs_access(AccessLog.Kind.CONVERSATION)
 def conversation_detail(request, pk):
     conversation = selectors.conversation_get_for_user(request.user, pk)
     return _detail(request, conversation, ReplyForm())

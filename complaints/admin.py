@@ -4,7 +4,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from complaints.models import Complaint, ComplaintGrievance, Reimbursement, TimelineEntry
-from helpdesk.admin import NormalizedModelForm, NormalizedSearchMixin
+from helpdesk.admin import AccessLoggedAdmin, NormalizedModelForm, NormalizedSearchMixin
+from helpdesk.models import AccessLog
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -28,8 +29,9 @@ class ReimbursementInline(ReadOnlyInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
+class ComplaintAdmin(AccessLoggedAdmin, NormalizedSearchMixin, SimpleHistoryAdmin):
     form = NormalizedModelForm
+    access_kind = AccessLog.Kind.COMPLAINT
     list_display = ["reference", "centre", "stage", "sensitive", "is_minor", "assigned_to", "agency", "opened_at"]
     list_filter = ["stage", "centre", "sensitive", "is_minor", "destination_country"]
     search_fields = ["reference", "complainant__name", "employer", "agency__name_en"]

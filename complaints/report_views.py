@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from complaints.reports import OUTCOME_COLUMNS, OUTCOMES_NOTE, complaint_outcomes, outcomes_document
+from helpdesk.access import logs_access
+from helpdesk.models import AccessLog
 from helpdesk.permissions import reports_required
 from helpdesk.reports.documents import document_csv, document_pdf, document_xlsx, ratio, whole_percent
 from helpdesk.reports.forms import ReportForm
@@ -32,6 +34,7 @@ def outcomes(request):
 
 
 @reports_required
+@logs_access(AccessLog.Kind.EXPORT)
 def outcomes_export(request, fmt: str = "csv"):
     """The same blocks as CSV, XLSX or PDF, labels in the user's language (the PDF shaped for Burmese)."""
     if fmt not in EXPORTS:

@@ -24,22 +24,32 @@ from complaints.forms import (
 )
 from complaints.money import format_amount
 from complaints.workflow import complaint_move
+from helpdesk.access import logs_access
 from helpdesk.downloads import csv_writer
 from helpdesk.forms import apply_service_errors
+from helpdesk.models import AccessLog
 from helpdesk.permissions import personal_data_required
+from helpdesk.searches import search_redirect, search_terms
 from helpdesk.selectors import centres_for_user, person_get_for_user
 
 PAGE_SIZE = 50
 
 
 def _filter_form(request):
+    """The list's filters from the address, with the search terms from the session (never in the URL)."""
+    data = request.GET.copy()
+    data.pop("s", None)
+    if terms := search_terms(request):
+        data["q"] = terms
     return ComplaintFilterForm(
-        request.GET or None, centres=centres_for_user(request.user), agencies=selectors.agencies_with_complaints(request.user)
+        data or None, centres=centres_for_user(request.user), agencies=selectors.agencies_with_complaints(request.user)
     )
 
 
 @personal_data_required
 def complaint_list(request):
+    if redirect_to := search_redirect(request):
+        return redirect_to
     form = _filter_form(request)
     filters = form.filters() if form.is_bound else {}
     complaints = selectors.complaints_filtered(request.user, **filters)
@@ -54,8 +64,11 @@ def complaint_list(request):
 
 
 @personal_data_required
+@logs_access(AccessLog.Kind.EXPORT)
 def complaint_export(request):
     """The filtered case list as CSV: what the user may see and nothing more."""
+    if redirect_to := search_redirect(request):
+        return redirect_to
     form = _filter_form(request)
     complaints = selectors.complaints_filtered(request.user, **(form.filters() if form.is_bound else {}))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -120,6 +133,7 @@ def _detail(request, complaint, status=200, **forms):
 
 
 @personal_data_required
+@logs_access(AccessLog.Kind.COMPLAINT)
 def complaint_detail(request, pk):
     return _detail(request, selectors.complaint_get_for_user(request.user, pk))
 
@@ -180,6 +194,7 @@ def complaint_reassign(request, pk):
 
 
 @personal_data_required
+@logs_access(AccessLog.Kind.COMPLAINT)
 def complaint_edit(request, pk):
     complaint = selectors.complaint_get_for_user(request.user, pk)
     initial = {name: getattr(complaint, name) for name in services.UPDATABLE}
@@ -243,6 +258,7 @@ def payment_remove(request, pk):
 
 
 @personal_data_required
+@logs_access(AccessLog.Kind.PDF)
 def complaint_pdf(request, pk):
     """The case summary as a PDF in the user's language (Burmese shaped with Padauk)."""
     from complaints.pdf import case_summary_pdf

@@ -2,9 +2,11 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from helpdesk.access import access_record
 from helpdesk.choices import GENDER_REQUIRED
 from helpdesk.forms import BurmeseTextMixin, PhoneField
 from helpdesk.models import (
+    AccessLog,
     Activity,
     Centre,
     Contact,
@@ -41,6 +43,37 @@ class HistoryAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
     form = NormalizedModelForm
 
 
+class AccessLoggedAdmin:
+    """Opening a record's admin page is a read like any other: it goes into the access log."""
+
+    access_kind: str = ""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200 and str(object_id).isdigit():
+            access_record(request, kind=self.access_kind, object_id=int(object_id), detail="admin")
+        return response
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Read-only: rows are written by helpdesk.access and removed only by ``purge_access_log``."""
+
+    list_display = ["at", "username", "kind", "object_id", "path", "detail", "ip"]
+    list_filter = ["kind", ("at", admin.DateFieldListFilter)]
+    search_fields = ["username", "path", "ip"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Centre)
 class CentreAdmin(HistoryAdmin):
     list_display = ["code", "name", "partner_organisation", "township", "state_region", "kind", "active"]
@@ -57,7 +90,8 @@ class MembershipAdmin(HistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(HistoryAdmin):
+class PersonAdmin(AccessLoggedAdmin, HistoryAdmin):
+    access_kind = AccessLog.Kind.PERSON
     list_display = ["__str__", "gender", "birth_year", "phone", "centre", "migration_status", "created_at"]
     list_filter = ["centre", "gender", "migration_status", "destination_country"]
     search_fields = ["name", "phone", "card_number"]

@@ -8,6 +8,7 @@ class HelpdeskConfig(AppConfig):
 
     def ready(self):
         from helpdesk.extensions import NavItem, register_nav_item
-        from helpdesk.selectors import user_can_see_reports
+        from helpdesk.selectors import user_can_see_reports, user_is_admin
 
         register_nav_item(NavItem("helpdesk:reports", _("Reports"), user_can_see_reports, order=60))
+        register_nav_item(NavItem("helpdesk:access_log", _("Access log"), user_is_admin, order=90))

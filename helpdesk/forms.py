@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.choices import GENDER_REQUIRED, Gender, ReferralTarget, Topic
-from helpdesk.models import Activity, Centre, Contact, Person, Referral
+from helpdesk.models import AccessLog, Activity, Centre, Contact, Person, Referral
 from helpdesk.text import digits_to_ascii, normalize_text, parse_phone
 from helpdesk.text.phones import CALLING_CODES, COUNTRY_NAMES, PhoneAmbiguous, phone_countries_for
 
@@ -206,3 +206,20 @@ class ReferralOutcomeForm(BurmeseTextMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Referral._meta.get_field("outcome").choices)
     outcome_date = forms.DateField(label=_("Outcome date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AccessLogFilterForm(forms.Form):
+    """The access log's filters (GET: usernames, dates and record ids are not migrants' data)."""
+
+    username = forms.CharField(label=_("User"), required=False, max_length=150)
+    kind = forms.ChoiceField(label=_("What"), required=False, choices=[("", _("All")), *AccessLog.Kind.choices])
+    object_id = forms.IntegerField(label=_("Record id"), required=False, min_value=1)
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def filters(self) -> dict:
+        """The valid filters, for ``selectors.access_log_filtered`` (an invalid one is ignored, not fatal)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}

@@ -311,10 +311,10 @@ class ImportedRow(models.Model):
         return f"{self.source}:{self.row_number}"
 
 
-class ContactImport(models.Model):
-    """A legacy spreadsheet uploaded on the import page, imported by a background task with its progress.
+class ImportJob(models.Model):
+    """An uploaded spreadsheet imported by a background task, with its progress (legacy contacts, licence lists).
 
-    The file is kept only until the task has read it: it holds names and phones.
+    The file is kept only until the task has read it: it may hold names and phones.
     """
 
     class Status(models.TextChoices):
@@ -329,7 +329,6 @@ class ContactImport(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows done"), default=0)
-    result = models.JSONField(_("result"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("uploaded by"))
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
@@ -337,14 +336,68 @@ class ContactImport(models.Model):
     progress_at = models.DateTimeField(_("last progress"), null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-id"]
-        verbose_name = _("contact import")
-        verbose_name_plural = _("contact imports")
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class ContactImport(ImportJob):
+    """A legacy spreadsheet uploaded on the import page, imported by a background task with its progress."""
+
+    result = models.JSONField(_("result"), null=True, blank=True)
+
+    class Meta(ImportJob.Meta):
+        verbose_name = _("contact import")
+        verbose_name_plural = _("contact imports")
 
     @property
     def can_continue(self) -> bool:
         """The file is kept only until the import has finished: a stopped job can be continued."""
         return ContactImport.objects.filter(pk=self.pk).exclude(content=b"").exists()
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def older_than(self, cutoff) -> AccessLogQuerySet:
+        return self.filter(at__lt=cutoff)
+
+
+class AccessLog(models.Model):
+    """Someone opened a person, case, conversation, PDF or export: who, when, from where.
+
+    Written only by ``helpdesk.access.access_record`` (through the ``logs_access`` decorator);
+    append-only for the app (the admin can neither change nor delete a row); the ``purge_access_log``
+    command removes rows older than ``ACCESS_LOG_DAYS``. It keeps ids and paths, never names or search terms.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        COMPLAINT = "complaint", _("Complaint")
+        CONVERSATION = "conversation", _("Bot conversation")
+        PDF = "pdf", _("PDF")
+        EXPORT = "export", _("Export")
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user"))
+    username = models.CharField(_("username"), max_length=150, help_text=_("Kept when the account is deleted."))
+    kind = models.CharField(_("what"), max_length=15, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(_("record id"), null=True, blank=True)
+    path = models.CharField(_("page"), max_length=300, help_text=_("The address opened, without its query string."))
+    detail = models.CharField(_("detail"), max_length=300, blank=True, help_text=_("For exports: the filters used (never the search terms)."))
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [
+            models.Index(fields=["-at"], name="accesslog_at"),
+            models.Index(fields=["user", "-at"], name="accesslog_user_at"),
+            models.Index(fields=["kind", "object_id"], name="accesslog_kind_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.get_kind_display()} {self.object_id or ''} {self.at:%Y-%m-%d %H:%M}"

@@ -12,11 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from helpdesk.access import logs_access
 from helpdesk.extensions import REPORT_SECTIONS
 from helpdesk.imports import FileError, import_contacts
 from helpdesk.imports.jobs import contact_import_continue, contact_import_queue, contact_import_stopped
 from helpdesk.imports.reading import read_rows
-from helpdesk.models import ContactImport
+from helpdesk.models import AccessLog, ContactImport
 from helpdesk.permissions import personal_data_required, reports_required
 from helpdesk.reports.exports import SUBCOLUMNS, table_csv, table_lines, table_xlsx
 from helpdesk.reports.forms import ImportForm, ReportForm
@@ -49,6 +50,7 @@ def beneficiary_report(request):
 
 
 @reports_required
+@logs_access(AccessLog.Kind.EXPORT)
 def beneficiary_export(request, fmt: str):
     if fmt not in EXPORTS:
         raise Http404

@@ -14,7 +14,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from helpdesk.choices import Role
-from helpdesk.models import Activity, Centre, Contact, Membership, Person, Referral
+from helpdesk.models import AccessLog, Activity, Centre, Contact, Membership, Person, Referral
 from helpdesk.text import normalize_text
 
 User = AbstractBaseUser | AnonymousUser
@@ -147,3 +147,26 @@ def dashboard_counts(user: User, start: date, end: date) -> dict:
         "activities": activities.count(),
         "open_referrals": _scope(Referral.objects.filter(outcome="pending"), user).count(),
     }
+
+
+def access_log_filtered(
+    *, username: str = "", kind: str = "", object_id: int | None = None, start: date | None = None, end: date | None = None
+) -> QuerySet[AccessLog]:
+    """Return access-log rows narrowed by the admin page's filters (dates are Yangon days, inclusive)."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    rows = AccessLog.objects.all()
+    if username:
+        rows = rows.filter(username__iexact=username.strip())
+    if kind:
+        rows = rows.filter(kind=kind)
+    if object_id is not None:
+        rows = rows.filter(object_id=object_id)
+    zone = timezone.get_current_timezone()
+    if start:
+        rows = rows.filter(at__gte=datetime.combine(start, time.min, tzinfo=zone))
+    if end:
+        rows = rows.filter(at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone))
+    return rows

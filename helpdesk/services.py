@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from helpdesk.choices import ReferralOutcome
-from helpdesk.models import Activity, Centre, Contact, ContactTopic, Person, Referral
+from helpdesk.models import AccessLog, Activity, Centre, Contact, ContactTopic, Person, Referral
 
 PERSON_FIELDS = (
     "card_number", "name", "gender", "birth_year", "phone", "origin_township", "origin_region",
@@ -236,3 +236,13 @@ def referral_record_outcome(*, referral: Referral, outcome: str, notes: str = ""
     referral.full_clean()
     referral.save()
     return referral
+
+
+@transaction.atomic
+def access_log_purge(*, older_than_days: int) -> int:
+    """Delete access-log rows older than the retention period; return how many (the only delete of the log)."""
+    if older_than_days < 1:
+        raise ValueError("older_than_days must be at least 1")
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _by_model = AccessLog.objects.older_than(cutoff).delete()
+    return deleted

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "helpdesk.upload_limits.UploadLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -160,6 +161,23 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Protection (issue 11, docs/security-access.md): the access log of reads and exports, upload limits.
+ACCESS_LOG_DAYS = int(os.environ.get("ACCESS_LOG_DAYS", "365"))  # purge_access_log deletes older entries
+# Reverse proxies in front of the app (each appends to X-Forwarded-For): the access log records the client they saw.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", str(AGENCY_LOOKUP_TRUSTED_PROXIES)))
+MB = 1024 * 1024
+UPLOAD_MAX_BYTES = int(float(os.environ.get("UPLOAD_MAX_MB", "10")) * MB)  # one spreadsheet upload, refused before reading
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(float(os.environ.get("DATA_UPLOAD_MAX_MB", "2.5")) * MB)  # a form's fields, files excluded
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(float(os.environ.get("FILE_UPLOAD_MAX_MEMORY_MB", "2.5")) * MB)  # larger files go to a temp file
+# An XLSX is a zip: these are checked on its directory before openpyxl unpacks anything.
+XLSX_MAX_ROWS = int(os.environ.get("XLSX_MAX_ROWS", "200000"))
+XLSX_MAX_COLUMNS = int(os.environ.get("XLSX_MAX_COLUMNS", "200"))
+XLSX_MAX_UNPACKED_BYTES = int(float(os.environ.get("XLSX_MAX_UNPACKED_MB", "200")) * MB)  # all parts together
+AGENCY_IMPORT_SYNC_ROWS = int(os.environ.get("AGENCY_IMPORT_SYNC_ROWS", "2000"))  # longer licence lists: background task
+XLSX_MAX_SHARED_STRINGS_BYTES = int(float(os.environ.get("XLSX_MAX_SHARED_STRINGS_MB", "50")) * MB)
+# Excel's cells hold at most 32,767 characters (up to ~128 KB of UTF-8, more once XML-escaped).
+XLSX_MAX_CELL_BYTES = int(os.environ.get("XLSX_MAX_CELL_BYTES", str(256 * 1024)))
 
 LOGGING = {
     "version": 1,

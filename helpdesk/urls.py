@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from helpdesk import report_views, views
+from helpdesk import access_views, report_views, views
 
 helpdesk_patterns = [
     path("", views.dashboard, name="dashboard"),
@@ -27,6 +27,8 @@ helpdesk_patterns = [
     path("imports/contacts/template.<str:fmt>", report_views.import_template, name="import_template"),
     path("imports/contacts/<int:pk>/", report_views.import_job, name="import_job"),
     path("imports/contacts/<int:pk>/continue/", report_views.import_job_continue, name="import_job_continue"),
+    path("access-log/", access_views.access_log, name="access_log"),
+    path("access-log/export.csv", access_views.access_log_export, name="access_log_export"),
 ]
 
 urlpatterns = [

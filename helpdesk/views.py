@@ -1,6 +1,8 @@
 """Staff pages. Thin: forms validate, services write, selectors decide what the user sees."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,9 +11,11 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from helpdesk import selectors, services
+from helpdesk.access import logs_access
 from helpdesk.extensions import CONTACT_FORM_EXTENSIONS, PERSON_PANELS
 from helpdesk.forms import (
     ActivityForm,
@@ -22,8 +26,10 @@ from helpdesk.forms import (
     ReferralOutcomeForm,
     apply_service_errors,
 )
+from helpdesk.models import AccessLog
 from helpdesk.periods import quarter_bounds, quarter_label
 from helpdesk.permissions import personal_data_required
+from helpdesk.searches import search_redirect, search_terms
 
 PAGE_SIZE = 50
 
@@ -33,6 +39,7 @@ def _page(request, queryset):
 
 
 @login_required
+@never_cache  # it lists the latest contacts, with names
 def dashboard(request):
     today = timezone.localdate()
     start, end = quarter_bounds(today)
@@ -48,12 +55,16 @@ def dashboard(request):
 
 @personal_data_required
 def person_list(request):
-    query = request.GET.get("q", "")
+    if redirect_to := search_redirect(request):
+        return redirect_to
+    query = search_terms(request)
     people = selectors.person_search(request.user, query) if query else selectors.people_for_user(request.user)
-    return render(request, "helpdesk/person_list.html", {"page": _page(request, people), "q": query})
+    token = {"query": urlencode({"s": request.GET["s"]})} if query else {}  # the pager carries the token, not the terms
+    return render(request, "helpdesk/person_list.html", {"page": _page(request, people), "q": query, **token})
 
 
 @personal_data_required
+@logs_access(AccessLog.Kind.PERSON)
 def person_detail(request, pk):
     person = selectors.person_get_for_user(request.user, pk)
     contacts = person.contacts.select_related("staff", "centre").prefetch_related("topics")[:200]
@@ -100,6 +111,7 @@ def person_create(request):
 
 
 @personal_data_required
+@logs_access(AccessLog.Kind.PERSON)
 def person_edit(request, pk):
     person = selectors.person_get_for_user(request.user, pk)
     form = PersonForm(request.POST or None, instance=person, phone_centre=person.centre)
@@ -128,6 +140,8 @@ def contact_list(request):
 @personal_data_required
 def contact_log(request):
     """Log a drop-in or helpline contact, finding or creating the person on the same page."""
+    if redirect_to := search_redirect(request):
+        return redirect_to
     user = request.user
     centres = selectors.centres_for_user(user)
     # "Use this person" on the duplicate warning posts everything typed with the chosen person:
@@ -135,7 +149,7 @@ def contact_log(request):
     picked = request.POST.get("use_person")
     person_id = picked or request.POST.get("person") or request.GET.get("person")
     person = selectors.person_get_for_user(user, person_id) if person_id else None
-    query = request.GET.get("q", "")
+    query = search_terms(request)
     matches = selectors.person_search(user, query)[:10] if query and not person else []
 
     initial = {"centre": person.centre_id if person else centres.first()}
@@ -224,7 +238,9 @@ def activity_form(request, pk=None):
 @personal_data_required
 def activity_detail(request, pk):
     activity = selectors.activity_get_for_user(request.user, pk)
-    query = request.GET.get("q", "")
+    if redirect_to := search_redirect(request):
+        return redirect_to
+    query = search_terms(request)
     attendees = list(activity.attendees.all())
     matches = []
     if query:

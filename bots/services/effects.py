@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from agencies.verdict import Verdict, agency_verdict
 from bots.conversation import CentreOption, ComplaintIntake
+from bots.conversation.engine import SENSITIVE_TOPICS
 from bots.models import CONTACT_CHANNEL, Attention, CallbackRequest, Conversation
 from complaints.services import complaint_open
 from helpdesk.choices import Gender
@@ -38,8 +39,13 @@ class DatabaseEffects:
         return [centre_option(c) for c in self._centre_rows()]
 
     def topic(self, code: str) -> None:
+        """Count the day's helpline contact under the topic asked about; never under "abuse".
+
+        Every staff member of the centre sees the contact list: an abuse topic there would tell them
+        what the (sensitive) conversation is about, as complaint contacts never carry their grievance.
+        """
         contact = self.conversation.last_contact
-        if code and contact is not None:
+        if code and contact is not None and code not in SENSITIVE_TOPICS:
             contact_add_topic(contact=contact, topic=code)
 
     def sensitive_words(self) -> list[str]:

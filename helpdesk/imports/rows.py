@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.choices import Channel, Gender, Service, Topic
 from helpdesk.models import Centre
+from helpdesk.spreadsheets import shown_value
 from helpdesk.text import digits_to_ascii, normalize_text, parse_phone
 from helpdesk.text.phones import PhoneAmbiguous, parse_phone_country
 
@@ -89,7 +90,7 @@ def parse_date(text: str) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(_("date: “%(value)s” is not a date (use YYYY-MM-DD or DD/MM/YYYY).") % {"value": text})
+    raise ValueError(_("date: “%(value)s” is not a date (use YYYY-MM-DD or DD/MM/YYYY).") % {"value": shown_value(text)})
 
 
 def parse_gender(text: str) -> str:
@@ -97,14 +98,14 @@ def parse_gender(text: str) -> str:
     gender = GENDER_BY_WORD.get(word) or GENDER_BY_WORD.get(word.replace("_", " "))
     if not gender:
         raise ValueError(_("gender: “%(value)s” is not one of woman, man, other, undisclosed (or အမျိုးသမီး, အမျိုးသား).")
-                         % {"value": text})
+                         % {"value": shown_value(text)})
     return gender
 
 
 def _integer(text: str, column: str) -> int:
     cleaned = digits_to_ascii(text).replace(",", "").strip()
     if not re.fullmatch(r"\d+", cleaned):
-        raise ValueError(_("%(column)s: “%(value)s” is not a whole number.") % {"column": column, "value": text})
+        raise ValueError(_("%(column)s: “%(value)s” is not a whole number.") % {"column": column, "value": shown_value(text)})
     return int(cleaned)
 
 
@@ -151,12 +152,12 @@ def parse_row(number: int, raw: dict[str, str], centres: dict[str, Centre]) -> L
     if values.get("centre"):
         centre = centres.get(values["centre"].upper())
         if centre is None:
-            errors.append(_("centre: no centre has the code “%(value)s”.") % {"value": values["centre"]})
+            errors.append(_("centre: no centre has the code “%(value)s”.") % {"value": shown_value(values["centre"])})
     service = ""
     if values.get("service"):
         service = SERVICE_ALIASES.get(_choice_key(values["service"]), _choice_key(values["service"]))
         if service not in SERVICES:
-            errors.append(_("service: “%(value)s” is not one of %(choices)s.") % {"value": values["service"], "choices": ", ".join(SERVICES)})
+            errors.append(_("service: “%(value)s” is not one of %(choices)s.") % {"value": shown_value(values["service"]), "choices": ", ".join(SERVICES)})
     gender = check(parse_gender, values["gender"]) if values.get("gender") else None
 
     count = None
@@ -169,17 +170,17 @@ def parse_row(number: int, raw: dict[str, str], centres: dict[str, Centre]) -> L
     if values.get("birth_year"):
         birth_year = check(_integer, values["birth_year"], "birth_year")
         if birth_year is not None and not 1900 <= birth_year <= today.year:
-            errors.append(_("birth_year: %(value)s is not between 1900 and this year.") % {"value": birth_year})
+            errors.append(_("birth_year: %(value)s is not between 1900 and this year.") % {"value": shown_value(birth_year)})
     phone = _phone(values, errors)
     channel = ""
     if values.get("channel"):
         channel = _choice_key(values["channel"])
         if channel not in CHANNELS:
-            errors.append(_("channel: “%(value)s” is not one of %(choices)s.") % {"value": values["channel"], "choices": ", ".join(Channel.values)})
+            errors.append(_("channel: “%(value)s” is not one of %(choices)s.") % {"value": shown_value(values["channel"]), "choices": ", ".join(Channel.values)})
     topics: list[str] = []
     for topic in filter(None, (_choice_key(t) for t in re.split(r"[,;]", values.get("topics", "")))):
         if topic not in TOPICS:
-            errors.append(_("topics: “%(value)s” is not one of %(choices)s.") % {"value": topic, "choices": ", ".join(Topic.values)})
+            errors.append(_("topics: “%(value)s” is not one of %(choices)s.") % {"value": shown_value(topic), "choices": ", ".join(Topic.values)})
         elif topic not in topics:
             topics.append(topic)
 

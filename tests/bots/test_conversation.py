@@ -402,12 +402,18 @@ def test_stopping_after_the_grievance_keeps_the_conversation_sensitive(centre):
 
 
 def test_a_call_back_about_abuse_is_sensitive(centre):
+    from tests.factories import ContactFactory
+
     chat = Chat(centre, lang="en")
+    chat.conversation.last_contact = ContactFactory(centre=centre, person=None, service="helpline", channel="telegram", gender="undisclosed")
     for text in ("2", "Ma Su", "09767889802", "1"):
         chat.say(text)
     assert not sensitive(chat)
     chat.say("5")  # Abuse or violence
     assert sensitive(chat) and CallbackRequest.objects.get().topic == "abuse"
+    # The day's contact, listed for every staff member, does not say "abuse".
+    assert not chat.conversation.last_contact.topics.filter(topic="abuse").exists()
+    assert chat.conversation.last_contact.person is not None  # the contact is still counted, under the person
 
 
 @pytest.mark.parametrize("text", [

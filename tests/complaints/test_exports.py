@@ -2,7 +2,7 @@
 
 The audit found the complaint-outcomes CSV wrote an agency named ``@SUM(1+9)*cmd|' /C calc'!A0`` raw.
 Every export goes through ``helpdesk.downloads``; this walks each one with hostile names in every
-typed field that reaches it (person, employer, agency, centre, partner organisation).
+typed field that reaches it (person, employer, agency, centre, partner organisation, username).
 """
 import csv
 import io
@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from complaints.services import complaint_open
 from helpdesk.downloads import FORMULA_STARTS
+from helpdesk.models import AccessLog
 from tests.factories import AgencyFactory, CentreFactory, PersonFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,8 @@ PERSON = "=HYPERLINK(\"http://evil.example\",\"Ma Hla\")"
 EMPLOYER = "\uff1dcmd|' /C calc'!A0"
 CENTRE = "+Centre|' /C calc'!A0"
 PARTNER = "-2+3+cmd|' /C calc'!A0"
-TYPED = [AGENCY, PERSON, EMPLOYER, CENTRE, PARTNER]
+USERNAME = "@SUM(1+9)"
+TYPED = [AGENCY, PERSON, EMPLOYER, CENTRE, PARTNER, USERNAME]
 
 
 @pytest.fixture
@@ -48,6 +50,7 @@ def exports(centre):
         reverse("complaints:outcomes_export", args=["xlsx"]) + query,
         reverse("helpdesk:report_export", args=["csv"]) + query,
         reverse("helpdesk:report_export", args=["xlsx"]) + query,
+        reverse("helpdesk:access_log_export"),
     ]
 
 
@@ -60,8 +63,10 @@ def cells(response) -> list[tuple[str, str]]:
     return [(c.data_type, str(c.value)) for row in sheet.iter_rows() for c in row if c.value is not None]
 
 
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(7))
 def test_no_export_lets_a_typed_name_run_as_a_formula(client, hostile, index):
+    # A username may start with "@", "+" or "-": it reaches the access log's export.
+    AccessLog.objects.create(username=USERNAME, kind="person", object_id=1, path="/people/1/")
     client.force_login(member("admin", hostile))
     url = exports(hostile)[index]
     response = client.get(url)
