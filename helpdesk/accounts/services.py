@@ -12,22 +12,26 @@ TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
 
 
-@transaction.atomic
-def totp_enrolment_start(*, user: AbstractBaseUser) -> TOTPDevice:
-    """Return the user's pending (unconfirmed) authenticator device, creating one with a fresh key."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+def _totp_device(user: AbstractBaseUser, *, confirmed: bool) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=confirmed).first()
     if device is None:
-        device = TOTPDevice(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+        device = TOTPDevice(user=user, name=TOTP_DEVICE_NAME, confirmed=confirmed)
         device.full_clean()
         device.save()
     return device
 
 
 @transaction.atomic
+def totp_enrolment_start(*, user: AbstractBaseUser) -> TOTPDevice:
+    """Return the user's pending (unconfirmed) authenticator device, creating one with a fresh key."""
+    return _totp_device(user, confirmed=False)
+
+
+@transaction.atomic
 def totp_enrolment_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> list[str] | None:
     """Confirm a pending device with a code from the app; replace older devices; return new recovery codes.
 
-    Returns None (and changes nothing) when the code is wrong. The session counts as verified at once.
+    Returns None (and confirms nothing) when the code is wrong. The session counts as verified at once.
     """
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=request.user, confirmed=False)
     if not device.verify_token(token.strip()):
@@ -43,12 +47,7 @@ def totp_enrolment_confirm(*, request: HttpRequest, device: TOTPDevice, token: s
 @transaction.atomic
 def totp_device_install(*, user: AbstractBaseUser) -> TOTPDevice:
     """Give the user a confirmed authenticator device unless they have one (demo logins: key printed by seed_demo)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is None:
-        device = TOTPDevice(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
-        device.full_clean()
-        device.save()
-    return device
+    return _totp_device(user, confirmed=True)
 
 
 @transaction.atomic
