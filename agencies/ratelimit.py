@@ -26,7 +26,7 @@ class RateDecision:
 
 
 def client_ip(request: HttpRequest) -> str:
-    return network.client_ip(request, proxies=getattr(settings, "AGENCY_LOOKUP_TRUSTED_PROXIES", 0))
+    return network.client_ip(request, proxies=getattr(settings, "AGENCY_LOOKUP_TRUSTED_PROXIES", 0)) or "unknown"
 
 
 def rate_limit_hit(request: HttpRequest, scope: str = "agency-lookup") -> RateDecision:
