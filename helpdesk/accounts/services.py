@@ -87,9 +87,12 @@ def second_factor_reset(*, user: AbstractBaseUser) -> int:
 
     A manager or admin must then enrol again at the next login.
     """
-    removed, _ = TOTPDevice.objects.filter(user=user).delete()
-    static, _ = StaticDevice.objects.filter(user=user).delete()
-    return removed + static
+    removed = 0
+    for model in (TOTPDevice, StaticDevice):
+        devices = model.objects.filter(user=user)
+        removed += devices.count()
+        devices.delete()
+    return removed
 
 
 def sessions_end_everywhere(*, user: AbstractBaseUser, password: str) -> bool:
