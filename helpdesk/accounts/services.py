@@ -1,4 +1,5 @@
 """Writes about accounts: enrolling and checking a second factor, ending sessions."""
+from django.contrib.auth import authenticate
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.http import HttpRequest
@@ -95,13 +96,15 @@ def second_factor_reset(*, user: AbstractBaseUser) -> int:
     return removed
 
 
-def sessions_end_everywhere(*, user: AbstractBaseUser, password: str) -> bool:
-    """End every session of the user (shared or lost phones), if ``password`` is theirs.
+def sessions_end_everywhere(*, request: HttpRequest, password: str) -> bool:
+    """End every session of the signed-in user (shared or lost phones), if ``password`` is theirs.
 
     Django ties each session to the password hash; storing the same password with a new salt
-    changes the hash, so every existing session, on every device, stops being valid.
+    changes the hash, so every existing session, on every device, stops being valid. The password
+    is checked through ``authenticate`` so django-axes counts wrong ones like wrong logins.
     """
-    if not user.check_password(password):
+    user = request.user
+    if authenticate(request, username=user.get_username(), password=password) is None:
         return False
     user.set_password(password)
     user.save(update_fields=["password"])

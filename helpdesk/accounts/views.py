@@ -43,7 +43,7 @@ class LoginView(auth_views.LoginView):
         context["session_ended"] = self.request.session.pop(ENDED, "")
         context["email_reset"] = bool(settings.EMAIL_HOST)
         context["idle_minutes"] = settings.SESSION_IDLE_TIMEOUT // 60
-        context["max_hours"] = round(settings.SESSION_COOKIE_AGE / 3600, 1) if settings.SESSION_COOKIE_AGE % 3600 else settings.SESSION_COOKIE_AGE // 3600
+        context["max_hours"] = max(1, settings.SESSION_COOKIE_AGE // 3600)
         return context
 
 
@@ -76,7 +76,7 @@ def second_factor(request):
 @login_required
 def second_factor_setup(request):
     """Enrol an authenticator app: show its key as a QR code, confirm with a first code, then recovery codes."""
-    if request.user.is_authenticated and second_factor_enrolled(request.user) and not request.user.is_verified():
+    if second_factor_enrolled(request.user) and not request.user.is_verified():
         return redirect(f"{reverse_lazy('accounts:second_factor')}?{request.GET.urlencode()}")
     device = services.totp_enrolment_start(user=request.user)
     form = TokenForm(request.POST or None)
@@ -108,15 +108,19 @@ def recovery_codes(request):
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next_url(request)})
 
 
-@login_required
-def account_security(request):
-    """One page for the user's own account: password, second factor, ending every session."""
+def _security_page(request, form: PasswordConfirmForm, status: int = 200):
     return render(request, "accounts/security.html", {
         "totp": totp_device_for_user(request.user),
         "codes_left": recovery_codes_left(request.user),
         "required": second_factor_required(request.user),
-        "form": PasswordConfirmForm(),
-    })
+        "form": form,
+    }, status=status)
+
+
+@login_required
+def account_security(request):
+    """One page for the user's own account: password, second factor, ending every session."""
+    return _security_page(request, PasswordConfirmForm())
 
 
 @login_required
@@ -124,17 +128,12 @@ def account_security(request):
 def logout_everywhere(request):
     """End every session of this user, on this device and all others, after checking the password."""
     form = PasswordConfirmForm(request.POST)
-    if form.is_valid() and services.sessions_end_everywhere(user=request.user, password=form.cleaned_data["password"]):
+    if form.is_valid() and services.sessions_end_everywhere(request=request, password=form.cleaned_data["password"]):
         logout(request)
         request.session[ENDED] = "everywhere"
         return redirect("login")
     form.add_error("password", _("This is not your password."))
-    return render(request, "accounts/security.html", {
-        "totp": totp_device_for_user(request.user),
-        "codes_left": recovery_codes_left(request.user),
-        "required": second_factor_required(request.user),
-        "form": form,
-    }, status=400)
+    return _security_page(request, form, status=400)
 
 
 def password_reset(request):
