@@ -98,3 +98,12 @@ def test_locked_out_page_in_burmese(staff, limit):
     assert response.status_code == 429
     assert "ကြိုးစားမှု များလွန်း" in page  # the page title in Burmese
     assert "Try again in 30 minutes" in page  # English stays beside it
+
+
+def test_guessing_the_password_on_log_out_everywhere_counts_too(staff, limit):
+    """Someone who finds a logged-in phone cannot try passwords there without limit."""
+    client = Client()
+    client.force_login(staff)
+    for _ in range(limit):
+        client.post(reverse("accounts:logout_everywhere"), {"password": "guess-123"}, REMOTE_ADDR="10.0.0.1")
+    assert attempt(Client(), "staff1", PASSWORD, ip="10.0.9.9").status_code == 429
