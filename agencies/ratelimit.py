@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from helpdesk import network
+
 
 @dataclass(frozen=True)
 class RateDecision:
@@ -24,12 +26,7 @@ class RateDecision:
 
 
 def client_ip(request: HttpRequest) -> str:
-    proxies = getattr(settings, "AGENCY_LOOKUP_TRUSTED_PROXIES", 0)
-    if proxies:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return network.client_ip(request, proxies=getattr(settings, "AGENCY_LOOKUP_TRUSTED_PROXIES", 0)) or "unknown"
 
 
 def rate_limit_hit(request: HttpRequest, scope: str = "agency-lookup") -> RateDecision:

@@ -162,3 +162,5 @@ class ImportedRowAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+from helpdesk.accounts import admin as accounts_admin  # noqa: E402,F401 (user actions: reset links, second factor)

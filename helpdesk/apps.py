@@ -7,6 +7,7 @@ class HelpdeskConfig(AppConfig):
     verbose_name = _("Helpdesk")
 
     def ready(self):
+        from helpdesk.accounts import middleware  # noqa: F401 (stamps each session at login)
         from helpdesk.extensions import NavItem, register_nav_item
         from helpdesk.selectors import user_can_see_reports, user_is_admin
 

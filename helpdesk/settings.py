@@ -5,6 +5,7 @@ SECRET_KEY and DATABASE_URL so a misconfigured server never runs on a
 guessable key or a throw-away SQLite file.
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,12 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    # --- Accounts (issue 11): login throttling, second factor (see "Accounts" below) ---
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # --- end accounts ---
     "helpdesk",
     "agencies",
     "complaints",
@@ -68,9 +75,19 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "helpdesk.upload_limits.UploadLimitMiddleware",
+    # --- Accounts (issue 11): second factor and session limits, right after authentication ---
+    "django_otp.middleware.OTPMiddleware",
+    "helpdesk.accounts.middleware.SessionLimitsMiddleware",
+    "helpdesk.accounts.middleware.SecondFactorMiddleware",
+    # --- end accounts ---
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # --- Production checks (issue 11): Content-Security-Policy header ---
+    "csp.middleware.CSPMiddleware",
+    # --- end production checks ---
     "simple_history.middleware.HistoryRequestMiddleware",
+    # --- Accounts (issue 11): django-axes must be last (it answers locked-out logins) ---
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "helpdesk.urls"
@@ -108,15 +125,55 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Accounts (issue 11): passwords, throttling, second factor, sessions (docs/security.md) ---
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "helpdesk.accounts.passwords.ProjectPasswordValidator"},
 ]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "helpdesk:dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# django-axes checks every authenticate() call (staff login and /admin/login/ alike) before Django's backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock a username, and separately a client IP, after AXES_FAILURE_LIMIT failures; the lock lifts after
+# AXES_COOLOFF_MINUTES (an admin lifts it earlier with `manage.py axes_reset_username NAME` or `axes_reset_ip IP`).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "helpdesk.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "helpdesk.network.client_ip"  # honours TRUSTED_PROXIES, like the public lookup
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a fixed wait, not one an attacker keeps extending
+# Behind N reverse proxies set TRUSTED_PROXIES=N: the client IP is then read from X-Forwarded-For (from the right).
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", os.environ.get("AGENCY_LOOKUP_TRUSTED_PROXIES", "0")))
+
+# Second factor: TOTP apps plus one-time recovery codes; required for managers and admins (helpdesk/accounts).
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "MC Helpdesk")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a TOTP key or QR code
+
+# Sessions end 8 hours after login and after 30 minutes without a request (shared centre phones).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_AGE_MINUTES", "480")) * 60
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# A reset link an admin hands over (or that is e-mailed) works once and for this long.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_HOURS", "72")) * 3600
+# E-mail (password reset by e-mail) only when EMAIL_HOST is set; otherwise admins hand over reset links.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", EMAIL_HOST_USER or "helpdesk@localhost")
+# --- end accounts ---
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("my", _("Burmese"))]
@@ -157,10 +214,36 @@ TASKS = {
     }
 }
 
+# --- Production checks (issue 11): HTTPS, HSTS, Content-Security-Policy; `check --deploy` is clean ---
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    # The proxy in front (nginx, Caddy) terminates TLS and must set X-Forwarded-Proto itself,
+    # overwriting any value a client sends; gunicorn must not be reachable around it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Asking browsers to preload the domain is the domain owner's (irreversible) choice, not the app's.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_REFERRER_POLICY = "same-origin"
+# No inline script anywhere (static files only); style attributes are allowed, <style> elements are not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# --- end production checks ---
 
 # --- Protection (issue 11, docs/security-access.md): the access log of reads and exports, upload limits.
 ACCESS_LOG_DAYS = int(os.environ.get("ACCESS_LOG_DAYS", "365"))  # purge_access_log deletes older entries
@@ -182,9 +265,14 @@ XLSX_MAX_CELL_BYTES = int(os.environ.get("XLSX_MAX_CELL_BYTES", str(256 * 1024))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Expected 403/404 answers are one INFO line, not a WARNING with a traceback (issue 11).
+    "filters": {"expected_client_errors": {"()": "helpdesk.log_filters.ExpectedClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["expected_client_errors"]},
+    },
 }
 
 # --- Bots (issue 6): channel secrets and API base URLs come only from the environment (README, "Bots").

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from helpdesk import access_views, report_views, views
+from helpdesk.accounts import views as account_views
 
 helpdesk_patterns = [
     path("", views.dashboard, name="dashboard"),
@@ -33,8 +34,9 @@ helpdesk_patterns = [
 
 urlpatterns = [
     path("", include((helpdesk_patterns, "helpdesk"))),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("helpdesk.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("agencies/", include("agencies.urls")),
     path("complaints/", include("complaints.urls")),

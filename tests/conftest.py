@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from tests.factories import CentreFactory, member
@@ -17,6 +18,42 @@ def _english_after_each_test():
     """A request in Burmese leaves "my" active in the thread (LocaleMiddleware); later tests expect the default."""
     yield
     translation.deactivate()
+
+
+class SecondFactorClient(Client):
+    """A test client whose ``force_login`` also passes the second factor, as a manager or admin does every day.
+
+    Tests of the second factor itself log in with ``login()`` (the password form's path) or a plain Client.
+    """
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        pass_second_factor(self, user)
+
+
+def pass_second_factor(client: Client, user) -> None:
+    """Mark the client's session verified through django-otp's own ``login(request, device)``."""
+    from django.http import HttpRequest
+    from django_otp import login as otp_login
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from helpdesk.accounts.selectors import second_factor_enrolled, second_factor_required
+
+    if not (second_factor_required(user) or second_factor_enrolled(user)):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test phone", confirmed=True)
+    request = HttpRequest()
+    request.session = client.session
+    request.user = user
+    otp_login(request, device)
+    request.session.save()
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, with force_login passing the second factor (see SecondFactorClient)."""
+    return SecondFactorClient()
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ def test_public_check_in_burmese_with_zawgyi_and_burmese_digits(live_server, pag
 
     page.goto(f"{live_server.url}/agencies/check/")
     page.select_option("select[name=language]", "my")  # the language switch in the header
+    page.click("[data-autosubmit-button]")  # the public page has no script: its "Change" button submits
     page.wait_for_selector("text=ဤအေဂျင်စီသည် လိုင်စင်ရှိပါသလား။")
     assert page.locator("h1").inner_text() == "ဤအေဂျင်စီသည် လိုင်စင်ရှိပါသလား။"
 

@@ -3,6 +3,7 @@
 Idempotent: centres and users are updated in place, and records are only
 generated for a centre that has no demo people yet.
 """
+import base64
 import random
 from datetime import date, timedelta
 
@@ -11,13 +12,16 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from helpdesk import services
+from helpdesk.accounts import services as account_services
+from helpdesk.accounts.selectors import second_factor_required
 from helpdesk.choices import ActivityFormat, Channel, Gender, MigrationStatus, Role, Topic
 from helpdesk.demo.centres import CENTRES, MIGRANT_CENTRE_CODES
+from helpdesk.demo.logins import DEMO_PASSWORD
 from helpdesk.models import Centre, Membership, Person
 
-DEMO_PASSWORD = "mc-demo-2026"
 DEMO_USERS = [
     ("staff", Role.STAFF, ["NDG"]),
     ("manager", Role.MANAGER, ["NDG"]),
@@ -56,9 +60,14 @@ class Command(BaseCommand):
             users = self._users(centres)
             for code in MIGRANT_CENTRE_CODES:
                 self._records(centres[code], users["staff"], people)
+            second_factors = self._second_factors(users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password {DEMO_PASSWORD}):"))
         for username, role, codes in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {role.label:<16} {', '.join(codes)}")
+        self.stdout.write("Managers and admins also give a second factor: add the key to an authenticator app")
+        self.stdout.write("(Google Authenticator, Aegis, FreeOTP...) or type one of the one-time recovery codes:")
+        for username, (key, codes) in second_factors.items():
+            self.stdout.write(f"  {username:<10} key {key}  recovery codes {' '.join(codes) or '(all used)'}")
 
     def _centres(self) -> dict[str, Centre]:
         centres = {}
@@ -81,6 +90,19 @@ class Command(BaseCommand):
                 _upsert(Membership, {"user": user, "centre": centres[code]}, {"role": role})
             users[username] = user
         return users
+
+    def _second_factors(self, users) -> dict[str, tuple[str, list[str]]]:
+        """Enrol the demo logins that must use a second factor; return their keys and unused recovery codes."""
+        found = {}
+        for username, user in users.items():
+            if not second_factor_required(user):
+                continue
+            device = account_services.totp_device_install(user=user)
+            codes = list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+            if not StaticDevice.objects.filter(user=user).exists():
+                codes = account_services.recovery_codes_issue(user=user)
+            found[username] = (base64.b32encode(device.bin_key).decode(), codes)
+        return found
 
     def _records(self, centre: Centre, staff, count: int) -> None:
         if Person.objects.filter(centre=centre, card_number__startswith="DEMO-").exists():

@@ -1,0 +1,1 @@
+"""Accounts: passwords, login throttling (django-axes), second factor (django-otp), session limits."""
