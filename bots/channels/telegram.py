@@ -39,6 +39,13 @@ def parse(data: dict) -> TelegramInbound:
         raise ValueError(f"malformed Telegram update: {exc.__class__.__name__}") from exc
 
 
+def _chat_id(value) -> str:
+    """Telegram chat ids are integers: anything else ("", null, a list) is a malformed update, not an anonymous one."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("chat id is not an integer")
+    return str(value)
+
+
 def _read(update: Update) -> TelegramInbound:
     external_id = str(update.update_id)
     if update.message is not None:
@@ -48,7 +55,7 @@ def _read(update: Update) -> TelegramInbound:
         message, kind, text = query.message, "callback_query", query.data if isinstance(query.data, str) else ""
         user = query.from_user
         chat_id = message.chat.id if message is not None else user.id
-        return TelegramInbound(external_id, str(chat_id), text, kind, _name(user))
+        return TelegramInbound(external_id, _chat_id(chat_id), text, kind, _name(user))
     elif update.edited_message is not None:
         # An edit is kept in the transcript but not answered: the bot already replied to the original.
         message, kind, text = update.edited_message, "edited_message", update.edited_message.text or ""
@@ -57,7 +64,7 @@ def _read(update: Update) -> TelegramInbound:
     text = text if isinstance(text, str) else ""
     if message.chat.type != "private":
         return TelegramInbound(external_id, None, text, "group", "")
-    return TelegramInbound(external_id, str(message.chat.id), text, kind, _name(message.from_user))
+    return TelegramInbound(external_id, _chat_id(message.chat.id), text, kind, _name(message.from_user))
 
 
 def _name(user) -> str:

@@ -15,7 +15,6 @@ end; every other URL and role after every step. A URL added to the apps without 
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from agencies.models import AgencyImport
@@ -23,6 +22,7 @@ from bots.models import Conversation, InboundMessage, OutboundMessage
 from complaints.models import Complaint
 from complaints.services import complaint_open
 from helpdesk.models import ContactImport
+from tests.conftest import SecondFactorClient
 from tests.factories import (
     ActivityFactory,
     AgencyFactory,
@@ -130,9 +130,9 @@ class World:
             name: member(roles.get(name, name), centres.get(name, self.centre), username=name, password="!")
             for name in ROLES if name != "anonymous"
         }
-        self.clients = {"anonymous": Client()}
+        self.clients = {"anonymous": SecondFactorClient()}
         for name, user in self.users.items():
-            self.clients[name] = Client()
+            self.clients[name] = SecondFactorClient()
             self.clients[name].force_login(user)
         self.person = PersonFactory(centre=self.centre, name="Ma Nwe Ni", phone="+959767889802")
         self.conversation = Conversation.objects.create(
@@ -162,7 +162,7 @@ class World:
         }
         self.carrier = None  # who carries the sensitive case
 
-    def as_user(self, name) -> Client:
+    def as_user(self, name) -> SecondFactorClient:
         return self.clients[name]
 
     def post(self, who, url, data):

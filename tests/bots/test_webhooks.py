@@ -97,6 +97,15 @@ def test_telegram_impossible_date_gets_400(client, date):
     assert post_telegram(client, payload).status_code == 400
 
 
+@pytest.mark.parametrize("chat_id", ["", None, "12345", 1.5, True, [1]])
+def test_telegram_chat_id_that_is_not_an_integer_gets_400_and_nothing_stored(client, chat_id):
+    """Found by the fuzz test: an empty chat id was stored as a message of no conversation."""
+    payload = load("telegram_message")
+    payload["message"]["chat"]["id"] = chat_id
+    assert post_telegram(client, payload).status_code == 400
+    assert not InboundMessage.objects.exists() and not Conversation.objects.exists()
+
+
 def test_telegram_text_that_is_not_a_string_is_read_as_empty(client):
     payload = load("telegram_message")
     payload["message"]["text"] = 12345

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from agencies.models import Agency
-from helpdesk.spreadsheets import SpreadsheetError, read_table, shown_value, xlsx_check
+from helpdesk.spreadsheets import MAX_CELL_LENGTH, SpreadsheetError, read_table, shown_value, xlsx_check
 
 pytestmark = pytest.mark.django_db
 
@@ -96,9 +96,12 @@ def test_one_huge_cell_is_refused_with_a_short_message(client, admin_user, share
     assert not Agency.objects.exists()
 
 
-def test_a_long_but_real_cell_is_read():
+def test_a_long_but_real_cell_is_read_and_its_row_refused():
+    """A full Excel cell passes the file checks; the reader then caps it and refuses that row only."""
     content = with_huge_cell(32_767, shared=True)
-    assert read_table(content, "list.xlsx")[1] == ["1/2020", "A" * 32_767]
+    row = read_table(content, "list.xlsx")[1]
+    assert row == ["1/2020", "A" * MAX_CELL_LENGTH]
+    assert "column B is longer than 2,000 characters" in row.problem and "AAAA" not in row.problem
 
 
 def test_too_many_rows_are_refused_from_the_declared_dimension(settings):
@@ -134,7 +137,7 @@ def test_an_ordinary_workbook_passes():
 
 
 def test_errors_quote_at_most_a_short_excerpt_of_a_cell(client, admin_user):
-    huge = "licensed-" + "x" * 100_000
+    huge = "licensed-" + "x" * 1_500  # under the reader's cell cap: the status error quotes it, shortened
     content = f"licence_number,name_en,status\n1/2020,Golden,{huge}\n".encode()
     client.force_login(admin_user)
     response = client.post(reverse("agencies:agency_import"), {"file": SimpleUploadedFile("list.csv", content)})
@@ -142,3 +145,11 @@ def test_errors_quote_at_most_a_short_excerpt_of_a_cell(client, admin_user):
     assert response.status_code == 200 and "Unknown status" in page and "xxxx…" in page
     assert len(page) < 50_000
     assert shown_value("y" * 100) == "y" * 59 + "…" and shown_value("ok") == "ok"
+
+
+def test_a_cell_over_the_reader_cap_is_a_row_error_that_does_not_echo_it(client, admin_user):
+    content = f"licence_number,name_en,status\n1/2020,Golden,{'licensed-' + 'x' * 100_000}\n".encode()
+    client.force_login(admin_user)
+    page = client.post(reverse("agencies:agency_import"), {"file": SimpleUploadedFile("list.csv", content)}).content.decode()
+    assert "column C is longer than 2,000 characters" in page and "xxxxxxxxxx" not in page
+    assert len(page) < 50_000
