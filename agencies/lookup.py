@@ -1,9 +1,10 @@
-"""The one agency lookup: staff pages, the public page, the JSON endpoint and the bots all call it.
+"""The agency index and the ranked lookup; ``agencies.verdict`` decides on what it finds.
 
-Names are matched with rapidfuzz against an in-process index of comparable
-name keys (see ``agencies.names``), rebuilt when the register changes: one
-cheap aggregate query per call tells whether it is current, so 5,000 rows are
-not read from the database on every query. rapidfuzz runs with
+An in-process index of the register, rebuilt when the register changes (one cheap
+aggregate query per call tells whether it is current, so 5,000 rows are not read
+from the database on every query), holds each name's words (``agencies.names``) for
+finding every agency a query fits (``agencies.matching``), and comparable name keys
+for rapidfuzz, which finds look-alikes and ranks. rapidfuzz runs with
 ``processor=None``: its default processor strips Burmese vowel signs.
 """
 from __future__ import annotations
