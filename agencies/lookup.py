@@ -1,13 +1,15 @@
-"""The one agency lookup: staff pages, the public page, the JSON endpoint and the bots all call it.
+"""The agency index and the ranked lookup; ``agencies.verdict`` decides on what it finds.
 
-Names are matched with rapidfuzz against an in-process index of comparable
-name keys (see ``agencies.names``), rebuilt when the register changes: one
-cheap aggregate query per call tells whether it is current, so 5,000 rows are
-not read from the database on every query. rapidfuzz runs with
+An in-process index of the register, rebuilt when the register changes (one cheap
+aggregate query per call tells whether it is current, so 5,000 rows are not read
+from the database on every query), holds each name's words (``agencies.names``) for
+finding every agency a query fits (``agencies.matching``), and comparable name keys
+for rapidfuzz, which finds look-alikes and ranks. rapidfuzz runs with
 ``processor=None``: its default processor strips Burmese vowel signs.
 """
 from __future__ import annotations
 
+import bisect
 import copy
 import threading
 from collections import defaultdict
@@ -15,10 +17,20 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
-from agencies.matching import NameFit, name_fit
+from agencies.matching import PREFIX_MIN_LENGTH, NameFit, name_fit, word_similarity
 from agencies.models import Agency, normalize_licence_number
-from agencies.names import NameTokens, is_burmese, name_key, name_tokens, numbers_in_query, text_without_numbers
+from agencies.names import (
+    NameTokens,
+    consonants,
+    is_burmese,
+    name_key,
+    name_tokens,
+    numbers_in_query,
+    skeleton,
+    text_without_numbers,
+)
 from helpdesk.text import normalize_text
 
 MAX_QUERY_LENGTH = 200
@@ -29,8 +41,6 @@ NUMBER_ONLY_SCORE = 95  # "123" typed, "123/2019" registered
 NUMBER_OTHER_YEAR_SCORE = 70  # "123/2021" typed, "123/2019" registered
 # Names compared before the final ranking; enough to survive ties among similar names.
 NAME_CANDIDATES = 25
-# Agencies having every word typed that are weighed; more all fit equally (the answer is "ambiguous").
-WORD_CANDIDATES = 60
 # A word in at least this many agencies, and this share of the register, is boilerplate.
 COMMON_MIN_AGENCIES = 10
 COMMON_SHARE = 0.2
@@ -70,6 +80,7 @@ class AgencyIndex:
         self.by_number: dict[str, list[int]] = defaultdict(list)
         self.by_base_number: dict[str, list[int]] = defaultdict(list)
         self.by_word: dict[str, set[int]] = defaultdict(set)
+        self.by_joined: dict[str, set[int]] = defaultdict(set)
         en_ids, en_keys, my_ids, my_keys = [], [], [], []
         for agency in agencies:
             self.agencies[agency.pk] = agency
@@ -89,10 +100,19 @@ class AgencyIndex:
             self.tokens[agency.pk] = tokens
             for word in {*tokens.latin, *tokens.burmese}:
                 self.by_word[word].add(agency.pk)
+            for joined in _joined_keys(tokens):
+                self.by_joined[joined].add(agency.pk)
         self.names = {"en": (en_ids, en_keys), "my": (my_ids, my_keys)}
         # Words so many agencies share that they say little about which one is meant.
         threshold = max(COMMON_MIN_AGENCIES, COMMON_SHARE * len(self.agencies))
         self.common = frozenset(word for word, pks in self.by_word.items() if len(pks) >= threshold)
+        # The vocabulary, to find every word a typed word may be (agencies.matching.word_similarity).
+        self.latin_words = sorted(word for word in self.by_word if not is_burmese(word))
+        self.by_letters: dict[str, set[str]] = defaultdict(set)  # Burmese: skeleton / consonants -> syllables
+        for word in self.by_word:
+            if is_burmese(word):
+                self.by_letters["s" + skeleton(word)].add(word)
+                self.by_letters["c" + consonants(word)].add(word)
 
     def match_numbers(self, query: str) -> dict[int, int]:
         scores: dict[int, int] = {}
@@ -133,15 +153,38 @@ class AgencyIndex:
             scores[pk] = max(scores.get(pk, 0), _likeness(key, candidate, score))
         return scores
 
-    def _having_every_word(self, tokens: NameTokens) -> set[int]:
-        """Return the agencies whose names have every distinctive word typed (a partial name finds them all)."""
-        words = [word for word in (*tokens.latin, *tokens.burmese) if word not in self.common]
-        if not words:
-            return set()
-        found = set(self.by_word.get(words[0], ()))
-        for word in words[1:]:
-            found &= self.by_word.get(word, set())
-        return set(sorted(found)[:WORD_CANDIDATES])
+    def _words_like(self, typed: str) -> set[str]:
+        """Return every word of the register that ``typed`` may be: itself, a typo of it, its start."""
+        if is_burmese(typed):
+            found = self.by_letters.get("s" + skeleton(typed), set()) | self.by_letters.get("c" + consonants(typed), set())
+        else:
+            found = {word for word, _score, _i in process.extract(
+                typed, self.latin_words, scorer=DamerauLevenshtein.distance, score_cutoff=2, limit=None
+            )}
+            if len(typed) >= PREFIX_MIN_LENGTH:
+                start = bisect.bisect_left(self.latin_words, typed)
+                end = bisect.bisect_left(self.latin_words, typed + "\uffff")
+                found.update(self.latin_words[start:end])
+        return {word for word in found if word_similarity(typed, word)}
+
+    def _fitting(self, tokens: NameTokens) -> set[int]:
+        """Return every agency whose name has a word for each distinctive word typed, or the words run together.
+
+        Complete, unlike a fuzzy top-N: no agency the query fits is left out, so none is wrongly "clearly named".
+        """
+        typed = [word for word in (*tokens.latin, *tokens.burmese) if word not in self.common]
+        found: set[int] | None = None
+        for word in sorted(set(typed), key=lambda w: len(self.by_word.get(w, ())) or 1):
+            having = set()
+            for like in self._words_like(word):
+                having |= self.by_word[like]
+            found = having if found is None else found & having
+            if not found:
+                break
+        found = found or set()
+        for joined in _joined_keys(tokens):
+            found |= self.by_joined.get(joined, set())
+        return found
 
     def _score(self, pk: int, text: str) -> int:
         """Return the likeness of one agency's name to ``text`` (for agencies found by their words)."""
@@ -152,13 +195,18 @@ class AgencyIndex:
                 best = max(best, _likeness(key, candidate, fuzz.WRatio(key, candidate, processor=None)))
         return best
 
-    def lookup(self, query: str, limit: int | None) -> list[AgencyMatch]:
-        """Return the agencies the query names or resembles, those it names first; ties in licence number order."""
+    def lookup(self, query: str, limit: int | None, *, alike: bool = True) -> list[AgencyMatch]:
+        """Return the agencies the query names or resembles, those it names first; ties in licence number order.
+
+        ``alike=False`` skips the fuzzy search over every name: only the agencies the words typed fit
+        (the verdict runs the fuzzy search only when none does, for the look-alikes).
+        """
         numbers = self.match_numbers(query)
         name_part = text_without_numbers(query)
         tokens = name_tokens(name_part)
-        scores = self.match_names(name_part)
-        candidates = set(scores) | set(numbers) | self._having_every_word(tokens)
+        fitting = self._fitting(tokens) if tokens else set()
+        scores = self.match_names(name_part) if alike else {}
+        candidates = set(scores) | set(numbers) | fitting
         matches = []
         for pk in candidates:
             fit = name_fit(tokens, self.tokens[pk], self.common) if tokens else None
@@ -176,6 +224,16 @@ class AgencyIndex:
             )
         matches.sort(key=lambda m: (-m.rank, -(m.fit.weak if m.fit else 0), -m.score, m.agency.licence_number))
         return matches if limit is None else matches[:limit]
+
+
+def _joined_keys(tokens: NameTokens) -> list[str]:
+    """Return the distinctive words run together: "goldenstar", and Burmese without its easily dropped marks."""
+    keys = []
+    if tokens.latin:
+        keys.append("l" + "".join(tokens.latin))
+    if tokens.burmese:
+        keys.append("m" + skeleton("".join(tokens.burmese)))
+    return keys
 
 
 def _likeness(key: str, candidate: str, wratio: float) -> int:

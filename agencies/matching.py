@@ -20,6 +20,9 @@ EXACT = 100
 # Latin words: one typo (a letter left out, added, changed, or two swapped) in a word of three letters
 # or more ("starr", "myt", "kywa"), two in a word of six or more ("brtohrrs"). Each costs 10 points.
 LATIN_TYPO_LENGTHS = {1: 3, 2: 6}
+# Romanised Burmese names are short syllables a letter apart (Win, Zin, Min, Lin): in words this short
+# a letter left out, added or swapped is a typo, a letter changed is another name.
+SHORT_WORD = 4
 # A Latin word of four letters or more typed as the start of a longer word ("Ayeyar" for "Ayeyarwady").
 PREFIX_MIN_LENGTH = 4
 PREFIX = 85
@@ -59,18 +62,21 @@ def word_similarity(typed: str, word: str) -> int:
         return PREFIX
     shorter = min(len(typed), len(word))
     distance = DamerauLevenshtein.distance(typed, word, score_cutoff=2)
-    if distance <= 2 and shorter >= LATIN_TYPO_LENGTHS[distance]:
-        return EXACT - 10 * distance
-    return 0
+    if distance > 2 or shorter < LATIN_TYPO_LENGTHS[distance]:
+        return 0
+    if shorter <= SHORT_WORD and len(typed) == len(word) and sorted(typed) != sorted(word):
+        return 0  # a letter changed in a short word is another name: "Zin" is not "Win"
+    return EXACT - 10 * distance
 
 
-def _align(typed: tuple[str, ...], words: tuple[str, ...]) -> tuple[bool, bool] | None:
+def _align(typed: tuple[str, ...], words: tuple[str, ...]) -> tuple[bool, bool, bool] | None:
     """Pair each typed word with its own word of the name; None when one finds none.
 
-    Returns (full, exact): every word of the name was paired, every pair is letter for letter.
+    Returns (full, exact, typo): every word of the name was paired, every pair is letter for letter,
+    some pair is a typo (not a start of a word).
     """
     free = list(words)
-    exact = True
+    exact, typo = True, False
     for word in sorted(typed, key=len, reverse=True):
         best, best_score = -1, 0
         for position, candidate in enumerate(free):
@@ -80,24 +86,20 @@ def _align(typed: tuple[str, ...], words: tuple[str, ...]) -> tuple[bool, bool] 
         if best < 0:
             return None
         exact = exact and best_score == EXACT
+        typo = typo or best_score not in (EXACT, PREFIX)
         free.pop(best)
-    return not free, exact
+    return not free, exact, typo
 
 
-def _joined(typed: tuple[str, ...], words: tuple[str, ...], burmese: bool) -> tuple[bool, bool] | None:
-    """Compare the words without the spaces: "goldenstar", "ရွှေကြယ" (asat dropped, syllables shift)."""
+def _joined(typed: tuple[str, ...], words: tuple[str, ...], burmese: bool) -> tuple[bool, bool, bool] | None:
+    """Compare the whole name without spaces: "goldenstar", "ရွှေကြယ" (asat dropped, syllables shift)."""
     if burmese:
-        typed_text, name_text = skeleton("".join(typed)), skeleton("".join(words))
-        if typed_text == name_text:
-            return True, False
-        if len(typed_text) >= 3 and typed_text in name_text:
-            return False, False
-        return None
+        return (True, False, True) if skeleton("".join(typed)) == skeleton("".join(words)) else None
     typed_text, name_text = "".join(typed), "".join(words)
     if len(typed) == len(words) == 1:
         return None  # one word each: word_similarity has decided
     if typed_text == name_text or (len(typed_text) >= 8 and fuzz.ratio(typed_text, name_text) >= JOINED_TYPO):
-        return True, False  # spaced differently: a typo, not the name as registered
+        return True, False, True  # spaced differently: a typo, not the name as registered
     return None
 
 
@@ -107,7 +109,7 @@ def name_fit(query: NameTokens, name: NameTokens, common: frozenset[str] = froze
     ``common`` are words so many agencies of the register share that they count as boilerplate.
     """
     typed_weak = set(query.weak)
-    full_any, exact_all, any_script = False, True, False
+    full_any, exact_all, typo_any, any_script = False, True, False, False
     for typed_all, words_all, burmese in ((query.latin, name.latin, False), (query.burmese, name.burmese, True)):
         typed = tuple(word for word in typed_all if word not in common)
         typed_weak.update(word for word in typed_all if word in common)
@@ -122,11 +124,14 @@ def name_fit(query: NameTokens, name: NameTokens, common: frozenset[str] = froze
                 aligned = joined
         if aligned is None:
             return None
-        full, exact = aligned
+        full, exact, typo = aligned
         full_any = full_any or full
         exact_all = exact_all and exact
+        typo_any = typo_any or typo
     if not any_script:
         return None  # nothing distinctive typed: "Overseas Employment Agency" names no one
+    if typo_any and not full_any:
+        return None  # part of a name, and misspelt: too little to say which agency it is
     name_weak = name.weak | (frozenset(name.latin + name.burmese) & common)
     weak = sum(1 if word in name_weak else -1 for word in typed_weak)
     return NameFit(full=full_any, exact=exact_all, weak=weak)

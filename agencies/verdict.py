@@ -113,9 +113,17 @@ def _readings(query: str, encoding_hint: str | None) -> tuple[str, str | None, b
 
 
 def _decide(index: AgencyIndex, text: str) -> tuple[list[AgencyMatch], list[AgencyMatch]]:
-    """Return (the agencies the text names best, all ranked)."""
-    ranked = index.lookup(text, None)
-    return _best([match for match in ranked if match.rank]), ranked
+    """Return (the agencies the text names best, all ranked).
+
+    First only the agencies the words typed fit; when none does, the fuzzy search over every name
+    too (it finds the look-alikes to show, and names typed with odd spacing).
+    """
+    ranked = index.lookup(text, None, alike=False)
+    best = _best([match for match in ranked if match.rank])
+    if not best:
+        ranked = index.lookup(text, None)
+        best = _best([match for match in ranked if match.rank])
+    return best, ranked
 
 
 def agency_verdict(query: str, *, limit: int = 5, encoding_hint: str | None = None) -> Verdict:
