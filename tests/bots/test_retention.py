@@ -4,6 +4,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bots.models import Attention, Conversation, InboundMessage, OutboundMessage
@@ -250,3 +252,28 @@ def test_a_replayed_telegram_update_after_blanking_is_not_processed_again(client
     assert (InboundMessage.objects.count(), OutboundMessage.objects.count(), Conversation.objects.count()) == counts
     assert len(fake_api.requests) == sent
     assert rows_mentioning("5187654321", "ayechan95", "Aye") == []
+
+
+def test_the_migrant_who_writes_again_after_blanking_is_answered(client, centre, settings):
+    settings.RETENTION_CHANNEL_ID_DAYS = 1000
+    conversation = sms_conversation(client)
+    age(conversation, 200)
+    retention()
+
+    response = sms(client, "SM" + "9" * 32, "hi")
+
+    assert response.status_code == 200 and b"<Message" in response.content
+    assert Conversation.objects.get(pk=conversation.pk).inbound.count() == 4  # the same conversation goes on
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(client, centre, django_assert_max_num_queries):
+    """Bulk updates: ten conversations cost what one costs (no loop over rows)."""
+    age(sms_conversation(client), 400)
+    with CaptureQueriesContext(connection) as one:
+        retention()
+    queries_for_one = len(one)  # now: the requests below clear Django's query log
+    for n in range(10):
+        age(sms_conversation(client, phone=f"+95925000{n:04d}", prefix=f"S{n}"), 400)
+    with django_assert_max_num_queries(queries_for_one):
+        retention()
+    assert set(InboundMessage.objects.values_list("text", flat=True)) == {""}
