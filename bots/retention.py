@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models import Case, CharField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast, Concat
 
 from bots.channels.twilio import messaging_twiml
@@ -31,11 +31,17 @@ def _still_needed() -> QuerySet:
     return Conversation.objects.filter(Q(attention__gt="") | Q(complaints__stage__in=OPEN_STAGES)).values("pk")
 
 
-def _older(field: str, cutoff: dt.datetime, today: dt.date, via: str = "conversation__") -> Q:
-    """Older than the ordinary cutoff, or than the sensitive one in sensitive conversations."""
+def _older(field: str, cutoff: dt.datetime, today: dt.date, via: str = "conversation") -> Q:
+    """Older than the ordinary cutoff, or than the sensitive one in sensitive conversations.
+
+    Messages test their conversation with ``conversation__in`` (a subquery, no join), so the
+    UPDATE stays a single statement instead of Django's ``id IN (SELECT ...)`` over a join.
+    """
     sensitive_cutoff = retention_cutoff(days=settings.RETENTION_SENSITIVE_DAYS, today=today)
-    ordinary = Q(**{f"{via}sensitive": False}) | (Q(**{f"{via}isnull": True}) if via else Q())
-    return (ordinary & Q(**{f"{field}__lt": cutoff})) | Q(**{f"{via}sensitive": True, f"{field}__lt": sensitive_cutoff})
+    if not via:
+        return Q(sensitive=False, **{f"{field}__lt": cutoff}) | Q(sensitive=True, **{f"{field}__lt": sensitive_cutoff})
+    sensitive = Conversation.objects.filter(sensitive=True).values("pk")
+    return (Q(**{f"{field}__lt": cutoff}) & ~Q(**{f"{via}__in": sensitive})) | Q(**{f"{field}__lt": sensitive_cutoff, f"{via}__in": sensitive})
 
 
 def forget_payloads(*, cutoff: dt.datetime, today: dt.date, dry_run: bool) -> int:
@@ -45,8 +51,8 @@ def forget_payloads(*, cutoff: dt.datetime, today: dt.date, dry_run: bool) -> in
     old = old.exclude(payload={}, response_body=empty_twiml)
     if dry_run:
         return old.count()
-    blanked = old.filter(channel__in=("sms", "voice")).update(payload={}, response_body=empty_twiml)
-    return blanked + old.update(payload={}, response_body="")
+    answer = Case(When(channel__in=("sms", "voice"), then=Value(empty_twiml)), default=Value(""), output_field=TextField())
+    return old.update(payload={}, response_body=answer)
 
 
 def forget_transcripts(*, cutoff: dt.datetime, today: dt.date, dry_run: bool) -> int:
