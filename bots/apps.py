@@ -7,12 +7,29 @@ class BotsConfig(AppConfig):
     verbose_name = _("Bots")
 
     def ready(self):
-        from bots import checks  # noqa: F401  (registers the system checks)
+        from bots import (
+            checks,  # noqa: F401  (registers the system checks)
+            retention,
+        )
         from bots.channels import install_log_masking
         from bots.panels import person_panel
-        from helpdesk.extensions import NavItem, PersonPanel, register_nav_item, register_person_panel
+        from helpdesk.extensions import (
+            NavItem,
+            PersonPanel,
+            RetentionKind,
+            register_nav_item,
+            register_person_panel,
+            register_retention_kind,
+        )
         from helpdesk.selectors import user_can_see_personal_data
 
         install_log_masking()
         register_nav_item(NavItem("bots:inbox", _("Bot inbox"), user_can_see_personal_data, order=60))
         register_person_panel(PersonPanel("bots/includes/person_panel.html", person_panel))
+        for order, (name, setting, apply) in enumerate([
+            ("bot payloads", "RETENTION_PAYLOAD_DAYS", retention.forget_payloads),
+            ("bot transcripts", "RETENTION_TRANSCRIPT_DAYS", retention.forget_transcripts),
+            ("bot outbound texts", "RETENTION_OUTBOUND_DAYS", retention.forget_outbound),
+            ("bot channel ids", "RETENTION_CHANNEL_ID_DAYS", retention.forget_channel_ids),
+        ]):
+            register_retention_kind(RetentionKind(name, setting, apply, order=60 + order))

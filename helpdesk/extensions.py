@@ -86,3 +86,27 @@ def register_nav_item(item: NavItem) -> None:
 def register_report_section(section: ReportSection) -> None:
     _register(REPORT_SECTIONS, section)
     REPORT_SECTIONS.sort(key=lambda s: s.order)
+
+
+@dataclass(frozen=True)
+class RetentionKind:
+    """A kind of personal data that ``apply_retention`` blanks after ``settings.<setting>`` days.
+
+    ``apply(cutoff=, today=, dry_run=)`` blanks (or, in a dry run, only counts) what was received
+    before ``cutoff`` (Yangon midnight, ``days`` whole days after the day it arrived) and returns
+    how many rows it changed or would change. It runs in its own transaction and must use bulk
+    UPDATEs, never a loop over rows. Aggregates (contacts, activities) are never a retention kind.
+    """
+
+    name: str
+    setting: str
+    apply: Callable[..., int]
+    order: int = 50
+
+
+RETENTION_KINDS: list[RetentionKind] = []
+
+
+def register_retention_kind(kind: RetentionKind) -> None:
+    _register(RETENTION_KINDS, kind)
+    RETENTION_KINDS.sort(key=lambda k: k.order)

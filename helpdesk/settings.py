@@ -290,3 +290,10 @@ TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
 TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
+
+# --- Retention (issue 12, docs/personal-data.md): days each kind of personal data is kept; `apply_retention` blanks the rest.
+RETENTION_PAYLOAD_DAYS = int(os.environ.get("RETENTION_PAYLOAD_DAYS", "90"))  # raw webhook payloads and answers
+RETENTION_TRANSCRIPT_DAYS = int(os.environ.get("RETENTION_TRANSCRIPT_DAYS", "180"))  # what migrants wrote, once handled
+RETENTION_OUTBOUND_DAYS = int(os.environ.get("RETENTION_OUTBOUND_DAYS", "180"))  # what the bot and staff sent
+RETENTION_SENSITIVE_DAYS = int(os.environ.get("RETENTION_SENSITIVE_DAYS", "365"))  # both, in conversations marked sensitive
+RETENTION_CHANNEL_ID_DAYS = int(os.environ.get("RETENTION_CHANNEL_ID_DAYS", "365"))  # chat ids, phones, names of conversations without a case

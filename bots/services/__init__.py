@@ -2,7 +2,6 @@
 from bots.services.inbound import (
     Received,
     default_centre,
-    inbound_forget_payloads,
     inbound_receive,
     inbound_record_failure,
 )
@@ -12,6 +11,6 @@ from bots.services.voice import voice_request_callback
 
 __all__ = [
     "Received", "conversation_reply", "conversation_resolve", "default_centre", "inbound_receive",
-    "inbound_forget_payloads", "inbound_record_failure", "outbound_enqueue_due", "outbound_mark", "outbound_queue", "outbound_retry",
+    "inbound_record_failure", "outbound_enqueue_due", "outbound_mark", "outbound_queue", "outbound_retry",
     "outbound_send", "voice_request_callback",
 ]

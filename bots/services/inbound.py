@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -175,13 +174,6 @@ def _converse(conversation: Conversation, text: str) -> tuple[list[str], str]:
     # The effects may have moved the conversation or created a person: log against the final centre.
     conversation_log_contact(conversation)
     return turn.replies, unicode_text
-
-
-@transaction.atomic
-def inbound_forget_payloads(*, older_than_days: int) -> int:
-    """Blank the raw payloads (names, numbers, ids) of old inbound messages; the transcript text stays."""
-    cutoff = timezone.now() - timedelta(days=older_than_days)
-    return InboundMessage.objects.filter(received_at__lt=cutoff).exclude(payload={}).update(payload={})
 
 
 @transaction.atomic

@@ -52,21 +52,3 @@ def test_bots_send_pending_sends_what_an_outage_left(centre, fake_api, django_ca
     call_command("bots_send_pending", stdout=out)
     outbound.refresh_from_db()
     assert outbound.status == "sent" and "1 pending reply enqueued" in out.getvalue()
-
-
-def test_bots_forget_payloads_keeps_the_transcript(centre):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from bots.models import InboundMessage
-
-    old = InboundMessage.objects.create(channel="telegram", external_id="1", text="hello", payload={"message": {"from": {"first_name": "Aye"}}},
-                                        received_at=timezone.now() - timedelta(days=91))
-    recent = InboundMessage.objects.create(channel="telegram", external_id="2", text="hi", payload={"update_id": 2})
-    out = StringIO()
-    call_command("bots_forget_payloads", "--days", "90", stdout=out)
-    old.refresh_from_db()
-    recent.refresh_from_db()
-    assert old.payload == {} and old.text == "hello" and recent.payload == {"update_id": 2}
-    assert "1 payload(s)" in out.getvalue()
