@@ -23,6 +23,7 @@ from bots.models import Conversation, InboundMessage, OutboundMessage
 from complaints.models import Complaint
 from complaints.services import complaint_open
 from helpdesk.models import ContactImport
+from tests.conftest import SecondFactorClient
 from tests.factories import (
     ActivityFactory,
     AgencyFactory,
@@ -132,7 +133,7 @@ class World:
         }
         self.clients = {"anonymous": Client()}
         for name, user in self.users.items():
-            self.clients[name] = Client()
+            self.clients[name] = SecondFactorClient()  # managers and admins pass the second factor, as every day
             self.clients[name].force_login(user)
         self.person = PersonFactory(centre=self.centre, name="Ma Nwe Ni", phone="+959767889802")
         self.conversation = Conversation.objects.create(
