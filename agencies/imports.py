@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import EXPIRY_BEFORE_ISSUE, NAME_REQUIRED, Agency, LicenceStatus, normalize_licence_number
 from helpdesk.choices import Country
 from helpdesk.forms import BurmeseTextMixin
-from helpdesk.spreadsheets import shown_value
+from helpdesk.spreadsheets import shown_value, table_encoding
 from helpdesk.text import normalize_text
 
 AGENCY_FIELDS = (
@@ -172,6 +172,8 @@ def parse_rows(table: Iterable[list[str]]) -> ParsedFile:
     The header is the first row (of the first ten) naming a licence number column, so a
     title line above the table ("Licensed agencies as of ...") does not stop the import.
     """
+    table = list(table)
+    encoding = table_encoding(table)
     rows = iter(table)
     columns: dict[int, str] = {}
     header_row = 0
@@ -193,6 +195,7 @@ def parse_rows(table: Iterable[list[str]]) -> ParsedFile:
             parsed.errors.append(RowError(row_number, number if len(number) <= 40 else "", problem))
             continue
         form = AgencyRowForm(data)
+        form.encoding_hint = encoding
         if not form.is_valid():
             number = normalize_licence_number(data.get("licence_number", ""))
             parsed.errors.append(RowError(row_number, number, form.error_text()))

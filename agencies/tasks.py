@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from agencies.models import AgencyImport
 from agencies.report import report_lines
 from agencies.services import agency_import
-from helpdesk.imports.jobs import STOPPED_MESSAGE
+from helpdesk.imports.jobs import STALLED_AFTER, STOPPED_MESSAGE
 
 Status = AgencyImport.Status
 MISSING_LIMIT = 200  # as on the upload page
+# The import saves all rows in one transaction: a job whose worker died applied nothing.
+WORKER_STOPPED = _("The background worker stopped before the end. Nothing was saved: start the import again.")
 
 
 def agency_import_queue(
@@ -25,16 +29,37 @@ def agency_import_queue(
     return job
 
 
+def agency_import_stopped(job: AgencyImport) -> bool:
+    """True when the job is "running" with no sign of life for STALLED_AFTER: its worker died (as for contact imports)."""
+    last = job.progress_at or job.created_at
+    return job.status == Status.RUNNING and timezone.now() - last > STALLED_AFTER
+
+
+def agency_import_restart(*, job: AgencyImport) -> bool:
+    """Queue a stopped job again (its file is kept until it finishes); False when it is not stopped."""
+    if not agency_import_stopped(job):
+        return False
+    stale = timezone.now() - STALLED_AFTER
+    queued = AgencyImport.objects.filter(pk=job.pk, status=Status.RUNNING).filter(
+        Q(progress_at__lt=stale) | Q(progress_at__isnull=True, created_at__lt=stale)
+    ).exclude(content=b"").update(status=Status.QUEUED, rows_done=0, progress_at=timezone.now())
+    if queued:
+        agency_import_run.enqueue(job.pk)
+    return bool(queued)
+
+
 @task()
 def agency_import_run(import_id: int) -> str:
     """Run one queued import, saving its progress as it goes and its report at the end."""
-    if not AgencyImport.objects.filter(pk=import_id, status=Status.QUEUED).update(status=Status.RUNNING):
+    if not AgencyImport.objects.filter(pk=import_id, status=Status.QUEUED).update(
+        status=Status.RUNNING, progress_at=timezone.now(),
+    ):
         return "not queued"  # already taken by another worker, or gone
     job = AgencyImport.objects.select_related("created_by").get(pk=import_id)
     jobs = AgencyImport.objects.filter(pk=import_id)
 
     def progress(done: int, total: int) -> None:
-        jobs.update(rows_done=done, rows_total=total)
+        jobs.update(rows_done=done, rows_total=total, progress_at=timezone.now())
 
     with translation.override(job.language or None):
         try:

@@ -20,7 +20,7 @@ from agencies.permissions import admin_required, register_access_required
 from agencies.ratelimit import rate_limit_hit
 from agencies.report import report_lines
 from agencies.services import agency_import
-from agencies.tasks import agency_import_queue
+from agencies.tasks import WORKER_STOPPED, agency_import_queue, agency_import_restart, agency_import_stopped
 from agencies.verdict import Verdict, agency_verdict
 from agencies.wording import PARTIAL, SIMILAR, headline, status_phrase
 from helpdesk.spreadsheets import SpreadsheetError, table_size, xlsx_check
@@ -100,7 +100,12 @@ def agency_import_upload(request):
 def agency_import_job(request, pk: int):
     """A licence list being imported in the background: its progress, then its report."""
     job = get_object_or_404(AgencyImport.objects.defer("content"), pk=pk)
-    return render(request, "agencies/agency_import_job.html", {"job": job})
+    if request.method == "POST" and agency_import_restart(job=job):
+        return redirect("agencies:agency_import_job", pk=job.pk)
+    stopped = agency_import_stopped(job)
+    return render(request, "agencies/agency_import_job.html", {
+        "job": job, "stopped": stopped, "stopped_message": WORKER_STOPPED if stopped else "",
+    })
 
 
 def _rate_limited(request):

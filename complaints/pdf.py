@@ -24,6 +24,7 @@ from complaints.models import Complaint
 from complaints.money import format_mmk, format_rate
 from complaints.selectors import complaint_payments, complaint_timeline
 from helpdesk.pdf import register_fonts
+from helpdesk.text import phone_display
 
 
 def _styles():
@@ -113,7 +114,7 @@ def _build(complaint: Complaint) -> bytes:
         (_("Complainant"), str(person)),
         (_("Gender"), person.get_gender_display()),
         (_("Birth year"), person.birth_year),
-        (_("Phone"), person.phone),
+        (_("Phone"), phone_display(person.phone)),
         (_("Grievances"), ", ".join(complaint.grievance_labels)),
         (_("Respondent agency"), complaint.agency),
         (_("Employer"), complaint.employer),

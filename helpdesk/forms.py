@@ -30,6 +30,8 @@ class BurmeseTextMixin:
     refuses Burmese digits (၁၂) before the server can read them. Limits stay server side.
     """
 
+    encoding_hint = None  # the encoding the form's source is known to use (an imported file's)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -49,7 +51,7 @@ class BurmeseTextMixin:
                 if isinstance(field, (forms.IntegerField, forms.DecimalField, forms.DateField)):
                     data[key] = digits_to_ascii(value).replace(",", "") if isinstance(field, forms.IntegerField) else digits_to_ascii(value)
                 elif isinstance(field, forms.CharField):
-                    data[key] = normalize_text(value)
+                    data[key] = normalize_text(value, encoding_hint=self.encoding_hint)
             self.data = data
         super().full_clean()
 

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.text import Encoding, document_encoding, has_burmese
+
 CSV_UNREADABLE = _("The file could not be read as CSV: it is not UTF-8. In Excel choose “CSV UTF-8” when saving.")
 XLSX_UNREADABLE = _("The file could not be read as XLSX: it is damaged or not an Excel workbook.")
 FILE_TYPE_INVALID = _("Upload a .csv or .xlsx file.")
@@ -45,6 +47,8 @@ XLSX_TOO_MANY_COLUMNS = _(
     "The first sheet is %(columns)s columns wide; the helpdesk reads at most %(max)s. Delete the empty columns on the right."
 )
 EXCERPT_LENGTH = 60
+ENCODING_SAMPLE = 2_000  # Burmese cells read to decide a file's encoding (~0.3 ms each)
+ENCODING_MIN_SURE = 3  # cells that must prove it, and none the other way
 
 
 class SpreadsheetError(ValueError):
@@ -254,3 +258,17 @@ def read_table(content: bytes, filename: str) -> list[TableRow]:
     else:
         raise SpreadsheetError(str(FILE_TYPE_INVALID))
     return [_checked(cells) for cells in rows]
+
+
+def table_encoding(rows) -> Encoding | None:
+    """Return the encoding a file's Burmese cells prove ("zawgyi" or "unicode"), None when unsure or mixed.
+
+    A file is typed on one keyboard: a cell that alone is ambiguous (Zawgyi ``လွလွ`` is also
+    valid Unicode) is read in the encoding at least ENCODING_MIN_SURE other cells prove,
+    none contradicting them. Only the first
+    ENCODING_SAMPLE Burmese cells are read; a cell that is Unicode for sure stays Unicode
+    whatever the file shows (see helpdesk.text.guess_encoding).
+    """
+    cells = (cell for row in rows for cell in row if isinstance(cell, str) and has_burmese(cell))
+    sample = (cell for cell, _ in zip(cells, range(ENCODING_SAMPLE), strict=False))
+    return document_encoding(sample, min_sure=ENCODING_MIN_SURE)

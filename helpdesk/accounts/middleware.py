@@ -16,6 +16,9 @@ SEEN_AT = "accounts_seen_at"
 SECOND_FACTOR = "accounts_second_factor"  # "required", "enrolled" or "" (decided once, at login)
 ENDED = "accounts_session_ended"  # why the last session ended, shown on the login page
 SEEN_RESOLUTION = 60  # seconds: the idle clock is written at most once a minute
+# A page that reloads itself (an import's progress) adds this to its address: a reload is not
+# someone at the phone, so it must not keep an idle session alive.
+AUTO_REFRESH_PARAM = "auto"
 
 
 @receiver(user_logged_in)
@@ -51,7 +54,7 @@ class SessionLimitsMiddleware:
                 return self._end(request, "max_age")
             if now - seen_at > settings.SESSION_IDLE_TIMEOUT:
                 return self._end(request, "idle")
-            if now - seen_at >= SEEN_RESOLUTION:
+            if now - seen_at >= SEEN_RESOLUTION and AUTO_REFRESH_PARAM not in request.GET:
                 session[SEEN_AT] = now
         return self.get_response(request)
 

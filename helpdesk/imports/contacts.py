@@ -20,6 +20,8 @@ from helpdesk.imports.reading import FileError, read_rows
 from helpdesk.imports.result import ImportResult
 from helpdesk.imports.rows import RowError, parse_row
 from helpdesk.models import Centre, ImportedRow
+from helpdesk.spreadsheets import table_encoding
+from helpdesk.text import Encoding
 
 TOO_MANY_ROWS = _lazy(
     "This file has %(rows)s rows; the upload page takes up to %(max)s. Split it, "
@@ -30,7 +32,9 @@ CHUNK = 1000  # rows per transaction: a crash loses at most one chunk, and re-ru
 __all__ = ["CHUNK", "TOO_MANY_ROWS", "ImportResult", "import_contacts"]
 
 
-def _run_chunk(chunk, result: ImportResult, *, centres, seen: Counter, user, source: str, row_by_row: bool) -> None:
+def _run_chunk(
+    chunk, result: ImportResult, *, centres, seen: Counter, user, source: str, row_by_row: bool, encoding: Encoding | None,
+) -> None:
     """Parse, skip rows already applied, then write the rest; counts go into ``result`` only once saved."""
     counts = ImportResult()
     todo = []
@@ -39,7 +43,7 @@ def _run_chunk(chunk, result: ImportResult, *, centres, seen: Counter, user, sou
             counts.errors.append((number, problem))
             continue
         try:
-            row = parse_row(number, raw, centres)
+            row = parse_row(number, raw, centres, encoding=encoding)
         except RowError as exc:
             counts.errors.append((number, str(exc)))
             continue
@@ -88,7 +92,9 @@ def import_contacts(
     result = ImportResult(rows=len(rows), ignored_columns=ignored, dry_run=dry_run)
     centres = {c.code.upper(): c for c in Centre.objects.all()}
     seen: Counter[str] = Counter()
-    options = {"centres": centres, "seen": seen, "user": user, "source": filename[:255], "row_by_row": row_by_row}
+    encoding = table_encoding(raw.values() for _number, raw, _problem in rows)
+    options = {"centres": centres, "seen": seen, "user": user, "source": filename[:255], "row_by_row": row_by_row,
+               "encoding": encoding}
     chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
     def run_all():
         for done, chunk in enumerate(chunks, start=1):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from helpdesk.choices import Channel, Gender, Service, Topic
 from helpdesk.models import Centre
 from helpdesk.spreadsheets import shown_value
-from helpdesk.text import digits_to_ascii, normalize_text, parse_phone
+from helpdesk.text import Encoding, digits_to_ascii, normalize_text, parse_phone
 from helpdesk.text.phones import PhoneAmbiguous, parse_phone_country
 
 ACTIVITY_SERVICES = ("mobilisation", "training")
@@ -128,10 +128,10 @@ def _phone(values: dict[str, str], errors: list[str]) -> str:
     return ""
 
 
-def parse_row(number: int, raw: dict[str, str], centres: dict[str, Centre]) -> LegacyRow:
-    """Return the validated row or raise RowError listing every problem in it."""
+def parse_row(number: int, raw: dict[str, str], centres: dict[str, Centre], *, encoding: Encoding | None = None) -> LegacyRow:
+    """Return the validated row or raise RowError listing every problem in it; ``encoding`` is the file's."""
     errors: list[str] = []
-    values = {key: normalize_text(value) for key, value in raw.items()}
+    values = {key: normalize_text(value, encoding_hint=encoding) for key, value in raw.items()}
 
     def check(func, *args):
         try:

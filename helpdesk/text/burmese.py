@@ -223,7 +223,11 @@ def normalize_text(text: str | None, *, encoding_hint: Encoding | None = None) -
     return unicodedata.normalize("NFC", text).replace("\u1036\u102f", "\u102f\u1036")
 
 
-def document_encoding(texts) -> Encoding | None:
-    """Return the encoding a file or conversation has shown for sure, None when unsure or mixed."""
-    seen = {guess.encoding for guess in map(guess_encoding, texts) if guess.sure}
-    return seen.pop() if len(seen) == 1 else None
+def document_encoding(texts, *, min_sure: int = 1) -> Encoding | None:
+    """Return the encoding a file or conversation has shown for sure, None when unsure or mixed.
+
+    ``min_sure``: how many texts must prove it; one Zawgyi name pasted into a file of short
+    Unicode names (``မြမြ``) must not make the whole file Zawgyi.
+    """
+    sure = [guess.encoding for guess in map(guess_encoding, texts) if guess.sure]
+    return sure[0] if len(sure) >= min_sure and len(set(sure)) == 1 else None

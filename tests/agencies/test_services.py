@@ -239,3 +239,16 @@ def test_import_reads_doubled_quotes_and_refuses_rows_with_control_characters_or
     assert sorted(errors) == [3, 4] and errors[3].licence_number == "8/2020" and "column B" in errors[3].message
     assert "column D" in errors[4].message and "Secret" not in errors[4].message
     assert [a.licence_number for a in report.missing] == []
+
+
+def test_a_burmese_name_ambiguous_alone_follows_the_encoding_the_list_proves():
+    """A Ministry list typed in Zawgyi: အာရွ (Zawgyi for အာရှ, Asia) is also valid Unicode on its own."""
+    run("licence_number,name_en,name_my\n1/2020,Golden Star,ေရႊၾကယ္\n2/2020,Asia Link,အာရွ\n"
+        "3/2020,Shwe Myanmar,ေရႊျမန္မာ\n4/2020,Aung Myin,ေအာင္ျမင္\n")
+    assert dict(Agency.objects.values_list("licence_number", "name_my")) == {
+        "1/2020": "ရွှေကြယ်", "2/2020": "အာရှ", "3/2020": "ရွှေမြန်မာ", "4/2020": "အောင်မြင်"}
+
+
+def test_a_unicode_list_keeps_its_burmese_names():
+    run("licence_number,name_en,name_my\n1/2020,Aung Myin,အောင်မြင်\n2/2020,Asia Link,အာရှ\n3/2020,Mya Mya,မြမြ\n")
+    assert sorted(Agency.objects.values_list("name_my", flat=True)) == ["မြမြ", "အာရှ", "အောင်မြင်"]

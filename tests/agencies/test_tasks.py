@@ -91,3 +91,30 @@ def test_a_job_runs_once(admin_user):
     assert agency_import_run.call(job.pk) == "done"
     assert agency_import_run.call(job.pk) == "not queued"
     assert Agency.objects.count() == 2
+
+
+def test_a_job_whose_worker_died_says_so_and_can_be_started_again(client, admin_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    long_ago = timezone.now() - timedelta(minutes=11)
+    job = AgencyImport.objects.create(
+        file_name="moe.csv", content=licence_list(3), created_by=admin_user, status="running", created_at=long_ago, progress_at=long_ago,
+    )
+    alive = AgencyImport.objects.create(file_name="moe2.csv", content=licence_list(3), created_by=admin_user, status="running",
+                                        progress_at=timezone.now())
+    client.force_login(admin_user)
+    url = reverse("agencies:agency_import_job", args=[job.pk])
+    page = client.get(url).content.decode()
+    assert "Nothing was saved: start the import again" in page and 'http-equiv="refresh"' not in page
+    working = client.get(reverse("agencies:agency_import_job", args=[alive.pk])).content.decode()
+    assert "Nothing was saved" not in working and 'http-equiv="refresh"' in working
+    assert client.post(reverse("agencies:agency_import_job", args=[alive.pk])).status_code == 200  # not stopped: nothing queued
+    alive.refresh_from_db()
+    assert alive.status == "running"
+
+    assert client.post(url).status_code == 302
+    job.refresh_from_db()
+    assert (job.status, job.rows_done) == ("done", 3) and Agency.objects.count() == 3
+    assert "3 new" in client.get(url).content.decode()

@@ -87,3 +87,10 @@ def test_long_burmese_run_without_spaces_wraps_between_syllables_and_stays_shape
     # HarfBuzz draws a dotted circle (U+25CC) for a vowel sign cut off from its consonant.
     assert "\u25cc" not in text
     assert text.count("ေအးဂျင်စီ") == 2  # shaped (visual order), and nothing lost
+
+
+@needs_poppler
+def test_summary_shows_a_thai_number_as_written_locally_with_its_calling_code(open_case, centre, tmp_path):
+    case = open_case(complainant=PersonFactory(centre=centre, name="Ko Aung", phone="+66812345678"))
+    text = pdf_text(case_summary_pdf(case, language="en"), tmp_path)
+    assert "081 234 5678 (+66)" in text and "+66812345678" not in text

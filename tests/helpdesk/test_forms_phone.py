@@ -79,3 +79,35 @@ def test_names_and_notes_keep_unicode_and_convert_zawgyi(staff_client, centre, t
     staff_client.post(LOG, data)
     contact = Contact.objects.get()
     assert contact.person.name == stored and contact.notes == "အမြဲစိမ်း အေဂျင်စီ"
+
+
+def test_thai_number_then_use_this_person_keeps_the_choice_and_shows_local_numbers(client):
+    """The phone question (i10a) and the duplicate warning's "Use this person" (i10b) on one form."""
+    tachileik = CentreFactory(code="TCL", name="Mawk Kon Tachileik", township="Tachileik")
+    client.force_login(member("staff", tachileik))
+    existing = PersonFactory(centre=tachileik, name="Ko Aung Min", phone="+66812345678", gender="man", birth_year=1990)
+    typed = {"centre": tachileik.pk, "service": "helpline", "channel": "phone", "date": "2026-11-20", "p-gender": "man",
+             "p-name": "Ko Aung Min", "p-phone": "081 234 5678", "notes": "Broker kept his passport", "topics": ["jobs"]}
+    assert "valid both in Myanmar and in Thailand" in client.post(LOG, typed).content.decode()
+
+    warning = client.post(LOG, {**typed, "p-phone_country": "TH"}).content.decode()
+    duplicates = re.search(r'data-testid="duplicates".*?</div>', warning, re.S).group(0)
+    assert "081 234 5678 (+66)" in duplicates and "+66812345678" not in duplicates
+    assert re.search(r'name="p-phone_country" value="TH"[^>]*checked', warning)
+
+    chosen = client.post(LOG, {**typed, "p-phone_country": "TH", "use_person": existing.pk}).content.decode()
+    assert "Broker kept his passport" in chosen and "081 234 5678 (+66)" in chosen and "+66812345678" not in chosen
+    kept = {k: v for k, v in typed.items() if not k.startswith("p-")}
+    assert client.post(LOG, {**kept, "person": existing.pk}).status_code == 302
+    assert Contact.objects.get().person == existing and Person.objects.count() == 1
+
+
+def test_contact_search_and_activity_matches_show_local_numbers(staff_client, centre):
+    from tests.factories import ActivityFactory
+
+    PersonFactory(centre=centre, name="Ma Khin", phone="+959450000001")
+    found = staff_client.post(LOG, {"q": "Ma Khin"}, follow=True).content.decode()
+    assert "09 45000 0001 (+95)" in found and "+959450000001" not in found
+    activity = ActivityFactory(centre=centre)
+    page = staff_client.post(reverse("helpdesk:activity_detail", args=[activity.pk]), {"q": "Ma Khin"}, follow=True).content.decode()
+    assert "09 45000 0001 (+95)" in page and "+959450000001" not in page

@@ -341,3 +341,23 @@ def test_a_small_upload_that_crashes_saves_nothing(client, centre, admin_user, m
         response = client.post(reverse("helpdesk:import_contacts"), {"file": upload})
     assert response.status_code == 500
     assert not Contact.objects.exists() and not ImportedRow.objects.exists()
+
+
+def test_a_name_ambiguous_alone_is_read_in_the_encoding_the_file_proves(centre):
+    """Zawgyi လွလွ is also well-formed Unicode; in a file whose other names are Zawgyi for sure, it is လှလှ."""
+    run(
+        "2023-01-05,NDG,drop_in,woman,,,မခင္မာ,,,,,\n"  # Zawgyi for sure, as the next two
+        "2023-01-05,NDG,drop_in,man,,,ေအာင္ျမင္,,,,,\n"
+        "2023-01-05,NDG,drop_in,man,,,ေက်ာ္ေက်ာ္,,,,,\n"
+        "2023-01-05,NDG,drop_in,woman,,,လွလွ,,,,,\n"
+    )
+    assert sorted(Person.objects.values_list("name", flat=True)) == ["ကျော်ကျော်", "မခင်မာ", "လှလှ", "အောင်မြင်"]
+
+
+def test_a_unicode_file_keeps_names_that_would_read_differently_as_zawgyi(centre):
+    run(
+        "2023-01-05,NDG,drop_in,woman,,,မကျော်ကျော်,,,,,\n"  # Unicode for sure
+        "2023-01-05,NDG,drop_in,woman,,,မြမြ,,,,,\n"
+        "2023-01-05,NDG,drop_in,woman,,,မခင္မာ,,,,,\n"  # one Zawgyi name: the file is mixed, each name decides alone
+    )
+    assert sorted(Person.objects.values_list("name", flat=True)) == ["မကျော်ကျော်", "မခင်မာ", "မြမြ"]

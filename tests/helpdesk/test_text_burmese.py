@@ -116,3 +116,8 @@ def test_document_encoding():
     assert document_encoding(["မြမြ", "နီနီ"]) is None
     assert document_encoding(["ေအာင္ျမင္", "ကျောင်း"]) is None  # converting ကျောင်း breaks it: Unicode for sure
     assert document_encoding(["ကျောင်း", "မြမြ"]) == "unicode"
+
+
+def test_document_encoding_can_ask_for_more_than_one_proof():
+    assert document_encoding(["ေအာင္ျမင္", "မြမြ"], min_sure=2) is None  # one Zawgyi name is not a Zawgyi file
+    assert document_encoding(["ေအာင္ျမင္", "မခင္မာ", "မြမြ"], min_sure=2) == "zawgyi"

@@ -61,3 +61,35 @@ def test_staff_without_a_second_factor_pay_no_query_for_the_checks(staff, django
         client.get("/people/")
     tables = " ".join(q["sql"] for q in warm.captured_queries)
     assert "otp_totp" not in tables and "otp_static" not in tables and "axes" not in tables
+
+
+def test_an_import_page_reloading_itself_does_not_keep_an_idle_session_alive(client, admin_user):
+    """The progress page reloads every 3 s; left open on a shared phone it must not defeat the 30-minute rule."""
+    from helpdesk.models import ContactImport
+
+    job = ContactImport.objects.create(file_name="big.xlsx", content=b"...", rows_total=50_000)  # no worker: waits
+    client.force_login(admin_user)
+    url = reverse("helpdesk:import_job", args=[job.pk])
+    assert 'content="3; url=?auto=1"' in client.get(url).content.decode()
+    shift(client, SEEN_AT, 29 * 60)
+    assert client.get(url, {"auto": "1"}).status_code == 200
+    assert time.time() - client.session[SEEN_AT] >= 29 * 60  # a reload is not someone at the phone
+    shift(client, SEEN_AT, 31 * 60)
+    response = client.get(url, {"auto": "1"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert client.get(url).status_code == 302  # and it stays ended
+
+
+def test_a_stopped_contact_import_stops_reloading(client, admin_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from helpdesk.models import ContactImport
+
+    long_ago = timezone.now() - timedelta(minutes=11)
+    job = ContactImport.objects.create(file_name="big.csv", content=b"date,centre,service,gender\n", status="running",
+                                       created_at=long_ago, progress_at=long_ago)
+    client.force_login(admin_user)
+    page = client.get(reverse("helpdesk:import_job", args=[job.pk])).content.decode()
+    assert "No progress for ten minutes" in page and 'http-equiv="refresh"' not in page
