@@ -1,8 +1,13 @@
 """What complaints adds to the person page and the agency page (registered in ComplaintsConfig.ready)."""
 from __future__ import annotations
 
+from django.utils import timezone
+
 from complaints import selectors
+from complaints.money import format_mmk
 from helpdesk.selectors import user_can_see_personal_data
+
+CARD_CASES_SHOWN = 5  # the latest cases printed on the beneficiary card, so it stays on one page
 
 
 def person_panel(request, person) -> dict | None:
@@ -10,6 +15,18 @@ def person_panel(request, person) -> dict | None:
     if not user_can_see_personal_data(request.user):
         return None
     return {"complaints": list(selectors.person_complaints(request.user, person)[:50])}
+
+
+def card_rows(user, person) -> list[tuple[str, ...]]:
+    """The beneficiary card's cases: the ones the user may see (a sensitive case not at all otherwise), in one query."""
+    cases = (
+        selectors.visible_complaints(user).filter(complainant=person).with_recovered()
+        .only("reference", "stage", "opened_at").order_by("-opened_at", "-id")[:CARD_CASES_SHOWN]
+    )
+    return [
+        (c.reference, f"{timezone.localtime(c.opened_at):%Y-%m-%d}", c.get_stage_display(), format_mmk(c.recovered))
+        for c in cases
+    ]
 
 
 def agency_panel(request, agency) -> dict | None:
