@@ -1,6 +1,7 @@
 """What complaints adds to the person page and the agency page (registered in ComplaintsConfig.ready)."""
 from __future__ import annotations
 
+from django.db.models import Count, Window
 from django.utils import timezone
 
 from complaints import selectors
@@ -17,16 +18,21 @@ def person_panel(request, person) -> dict | None:
     return {"complaints": list(selectors.person_complaints(request.user, person)[:50])}
 
 
-def card_rows(user, person) -> list[tuple[str, ...]]:
-    """The beneficiary card's cases: the ones the user may see (a sensitive case not at all otherwise), in one query."""
-    cases = (
+def card_rows(user, person) -> tuple[list[tuple[str, ...]], int]:
+    """The beneficiary card's latest cases the user may see, and how many they may see (one query).
+
+    A sensitive case the user may not open is in neither: not even its existence shows.
+    """
+    cases = list(
         selectors.visible_complaints(user).filter(complainant=person).with_recovered()
+        .annotate(visible_total=Window(Count("id")))  # counted before the LIMIT, over the visible cases only
         .only("reference", "stage", "opened_at").order_by("-opened_at", "-id")[:CARD_CASES_SHOWN]
     )
-    return [
+    rows = [
         (c.reference, f"{timezone.localtime(c.opened_at):%Y-%m-%d}", c.get_stage_display(), format_mmk(c.recovered))
         for c in cases
     ]
+    return rows, cases[0].visible_total if cases else 0
 
 
 def agency_panel(request, agency) -> dict | None:

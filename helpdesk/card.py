@@ -86,8 +86,8 @@ def _build(person: Person, user) -> bytes:
         _("None"),
     )
     for section in PERSON_CARD_SECTIONS:
-        rows = section.rows(user, person)
-        story += _section(s, str(section.title), len(rows), len(rows), tuple(map(str, section.columns)), section.widths, rows, str(section.empty))
+        rows, total = section.rows(user, person)
+        story += _section(s, str(section.title), total, len(rows), tuple(map(str, section.columns)), section.widths, rows, str(section.empty))
 
     printed = _("Printed %(date)s by %(user)s. Only centre staff may see this card; give it only to the person named on it.") % {
         "date": f"{timezone.localtime():%Y-%m-%d %H:%M}", "user": user.get_username(),

@@ -39,15 +39,16 @@ class PersonPanel:
 class PersonCardSection:
     """A table on the beneficiary card (the person's PDF), below helpdesk's own sections.
 
-    ``rows(user, person)`` returns the rows (tuples of plain text, one per column) the user may
-    see, in a constant number of queries; ``title`` and ``columns`` are lazy translations and
+    ``rows(user, person)`` returns ``(rows, total)``: the latest rows (tuples of plain text, one
+    per column) the user may see, capped to keep the card on one page, and how many there are in
+    all, in a constant number of queries. ``title`` and ``columns`` are lazy translations and
     ``widths`` the column widths in millimetres. A section with no rows prints ``empty``.
     """
 
     title: str
     columns: tuple[str, ...]
     widths: tuple[float, ...]
-    rows: Callable[[object, object], list[tuple[str, ...]]]
+    rows: Callable[[object, object], tuple[list[tuple[str, ...]], int]]
     empty: str = ""
     order: int = 50
 

@@ -56,6 +56,14 @@ def test_other_staff_get_no_trace_of_the_sensitive_case(client, cases, centre, t
     assert cases_section.count("NDG-2026-") == 1  # no row, not even a blank one, for the hidden case
 
 
+def test_the_capped_case_count_leaves_the_sensitive_case_out(client, cases, centre, tmp_path):
+    person, _ordinary, _secret, _carrier = cases
+    for n in range(6):
+        ComplaintFactory(centre=centre, complainant=person, reference=f"NDG-2026-02{n:02d}")
+    assert "Complaint cases (the latest 5 of 8)" in card_text(client, member("manager", centre, username="mgr"), person, tmp_path)
+    assert "Complaint cases (the latest 5 of 7)" in card_text(client, member("staff", centre, username="colleague"), person, tmp_path)
+
+
 def test_after_the_case_is_handed_on_the_former_carrier_no_longer_sees_it(client, cases, centre, tmp_path):
     person, _ordinary, secret, carrier = cases
     secret.assigned_to = member("staff", centre, username="next")

@@ -104,6 +104,7 @@ def test_a_long_history_stays_on_one_page_and_says_how_much_is_left_out(client, 
     # 25 contacts logged by hand and 9 intake contacts from the cases
     assert "Contacts (the latest 8 of 34)" in text and "Trainings and activities attended (the latest 5 of 25)" in text
     assert "Referrals (the latest 4 of 25)" in text and "2026-02-22" in text and "2026-02-21" not in text
+    assert "Complaint cases (the latest 5 of 9)" in text
 
 
 def test_query_count_does_not_grow_with_the_history(client, staff, centre):
