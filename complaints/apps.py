@@ -9,11 +9,22 @@ class ComplaintsConfig(AppConfig):
     def ready(self):
         from agencies.extensions import AgencyPanel, register_agency_panel
         from complaints import panels
-        from helpdesk.extensions import NavItem, PersonPanel, register_nav_item, register_person_panel
+        from helpdesk.extensions import (
+            NavItem,
+            PersonCardSection,
+            PersonPanel,
+            register_nav_item,
+            register_person_card_section,
+            register_person_panel,
+        )
         from helpdesk.selectors import user_can_see_personal_data
 
         register_nav_item(NavItem("complaints:list", _("Cases"), user_can_see_personal_data, order=20))
         register_person_panel(PersonPanel("complaints/person_panel.html", panels.person_panel))
+        register_person_card_section(PersonCardSection(
+            _("Complaint cases"), (_("Case"), _("Opened"), _("Stage"), _("MMK received")), (40, 26, 50, 54), panels.card_rows,
+            empty=_("None"),
+        ))
         register_agency_panel(AgencyPanel("complaints/agency_panel.html", panels.agency_panel))
 
         from complaints import report_views

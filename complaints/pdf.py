@@ -1,91 +1,25 @@
 """The case summary PDF: centre, complainant, grievances, timeline and payments, in English or Burmese.
 
-Burmese is shaped by HarfBuzz through reportlab ``Paragraph`` styles with
-``shaping=1`` and the Padauk font (which also has Latin glyphs and digits).
-reportlab breaks lines only at spaces, so long values sit in fixed-width
-table cells.
+Burmese is shaped by the helpers in helpdesk.pdf (Padauk, HarfBuzz); long
+values sit in fixed-width table cells.
 """
 from __future__ import annotations
 
-import re
 from io import BytesIO
 
 from django.utils import timezone, translation
-from django.utils.html import escape
 from django.utils.translation import gettext as _
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from complaints.models import Complaint
 from complaints.money import format_mmk, format_rate
 from complaints.selectors import complaint_payments, complaint_timeline
-from helpdesk.pdf import register_fonts
+from helpdesk.pdf import para as _p
+from helpdesk.pdf import styles as _styles
+from helpdesk.pdf import table as _table
 from helpdesk.text import phone_display
-
-
-def _styles():
-    regular, bold = register_fonts()
-    base = ParagraphStyle("base", fontName=regular, fontSize=10, leading=17, shaping=1)
-    return {
-        "body": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=14, textColor=colors.HexColor("#5b6b7b")),
-        "label": ParagraphStyle("label", parent=base, fontName=bold),
-        "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=16, leading=26),
-        "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=12, leading=21, spaceBefore=8, spaceAfter=3),
-    }
-
-
-# A syllable starts at a consonant or independent vowel that is neither stacked under the previous
-# one (after U+1039 virama) nor killed by a following asat (U+103A) or virama.
-_SYLLABLE_START = re.compile("(?<!\u1039)(?=[\u1000-\u102a\u103f\u1040-\u1049\u104c-\u104f](?![\u103a\u1039]))")
-
-
-def _fit(text: str, style: ParagraphStyle, width: float) -> str:
-    """Break words too wide for ``width`` between syllables.
-
-    reportlab wraps only at spaces, and a word it has to cut itself loses its
-    shaping (dotted circles in Burmese). Burmese is often typed without spaces,
-    so a long run gets a space at the syllable where the line is full: the space
-    falls at the line end, where it does not show.
-    """
-    limit = width * 0.92  # unshaped widths run a little wide of the shaped ones
-    words = []
-    for word in text.split(" "):
-        if stringWidth(word, style.fontName, style.fontSize) <= limit:
-            words.append(word)
-            continue
-        line = ""
-        for syllable in (part for part in _SYLLABLE_START.split(word) if part):
-            if line and stringWidth(line + syllable, style.fontName, style.fontSize) > limit:
-                words.append(line)
-                line = ""
-            line += syllable
-        words.append(line)
-    return " ".join(words)
-
-
-def _p(text, style, width: float = 166 * mm) -> Paragraph:
-    text = str(text if text not in (None, "") else "—").replace("→", "»")  # Padauk has no arrow glyph
-    lines = [_fit(line, style, width - 8) for line in text.split("\n")]
-    return Paragraph("<br/>".join(escape(line) for line in lines), style)
-
-
-def _table(rows, widths, header: bool = False) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
-    commands = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d6dde4")),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]
-    if header:
-        commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef3f1")))
-    table.setStyle(TableStyle(commands))
-    return table
 
 
 def case_summary_pdf(complaint: Complaint, *, language: str = "en") -> bytes:

@@ -36,6 +36,24 @@ class PersonPanel:
 
 
 @dataclass(frozen=True)
+class PersonCardSection:
+    """A table on the beneficiary card (the person's PDF), below helpdesk's own sections.
+
+    ``rows(user, person)`` returns ``(rows, total)``: the latest rows (tuples of plain text, one
+    per column) the user may see, capped to keep the card on one page, and how many there are in
+    all, in a constant number of queries. ``title`` and ``columns`` are lazy translations and
+    ``widths`` the column widths in millimetres. A section with no rows prints ``empty``.
+    """
+
+    title: str
+    columns: tuple[str, ...]
+    widths: tuple[float, ...]
+    rows: Callable[[object, object], tuple[list[tuple[str, ...]], int]]
+    empty: str = ""
+    order: int = 50
+
+
+@dataclass(frozen=True)
 class NavItem:
     """A menu entry shown to users for whom ``visible(user)`` is true."""
 
@@ -61,6 +79,7 @@ class ReportSection:
 
 CONTACT_FORM_EXTENSIONS: list[ContactFormExtension] = []
 PERSON_PANELS: list[PersonPanel] = []
+PERSON_CARD_SECTIONS: list[PersonCardSection] = []
 NAV_ITEMS: list[NavItem] = []
 REPORT_SECTIONS: list[ReportSection] = []
 
@@ -76,6 +95,11 @@ def register_contact_form_extension(extension: ContactFormExtension) -> None:
 
 def register_person_panel(panel: PersonPanel) -> None:
     _register(PERSON_PANELS, panel)
+
+
+def register_person_card_section(section: PersonCardSection) -> None:
+    _register(PERSON_CARD_SECTIONS, section)
+    PERSON_CARD_SECTIONS.sort(key=lambda s: s.order)
 
 
 def register_nav_item(item: NavItem) -> None:

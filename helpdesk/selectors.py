@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from helpdesk.choices import Role
@@ -98,6 +99,22 @@ def _get(queryset: QuerySet, pk) -> object:
 
 def person_get_for_user(user: User, pk) -> Person:
     return _get(people_for_user(user), pk)
+
+
+def person_card_get_for_user(user: User, pk) -> Person:
+    """Return the person for the beneficiary card, with how many contacts, referrals and activities they have (one query)."""
+    def total(model, field: str) -> Subquery:
+        rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("id")).values("n")
+        return Coalesce(Subquery(rows), 0)
+
+    return _get(
+        people_for_user(user).annotate(
+            contact_total=total(Contact, "person"),
+            referral_total=total(Referral, "person"),
+            activity_total=total(Activity.attendees.through, "person"),
+        ),
+        pk,
+    )
 
 
 def activity_get_for_user(user: User, pk) -> Activity:

@@ -8,8 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -79,6 +80,18 @@ def person_detail(request, pk):
             "panels": [(p.template, ctx) for p in PERSON_PANELS if (ctx := p.context(request, person)) is not None],
         },
     )
+
+
+@personal_data_required
+@logs_access(AccessLog.Kind.PDF)
+def person_card(request, pk):
+    """The beneficiary card as a PDF in the user's language: what the centre holds about the person."""
+    from helpdesk.card import beneficiary_card_pdf
+
+    person = selectors.person_card_get_for_user(request.user, pk)
+    response = HttpResponse(beneficiary_card_pdf(person, user=request.user, language=translation.get_language()), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="beneficiary-card-{person.pk}.pdf"'
+    return response
 
 
 def _duplicates_for(request, data: dict, exclude_pk=None) -> list:

@@ -14,6 +14,8 @@ end; every other URL and role after every step. A URL added to the apps without 
 """
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
@@ -49,6 +51,7 @@ ROUTES = {
     "helpdesk:person_create": ("GET", None, (), None),
     "helpdesk:person_detail": ("GET", "person", ("person",), None),
     "helpdesk:person_edit": ("GET", "person", ("person",), None),
+    "helpdesk:person_card": ("GET", "person", ("person",), None),
     "helpdesk:referral_create": ("GET", "person", ("person",), None),
     "helpdesk:contact_list": ("GET", None, (), None),
     "helpdesk:contact_log": ("GET", None, (), None),
@@ -204,6 +207,8 @@ def sees_secret(world: World, role: str) -> bool:
 
 def reveals(world: World, response) -> bool:
     body = response.content.decode("utf-8", "ignore")
+    if response.get("Content-Type") == "application/pdf" and response.status_code == 200:  # its text, not its compressed bytes
+        body = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
     return TRANSCRIPT in body or STORY in body or world.case.reference in body
 
 
