@@ -9,12 +9,33 @@ from __future__ import annotations
 import hmac
 import logging
 import math
+from dataclasses import dataclass
 
 from django.conf import settings
 
 SEND_TIMEOUT = 15  # seconds; a slow channel only delays the worker, never a webhook
 
 SECRET_SETTINGS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "VIBER_AUTH_TOKEN", "TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID")
+
+
+@dataclass(frozen=True)
+class AttachmentRef:
+    """A photo, document, voice note, video, sticker or location a migrant sent, as the channel describes it.
+
+    Adapters only describe; the worker downloads ``file_ref`` (a channel file id or URL) within size and type
+    limits. ``kind`` is one of ATTACHMENT_KINDS. A location has coordinates and no file.
+    """
+
+    kind: str
+    file_ref: str = ""
+    mime: str = ""
+    size: int | None = None
+    name: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+ATTACHMENT_KINDS = ("photo", "document", "voice", "audio", "video", "sticker", "location", "contact")
 
 
 class SendError(Exception):
