@@ -20,6 +20,11 @@ CHANNELS = {
         ("bots.W005", "TWILIO_ACCOUNT_SID", "staff replies by SMS cannot be sent."),
         ("bots.W006", "TWILIO_FROM_NUMBER", "staff replies by SMS cannot be sent."),
     ],
+    "messenger": [
+        ("bots.W008", "MESSENGER_APP_SECRET", "the Messenger webhook refuses every call (403)."),
+        ("bots.W009", "MESSENGER_VERIFY_TOKEN", "Meta cannot verify the Messenger webhook URL (403)."),
+        ("bots.W010", "MESSENGER_PAGE_ACCESS_TOKEN", "Messenger replies cannot be sent."),
+    ],
 }
 
 
@@ -46,6 +51,12 @@ def check_bot_settings(app_configs, **kwargs):
         problems.append(Error(
             "TELEGRAM_WEBHOOK_SECRET may only contain A-Z, a-z, 0-9, _ and - (1-256 characters); Telegram rejects it otherwise.",
             id="bots.E001",
+        ))
+    base = getattr(settings, "MESSENGER_API_BASE", "")
+    if getattr(settings, "MESSENGER_APP_SECRET", "") and not base.rstrip("/").rsplit("/", 1)[-1].startswith("v"):
+        problems.append(Warning(
+            f"MESSENGER_API_BASE ({base}) names no Graph API version: Meta then uses the app's oldest allowed version.",
+            hint="Use e.g. https://graph.facebook.com/v25.0 (see docs/bots.md, Messenger).", id="bots.W011",
         ))
     if getattr(settings, "BOT_SEND_MAX_ATTEMPTS", 1) < 1:
         problems.append(Error("BOT_SEND_MAX_ATTEMPTS must be at least 1.", id="bots.E002"))

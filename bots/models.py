@@ -22,10 +22,11 @@ class BotChannel(models.TextChoices):
     VIBER = "viber", _("Viber")
     SMS = "sms", _("SMS")
     VOICE = "voice", _("Voice call")
+    MESSENGER = "messenger", _("Messenger")
 
 
 # The helpdesk Contact.channel each bot channel is counted under.
-CONTACT_CHANNEL = {"telegram": "telegram", "viber": "viber", "sms": "sms", "voice": "phone"}
+CONTACT_CHANNEL = {"telegram": "telegram", "viber": "viber", "sms": "sms", "voice": "phone", "messenger": "messenger"}
 
 
 class Attention(models.TextChoices):

@@ -59,7 +59,7 @@ class TranscriptLine:
     outbound: OutboundMessage | None = None
 
 
-TRANSCRIPT_KINDS = ("message", "callback_query", "edited_message", "call")
+TRANSCRIPT_KINDS = ("message", "callback_query", "edited_message", "call", "postback")
 
 
 def conversation_transcript(conversation: Conversation, limit: int = 300) -> list[TranscriptLine]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("viber/", webhooks.viber_webhook, name="viber"),
     path("twilio/sms/", webhooks.twilio_sms_webhook, name="twilio_sms"),
     path("twilio/voice/", webhooks.twilio_voice_webhook, name="twilio_voice"),
+    path("messenger/", webhooks.messenger_webhook, name="messenger"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/", views.conversation_detail, name="conversation"),
     path("inbox/<int:pk>/reply/", views.conversation_reply, name="reply"),

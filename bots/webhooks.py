@@ -12,13 +12,13 @@ from collections.abc import Callable
 
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from bots import services
-from bots.channels import clean_payload, telegram, twilio, viber
+from bots.channels import clean_payload, messenger, telegram, twilio, viber
 from bots.conversation import messages as m
 from bots.services.inbound import conversation_start_at
-from bots.services.outbound import outbound_mark
+from bots.services.outbound import outbound_mark, outbound_mark_until
 from bots.voice import voice_answer, voice_handler
 
 log = logging.getLogger(__name__)
@@ -163,3 +163,45 @@ def twilio_voice_webhook(request):
         text=digits, handle=voice_handler(digits), answer=voice_answer(digits, request.path),
     ), fallback=voice_answer("", request.path)([]))
     return HttpResponse(body, content_type="text/xml")
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def messenger_webhook(request):
+    """Meta checks the URL with a GET (verify token, challenge), then POSTs signed batches of events."""
+    if request.method == "GET":
+        challenge = messenger.verify_subscription(request.GET)
+        if challenge is None:
+            log.warning("bots: messenger webhook check refused: wrong hub.verify_token or hub.mode from %s", request.META.get("REMOTE_ADDR"))
+            return HttpResponseForbidden("bad verify token")
+        return HttpResponse(challenge, content_type="text/plain")
+    if not messenger.verify(request):
+        return _forbidden("messenger", request)
+    try:
+        events = messenger.parse(_json(request))
+    except ValueError as exc:
+        return _bad("messenger", str(exc))
+    for event in events:
+        _messenger_event(event)
+    return HttpResponse("EVENT_RECEIVED", content_type="text/plain")  # Meta resends the whole batch unless it gets a 200
+
+
+def _messenger_event(event: messenger.MessengerEvent) -> None:
+    """Store each message or postback once by its mid; receipts update our replies; echoes are our own sends."""
+    if event.kind in ("delivery", "read"):
+        status = "delivered" if event.kind == "delivery" else "seen"
+        for mid in event.delivered:
+            outbound_mark(channel="messenger", external_id=clean_payload(mid), status=status)
+        if event.user_id and (until := messenger.watermark_time(event.watermark)):
+            outbound_mark_until(channel="messenger", user_id=clean_payload(event.user_id), status=status, until=until)
+        return
+    if event.kind not in messenger.USER_KINDS:
+        log.info("bots: messenger %s event not stored", event.kind)
+        return
+    payload = clean_payload(event.payload)
+    # TODO(lead, issue 13 item 2): pass event.attachments (AttachmentRef) to inbound_receive once a13's
+    # attachment storage lands; until then they are described here and kept in the stored payload.
+    _receive("messenger", event.external_id, payload, lambda: services.inbound_receive(
+        channel="messenger", external_id=event.external_id, user_id=event.user_id, payload=payload,
+        text=clean_payload(event.text), kind=event.kind,
+    ))

@@ -290,6 +290,11 @@ TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
 TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
+MESSENGER_PAGE_ACCESS_TOKEN = os.environ.get("MESSENGER_PAGE_ACCESS_TOKEN", "")
+MESSENGER_APP_SECRET = os.environ.get("MESSENGER_APP_SECRET", "")  # signs every webhook call (X-Hub-Signature-256)
+MESSENGER_VERIFY_TOKEN = os.environ.get("MESSENGER_VERIFY_TOKEN", "")  # any string; typed again in the Meta app dashboard
+MESSENGER_API_BASE = os.environ.get("MESSENGER_API_BASE", "https://graph.facebook.com/v25.0")
+MESSENGER_HUMAN_AGENT = env_bool("MESSENGER_HUMAN_AGENT")  # Meta approved the Human Agent feature: staff may reply for 7 days
 
 # --- Retention (issue 12, docs/personal-data.md): days each kind of personal data is kept; `apply_retention` blanks the rest.
 RETENTION_PAYLOAD_DAYS = int(os.environ.get("RETENTION_PAYLOAD_DAYS", "90"))  # raw webhook payloads and answers

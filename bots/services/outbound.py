@@ -50,10 +50,10 @@ def outbound_queue(*, conversation: Conversation, text: str, inbound: InboundMes
 
 
 def _sender(channel: str):
-    from bots.channels import telegram, twilio, viber
+    from bots.channels import messenger, telegram, twilio, viber
 
     # Callers of the voice line are answered by SMS on the number they called from.
-    return {"telegram": telegram.send, "viber": viber.send, "sms": twilio.send, "voice": twilio.send}[channel]
+    return {"telegram": telegram.send, "viber": viber.send, "sms": twilio.send, "voice": twilio.send, "messenger": messenger.send}[channel]
 
 
 def outbound_send(*, outbound_id: int) -> OutboundMessage | None:
@@ -127,3 +127,12 @@ def outbound_mark(*, channel: str, external_id: str, status: str, error: str = "
     if status == OutboundStatus.FAILED:
         return queryset.update(status=status, last_error=error[:300])
     return queryset.filter(status__in=order[: order.index(status)]).update(status=status)
+
+
+def outbound_mark_until(*, channel: str, user_id: str, status: str, until) -> int:
+    """Record a receipt that covers every reply sent up to a time (Messenger's delivery and read watermarks)."""
+    order = [OutboundStatus.SENT, OutboundStatus.DELIVERED, OutboundStatus.SEEN]
+    return OutboundMessage.objects.filter(
+        conversation__channel=channel, conversation__external_user_id=user_id, sent_at__lte=until,
+        status__in=order[: order.index(status)],
+    ).update(status=status)

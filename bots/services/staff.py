@@ -6,13 +6,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bots.models import Attention, CallbackRequest, Conversation, OutboundMessage
+from bots.channels import messenger
+from bots.models import Attention, BotChannel, CallbackRequest, Conversation, OutboundMessage
 from bots.services.outbound import outbound_queue
 from helpdesk.text import normalize_text
 
 REPLY_EMPTY = _("Write a reply first.")
 REPLY_TOO_LONG = _("A reply can be at most 4000 characters.")
 REPLY_UNSUBSCRIBED = _("This person has unsubscribed from the bot; the channel does not let us write to them.")
+REPLY_MESSENGER_CLOSED = _("Messenger allows no message now: call the migrant. (Meta lets a page answer only within 24 hours of the person's last message.)")
 
 
 @transaction.atomic
@@ -25,6 +27,8 @@ def conversation_reply(*, conversation: Conversation, text: str, staff) -> Outbo
         raise ValidationError({"text": REPLY_TOO_LONG})
     if not conversation.subscribed:
         raise ValidationError({"text": REPLY_UNSUBSCRIBED})
+    if conversation.channel == BotChannel.MESSENGER and not messenger.may_send(conversation, from_bot=False):
+        raise ValidationError({"text": REPLY_MESSENGER_CLOSED})
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if conversation.state.get("step") != "handover":
         # The migrant's next message goes to staff, not to the bot's current question.

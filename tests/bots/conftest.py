@@ -17,6 +17,9 @@ TELEGRAM_SECRET = "tg-secret-4f9a1c"
 VIBER_TOKEN = "4a9e3b2c1d0e9f8a-7b6c5d4e3f2a1b0c-viber-test"
 TWILIO_TOKEN = "twilio-auth-token-for-tests-0123456789"
 TWILIO_SID = "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"
+MESSENGER_TOKEN = "EAAGm0PX4ZCpsBAtestpagetoken0123456789"
+MESSENGER_SECRET = "messenger-app-secret-0a1b2c3d4e5f"
+MESSENGER_VERIFY = "messenger-verify-token-77"
 
 
 def load(name: str) -> dict:
@@ -35,6 +38,11 @@ def bot_settings(settings):
     settings.BOT_PUBLIC_URL = ""
     # Nothing listens on port 9: a test that forgets the fake API fails to send instead of reaching the internet.
     settings.TELEGRAM_API_BASE = settings.VIBER_API_BASE = settings.TWILIO_API_BASE = "http://127.0.0.1:9"
+    settings.MESSENGER_PAGE_ACCESS_TOKEN = MESSENGER_TOKEN
+    settings.MESSENGER_APP_SECRET = MESSENGER_SECRET
+    settings.MESSENGER_VERIFY_TOKEN = MESSENGER_VERIFY
+    settings.MESSENGER_API_BASE = "http://127.0.0.1:9/v25.0"
+    settings.MESSENGER_HUMAN_AGENT = False
     return settings
 
 
@@ -58,6 +66,17 @@ def post_twilio(client, name: str, form: dict, token: str = TWILIO_TOKEN):
     url = reverse(f"bots:{name}")
     signature = RequestValidator(token).compute_signature(f"http://testserver{url}", form)
     return client.post(url, form, HTTP_X_TWILIO_SIGNATURE=signature)
+
+
+def messenger_signature(body: bytes, secret: str = MESSENGER_SECRET) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def post_messenger(client, payload, signature=None):
+    body = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode()
+    signature = messenger_signature(body) if signature is None else signature
+    headers = {"HTTP_X_HUB_SIGNATURE_256": signature} if signature != "" else {}
+    return client.post(reverse("bots:messenger"), body, content_type="application/json", **headers)
 
 
 class FakeChannelAPI:
@@ -97,6 +116,10 @@ class FakeChannelAPI:
         self.next_id += 1
         if path.startswith("/pa/"):
             return {"status": 0, "status_message": "ok", "message_token": 5098034272017990000 + self.next_id, "chat_hostname": "SN-CHAT-07_"}
+        if "/me/messages" in path:
+            return {"recipient_id": "7312345678901234", "message_id": f"m_sent-by-us-{self.next_id:04d}"}
+        if "/me/subscribed_apps" in path:
+            return {"success": True}
         if "/Messages.json" in path:
             return {"sid": f"SM{self.next_id:032d}", "status": "queued"}
         return {"ok": True, "result": {"message_id": self.next_id, "date": 1764054000, "chat": {"id": 1, "type": "private"}}}
@@ -110,6 +133,8 @@ class FakeChannelAPI:
             body = request["body"]
             if isinstance(body, dict) and "text" in body:
                 found.append(body["text"])
+            elif isinstance(body, dict) and isinstance(body.get("message"), dict):
+                found.append(body["message"].get("text"))
             elif isinstance(body, str) and "Body=" in body:
                 from urllib.parse import parse_qs
 
@@ -122,6 +147,7 @@ def fake_api(settings):
     api = FakeChannelAPI()
     api.thread.start()
     settings.TELEGRAM_API_BASE = settings.VIBER_API_BASE = settings.TWILIO_API_BASE = api.url
+    settings.MESSENGER_API_BASE = f"{api.url}/v25.0"
     yield api
     api.server.shutdown()
     api.server.server_close()
