@@ -42,7 +42,7 @@ TRANSCRIPT = "The broker sold us to a fishing boat in Ranong"
 STORY = "Kept on the boat for nine months without pay"
 NAMESPACES = ("helpdesk", "complaints", "bots", "agencies")
 PUBLIC = {"agencies:public_check", "agencies:api_lookup"}
-WEBHOOKS = {"bots:telegram", "bots:viber", "bots:twilio_sms", "bots:twilio_voice"}  # signed by the channel, no user
+WEBHOOKS = {"bots:telegram", "bots:viber", "bots:twilio_sms", "bots:twilio_voice", "bots:messenger"}  # signed by the channel, no user
 
 # name -> (method, which record the URL is about, arguments, POST data that changes nothing)
 ROUTES = {
@@ -118,6 +118,17 @@ def _named_routes(patterns, namespace=""):
 def test_every_url_is_in_the_matrix():
     routes = set(_named_routes(get_resolver().url_patterns))
     assert routes - WEBHOOKS == set(ROUTES), "add the new URL to ROUTES (or WEBHOOKS) with what it is about"
+
+
+@pytest.mark.parametrize("name", sorted(WEBHOOKS))
+def test_webhooks_are_public_but_refuse_unsigned_calls(client, name):
+    assert client.post(reverse(name), b"{}", content_type="application/json").status_code == 403
+    assert not InboundMessage.objects.exists()
+
+
+def test_messenger_url_check_with_a_wrong_verify_token_is_refused(client):
+    params = {"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "42"}
+    assert client.get(reverse("bots:messenger"), params).status_code == 403
 
 
 class World:

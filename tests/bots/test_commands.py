@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from bots.models import Conversation, OutboundMessage
 from bots.services import outbound_queue
-from tests.bots.conftest import TELEGRAM_SECRET, TELEGRAM_TOKEN, VIBER_TOKEN
+from tests.bots.conftest import MESSENGER_TOKEN, TELEGRAM_SECRET, TELEGRAM_TOKEN, VIBER_TOKEN
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_set_webhooks_registers_telegram_with_its_secret_and_viber(fake_api):
     out = StringIO()
     call_command("set_webhooks", "--base-url", "https://helpdesk.example.org/", stdout=out)
-    telegram, viber = fake_api.requests
+    telegram, viber, messenger = fake_api.requests
     assert telegram["path"] == f"/bot{TELEGRAM_TOKEN}/setWebhook"
     assert telegram["body"]["url"] == "https://helpdesk.example.org/bots/telegram/"
     assert telegram["body"]["secret_token"] == TELEGRAM_SECRET
@@ -22,7 +22,10 @@ def test_set_webhooks_registers_telegram_with_its_secret_and_viber(fake_api):
     assert viber["path"] == "/pa/set_webhook" and viber["headers"]["X-Viber-Auth-Token"] == VIBER_TOKEN
     assert viber["body"]["url"] == "https://helpdesk.example.org/bots/viber/"
     assert "conversation_started" in viber["body"]["event_types"]
+    assert messenger["path"] == f"/v25.0/me/subscribed_apps?access_token={MESSENGER_TOKEN}"
+    assert messenger["body"]["subscribed_fields"] == "messages,messaging_postbacks,message_deliveries,message_reads"
     text = out.getvalue()
+    assert "Callback URL: https://helpdesk.example.org/bots/messenger/" in text and "Page subscribed" in text
     assert "https://helpdesk.example.org/bots/twilio/sms/" in text and "https://helpdesk.example.org/bots/twilio/voice/" in text
 
 
@@ -35,11 +38,20 @@ def test_set_webhooks_reports_a_refusal_without_leaking_the_token(fake_api):
 
 
 def test_set_webhooks_skips_unconfigured_channels(fake_api, settings):
-    settings.VIBER_AUTH_TOKEN = ""
-    err = StringIO()
-    call_command("set_webhooks", "--base-url", "https://h.example.org", stderr=err, stdout=StringIO())
+    settings.VIBER_AUTH_TOKEN = settings.MESSENGER_VERIFY_TOKEN = ""
+    err, out = StringIO(), StringIO()
+    call_command("set_webhooks", "--base-url", "https://h.example.org", stderr=err, stdout=out)
     assert [r["path"].rsplit("/", 1)[-1] for r in fake_api.requests] == ["setWebhook"]
-    assert "Viber: skipped" in err.getvalue()
+    assert "Viber: skipped" in err.getvalue() and "Messenger: Page not subscribed" in err.getvalue()
+    assert "Callback URL: https://h.example.org/bots/messenger/" in out.getvalue()  # the dashboard steps are printed anyway
+
+
+def test_set_webhooks_reports_a_messenger_refusal_without_leaking_the_token(fake_api):
+    fake_api.fail_next(1, status=400, body={"error": {"message": "(#200) Permissions error", "type": "OAuthException", "code": 200}})
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("set_webhooks", "--base-url", "https://h.example.org", "--channel", "messenger", stderr=err, stdout=StringIO())
+    assert "Permissions error" in err.getvalue() and MESSENGER_TOKEN not in err.getvalue()
 
 
 def test_bots_send_pending_sends_what_an_outage_left(centre, fake_api, django_capture_on_commit_callbacks):

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from bots.models import Conversation, InboundMessage, OutboundMessage
 from helpdesk.models import Contact
-from tests.bots.conftest import load, post_telegram, post_twilio, post_viber
+from tests.bots.conftest import load, post_messenger, post_telegram, post_twilio, post_viber
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +95,42 @@ def test_viber_real_shape_random_values(client, token, text, user):
     payload["message_token"], payload["message"]["text"], payload["sender"]["id"] = token, text, user
     before = counts()
     assert_whole(before, post_viber(client, payload))
+
+
+@FUZZ
+@given(body=st.binary(max_size=300))
+def test_messenger_random_bytes(client, body):
+    before = counts()
+    assert_whole(before, post_messenger(client, body))
+
+
+@FUZZ
+@given(data=json_values, entry=json_values, messaging=json_values)
+def test_messenger_random_json(client, data, entry, messaging):
+    if isinstance(data, dict):
+        data.update(object="page", entry=[entry] if not isinstance(entry, dict) else [{**entry, "messaging": [messaging]}])
+    before = counts()
+    assert_whole(before, post_messenger(client, data))
+
+
+@FUZZ
+@given(
+    mid=st.text(max_size=120) | scalars, text=texts | scalars, sender=st.text(max_size=30) | scalars, attachments=json_values,
+    kind=st.sampled_from(["message", "quick_reply", "postback", "attachments"]),
+)
+def test_messenger_real_shape_random_values(client, mid, text, sender, attachments, kind):
+    payload = load(f"messenger_{kind}")
+    event = payload["entry"][0]["messaging"][0]
+    event["sender"]["id"] = sender
+    body = event.get("postback") or event["message"]
+    body["mid"] = mid
+    body["payload" if kind == "postback" else "text"] = text
+    if kind == "quick_reply":
+        body["quick_reply"] = {"payload": text}
+    if kind == "attachments":
+        body["attachments"] = attachments
+    before = counts()
+    assert_whole(before, post_messenger(client, payload))
 
 
 forms = st.dictionaries(st.sampled_from(["MessageSid", "From", "Body", "To", "CallSid", "Digits", "x"]), st.text(max_size=30), max_size=6)
