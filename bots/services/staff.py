@@ -14,7 +14,10 @@ from helpdesk.text import normalize_text
 REPLY_EMPTY = _("Write a reply first.")
 REPLY_TOO_LONG = _("A reply can be at most 4000 characters.")
 REPLY_UNSUBSCRIBED = _("This person has unsubscribed from the bot; the channel does not let us write to them.")
-REPLY_MESSENGER_CLOSED = _("Messenger allows no message now: call the migrant. (Meta lets a page answer only within 24 hours of the person's last message.)")
+REPLY_MESSENGER_CLOSED = _(
+    "Messenger allows no message now: call the migrant. (Meta lets a page answer only within 24 hours of the person's "
+    "last message, or 7 days for staff replies when Meta approved the Human Agent feature.)"
+)
 
 
 @transaction.atomic
