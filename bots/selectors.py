@@ -59,7 +59,7 @@ class TranscriptLine:
     outbound: OutboundMessage | None = None
 
 
-TRANSCRIPT_KINDS = ("message", "callback_query", "edited_message", "call", "postback")
+TRANSCRIPT_KINDS = ("message", "callback_query", "edited_message", "call", "postback", "referral")
 
 
 def conversation_transcript(conversation: Conversation, limit: int = 300) -> list[TranscriptLine]:

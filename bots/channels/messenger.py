@@ -25,12 +25,15 @@ from bots.channels.telegram import CHOICE_LINE
 
 SIGNATURE_HEADER = "HTTP_X_HUB_SIGNATURE_256"
 # Webhook fields the Page is subscribed to (Meta app dashboard, or set_webhooks through subscribed_apps).
-SUBSCRIBED_FIELDS = ["messages", "messaging_postbacks", "message_deliveries", "message_reads"]
+SUBSCRIBED_FIELDS = ["messages", "messaging_postbacks", "messaging_referrals", "message_deliveries", "message_reads"]
+# The Get Started button sends this; the engine reads it as Telegram's /start (a centre's link adds " TCL").
+GET_STARTED = "/start"
 STANDARD_WINDOW = timedelta(hours=24)
 HUMAN_AGENT_WINDOW = timedelta(days=7)
 WINDOW_CLOSED = "Messenger allows no message now: call the migrant"
-# Inbound kinds that open the messaging window again (what the person sent, not receipts).
-USER_KINDS = ("message", "postback")
+# Inbound kinds that open the messaging window again (what the person sent, not receipts): Meta documents that
+# following an m.me link into an existing thread (a "referral") resets the 24-hour window too.
+USER_KINDS = ("message", "postback", "referral")
 TEXT_LIMIT = 2000  # Send API limit for message.text, in characters
 QUICK_REPLY_LIMIT = 13
 # Graph API error codes (https://developers.facebook.com/docs/messenger-platform/error-codes).
@@ -45,7 +48,7 @@ ATTACHMENT_KINDS = {"image": "photo", "video": "video", "audio": "voice", "file"
 class MessengerEvent:
     """One ``messaging`` item of a webhook call: a message, a postback, a receipt, or something we keep out."""
 
-    kind: str  # message, postback, echo, delivery, read, other
+    kind: str  # message, postback, referral, echo, delivery, read, other
     external_id: str
     user_id: str | None
     text: str = ""
@@ -128,7 +131,13 @@ def parse_event(item) -> MessengerEvent:
         if sender is None:
             return MessengerEvent("other", "", None, payload=item)
         text = _text(postback.get("payload")) or _text(postback.get("title"))
-        return MessengerEvent("postback", _id(postback.get("mid")) or _postback_id(sender, item.get("timestamp"), text), sender, text, payload=item)
+        if ref := _ref(postback.get("referral")):
+            text = f"{GET_STARTED} {ref}"  # Get Started after a centre's m.me link or QR code: m.me/<page>?ref=TCL
+        return MessengerEvent("postback", _id(postback.get("mid")) or _derived_id("postback", sender, item.get("timestamp"), text), sender, text, payload=item)
+    if sender is not None and (ref := _ref(item.get("referral"))):
+        # An m.me link with ?ref= opened an existing thread: read like Telegram's "/start TCL" (menu, centre).
+        text = f"{GET_STARTED} {ref}"
+        return MessengerEvent("referral", _derived_id("referral", sender, item.get("timestamp"), text), sender, text, payload=item)
     for kind in ("delivery", "read"):
         receipt = item.get(kind)
         if isinstance(receipt, dict):
@@ -146,10 +155,16 @@ def watermark_time(watermark: int | None):
     return datetime.fromtimestamp(watermark / 1000, tz=UTC)
 
 
-def _postback_id(sender: str, timestamp, text: str) -> str:
-    """Older API versions send postbacks without ``mid``: the same tap, resent, must give the same id."""
+def _derived_id(kind: str, sender: str, timestamp, text: str) -> str:
+    """Events without ``mid`` (referrals; postbacks of older API versions): the same event, resent, gets the same id."""
     digest = hashlib.sha256(f"{sender}|{timestamp}|{text}".encode("utf-8", "replace")).hexdigest()[:32]
-    return f"postback:{digest}"
+    return f"{kind}:{digest}"
+
+
+def _ref(referral) -> str:
+    """The ``ref`` of an m.me link (a centre code on its posters); only a short word is a usable code."""
+    ref = referral.get("ref") if isinstance(referral, dict) else None
+    return ref.strip() if isinstance(ref, str) and ref.strip() and len(ref) <= 40 and " " not in ref.strip() else ""
 
 
 def attachments(value) -> tuple[AttachmentRef, ...]:
@@ -261,5 +276,8 @@ def send(conversation, text: str, *, from_bot: bool = False) -> str:
 
 
 def subscribe_page() -> dict:
-    """Subscribe this app to the Page's messaging webhook fields (the callback URL itself is set in the app dashboard)."""
-    return call("me/subscribed_apps", {"subscribed_fields": ",".join(SUBSCRIBED_FIELDS)})
+    """Subscribe this app to the Page's messaging webhook fields (the callback URL itself is set in the app dashboard),
+    and give the Page a Get Started button whose tap the engine reads as /start."""
+    body = call("me/subscribed_apps", {"subscribed_fields": ",".join(SUBSCRIBED_FIELDS)})
+    call("me/messenger_profile", {"get_started": {"payload": GET_STARTED}})
+    return body

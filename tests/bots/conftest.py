@@ -120,6 +120,8 @@ class FakeChannelAPI:
             return {"recipient_id": "7312345678901234", "message_id": f"m_sent-by-us-{self.next_id:04d}"}
         if "/me/subscribed_apps" in path:
             return {"success": True}
+        if "/me/messenger_profile" in path:
+            return {"result": "success"}
         if "/Messages.json" in path:
             return {"sid": f"SM{self.next_id:032d}", "status": "queued"}
         return {"ok": True, "result": {"message_id": self.next_id, "date": 1764054000, "chat": {"id": 1, "type": "private"}}}

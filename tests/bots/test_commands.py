@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_set_webhooks_registers_telegram_with_its_secret_and_viber(fake_api):
     out = StringIO()
     call_command("set_webhooks", "--base-url", "https://helpdesk.example.org/", stdout=out)
-    telegram, viber, messenger = fake_api.requests
+    telegram, viber, messenger, profile = fake_api.requests
     assert telegram["path"] == f"/bot{TELEGRAM_TOKEN}/setWebhook"
     assert telegram["body"]["url"] == "https://helpdesk.example.org/bots/telegram/"
     assert telegram["body"]["secret_token"] == TELEGRAM_SECRET
@@ -23,7 +23,9 @@ def test_set_webhooks_registers_telegram_with_its_secret_and_viber(fake_api):
     assert viber["body"]["url"] == "https://helpdesk.example.org/bots/viber/"
     assert "conversation_started" in viber["body"]["event_types"]
     assert messenger["path"] == f"/v25.0/me/subscribed_apps?access_token={MESSENGER_TOKEN}"
-    assert messenger["body"]["subscribed_fields"] == "messages,messaging_postbacks,message_deliveries,message_reads"
+    fields = "messages,messaging_postbacks,messaging_referrals,message_deliveries,message_reads"
+    assert messenger["body"]["subscribed_fields"] == fields
+    assert profile["path"].startswith("/v25.0/me/messenger_profile?") and profile["body"] == {"get_started": {"payload": "/start"}}
     text = out.getvalue()
     assert "Callback URL: https://helpdesk.example.org/bots/messenger/" in text and "Page subscribed" in text
     assert "https://helpdesk.example.org/bots/twilio/sms/" in text and "https://helpdesk.example.org/bots/twilio/voice/" in text

@@ -157,6 +157,32 @@ def test_a_postback_without_mid_gets_a_stable_id_so_its_retry_is_not_run_twice(c
     assert inbound.external_id.startswith("postback:") and len(graph_sends(fake_api)) == 1
 
 
+def test_get_started_after_a_centres_m_me_link_gives_the_conversation_to_that_centre(client, other_centre, fake_api, django_capture_on_commit_callbacks):
+    payload = load("messenger_postback")
+    postback = payload["entry"][0]["messaging"][0]["postback"]
+    postback.update(title="Get Started", payload="/start", referral={"ref": "TCL", "source": "SHORTLINK", "type": "OPEN_THREAD"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_messenger(client, payload).status_code == 200
+    conversation = Conversation.objects.get()
+    assert conversation.centre == other_centre and InboundMessage.objects.get().text == "/start TCL"
+    assert len(graph_sends(fake_api)) == 1
+
+
+def test_m_me_link_into_an_existing_thread_is_read_as_start_and_replays_once(client, other_centre, fake_api, django_capture_on_commit_callbacks):
+    referral = {"object": "page", "entry": [{"id": "104512345678901", "time": 1764484600000, "messaging": [{
+        "sender": {"id": PSID}, "recipient": {"id": "104512345678901"}, "timestamp": 1764484599000,
+        "referral": {"ref": "TCL", "source": "SHORTLINK", "type": "OPEN_THREAD"},
+    }]}]}
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert post_messenger(client, referral).status_code == 200
+    inbound = InboundMessage.objects.get()
+    assert (inbound.kind, inbound.text) == ("referral", "/start TCL") and inbound.external_id.startswith("referral:")
+    assert Conversation.objects.get().centre == other_centre
+    assert fake_api.requests[0]["body"]["messaging_type"] == "RESPONSE"  # Meta: the link reopens the 24-hour window
+    assert len(graph_sends(fake_api)) == 1
+
+
 def test_retried_call_is_answered_once(client, fake_api, django_capture_on_commit_callbacks):
     payload = load("messenger_message")
     for _ in range(3):
