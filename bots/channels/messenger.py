@@ -198,13 +198,15 @@ def quick_replies(text: str) -> list[dict]:
 
 
 def chunks(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Split a long reply at paragraph or line breaks into messages Messenger accepts (2,000 characters each)."""
+    """Split a long reply at line breaks (else spaces) into messages Messenger accepts (2,000 characters each)."""
     parts, rest = [], text
     while len(rest) > limit:
-        cut = max(rest.rfind("\n\n", 0, limit), rest.rfind("\n", 0, limit))
+        cut = rest.rfind("\n", 0, limit)
+        if cut <= limit // 2:
+            cut = rest.rfind(" ", 0, limit)  # Burmese separates phrases with spaces: cut there rather than mid-word
         cut = cut if cut > limit // 2 else limit
         parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip("\n")
+        rest = rest[cut:].lstrip()
     return [*parts, rest]
 
 

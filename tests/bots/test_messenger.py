@@ -411,6 +411,13 @@ def test_a_long_reply_is_split_into_messages_messenger_accepts(chat, fake_api, d
     assert outbound.status == "sent"
 
 
+@pytest.mark.parametrize("text", ["ရွှေမြန်မာ " * 500, "x" * 4500, "short"])
+def test_chunks_fit_messenger_and_keep_every_word(text):
+    parts = messenger.chunks(text)
+    assert all(0 < len(p) <= 2000 for p in parts)
+    assert "".join(parts).replace(" ", "") == text.replace(" ", "")
+
+
 def test_messenger_secrets_are_masked_in_messages():
     from bots.channels import mask_secrets
 
