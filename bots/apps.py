@@ -12,19 +12,19 @@ class BotsConfig(AppConfig):
             retention,
         )
         from bots.channels import install_log_masking
+        from bots.erasure import erase_conversations
         from bots.panels import person_panel
         from helpdesk.extensions import (
+            ErasureHandler,
             NavItem,
             PersonPanel,
             RetentionKind,
+            register_erasure_handler,
             register_nav_item,
             register_person_panel,
             register_retention_kind,
         )
         from helpdesk.selectors import user_can_see_personal_data
-
-        from bots.erasure import erase_conversations
-        from helpdesk.extensions import ErasureHandler, register_erasure_handler
 
         register_erasure_handler(ErasureHandler("bot conversations", erase_conversations, order=70))
         install_log_masking()

@@ -163,6 +163,8 @@ class Person(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.erased_at:
+            return str(_("Erased person #%(id)s") % {"id": self.pk})
         return self.name or self.card_number or str(_("Anonymous #%(id)s") % {"id": self.pk})
 
 
