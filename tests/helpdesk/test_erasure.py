@@ -202,3 +202,12 @@ def test_an_erased_person_cannot_be_erased_twice(centre, managers):
     erasure_confirm(erasure=erasure_request(person=person, user=first, reason="asked"), user=second)
     with pytest.raises(ValidationError):
         erasure_request(person=person, user=first, reason="again")
+
+
+def test_an_erased_person_cannot_be_filled_in_again(centre, managers):
+    first, second = managers
+    person = PersonFactory(centre=centre)
+    erasure_confirm(erasure=erasure_request(person=person, user=first, reason="asked"), user=second)
+    with pytest.raises(ValidationError, match="erased on request"):
+        person_update(person=Person.objects.get(pk=person.pk), name="Ma Hla")
+    assert Person.objects.get(pk=person.pk).name == ""
