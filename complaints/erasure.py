@@ -9,6 +9,7 @@ on request, so nothing else holds the story. The timeline gets one entry saying 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from complaints.choices import EntryKind
 from complaints.models import Complaint, Reimbursement, TimelineEntry
@@ -39,9 +40,9 @@ def erase_complainant(*, person: Person, erasure: ErasureRequest) -> int:
         if payer != payment.payer:  # the migrant paid back by themselves, e.g. a refund through their own account
             Reimbursement.objects.filter(pk=payment.pk).update(payer=ERASED)
             history_blank(Reimbursement, [payment.pk], payer=ERASED)
-    TimelineEntry.objects.bulk_create([
-        TimelineEntry(complaint_id=pk, kind=EntryKind.NOTE, author=erasure.decided_by,
-                      text=_("The complainant's personal details were erased on request (erasure request #%(id)s).") % {"id": erasure.pk})
-        for pk in case_ids
-    ])
+    text = _("The complainant's personal details were erased on request (erasure request #%(id)s).") % {"id": erasure.pk}
+    bulk_create_with_history(
+        [TimelineEntry(complaint_id=pk, kind=EntryKind.NOTE, author=erasure.decided_by, text=text) for pk in case_ids],
+        TimelineEntry, default_user=erasure.decided_by,
+    )
     return len(case_ids)
