@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.extensions import ERASURE_HANDLERS
-from helpdesk.models import Contact, ContactImport, ErasureRequest, Person, Referral
+from helpdesk.models import Activity, Contact, ContactImport, ErasureRequest, Person, Referral
 from helpdesk.selectors import user_is_manager_of
 
 ERASURE_NOT_MANAGER = _("Only a manager of the person's centre or an admin can erase a person.")
@@ -135,6 +135,7 @@ def person_erase(*, person: Person, erasure: ErasureRequest, user: AbstractBaseU
     referral_ids = list(Referral.objects.filter(person=person).values_list("pk", flat=True))
     counts["referrals"] = Referral.objects.filter(pk__in=referral_ids).update(reason="", outcome_notes="")
     history_blank(Referral, referral_ids, reason="", outcome_notes="")
+    counts["activities"] = _scrub_activity_notes(person, needles)
     counts["admin log"] = _scrub_admin_log(person, needles)
     counts["imports"] = _scrub_import_results(needles)
     _scrub_requests(person, needles)
@@ -148,6 +149,21 @@ def person_erase(*, person: Person, erasure: ErasureRequest, user: AbstractBaseU
     history_blank(Person, [person.pk], **PERSON_BLANK)
     counts["people"] = 1
     return counts
+
+
+def _scrub_activity_notes(person: Person, needles: list[str]) -> int:
+    """An activity's notes are about everyone there: only the person's name or phone is replaced in them."""
+    changed = 0
+    for activity in Activity.objects.filter(attendees=person).exclude(notes="").only("pk", "notes"):
+        notes = text_scrub(activity.notes, needles)
+        if notes != activity.notes:
+            Activity.objects.filter(pk=activity.pk).update(notes=notes)
+            changed += 1
+    for version in Activity.history.filter(id__in=Activity.objects.filter(attendees=person).values("pk")).exclude(notes=""):
+        notes = text_scrub(version.notes, needles)
+        if notes != version.notes:
+            Activity.history.filter(history_id=version.history_id).update(notes=notes)
+    return changed
 
 
 def _scrub_admin_log(person: Person, needles: list[str]) -> int:

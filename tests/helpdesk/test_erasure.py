@@ -23,7 +23,7 @@ from complaints.models import Complaint, Reimbursement, TimelineEntry
 from complaints.reports import complaint_outcomes
 from complaints.services import complaint_add_note, complaint_open, complaint_update, reimbursement_record
 from helpdesk.erasure import erasure_cancel, erasure_confirm, erasure_request
-from helpdesk.models import Contact, ContactImport, ErasureRequest, Person, Referral
+from helpdesk.models import Activity, Contact, ContactImport, ErasureRequest, Person, Referral
 from helpdesk.reports.table import BY_YEAR, ReportFilter, beneficiary_table
 from helpdesk.services import person_create, person_update
 from tests.bots.conftest import bot_settings, load, post_twilio  # noqa: F401  (bot_settings: the channel secrets)
@@ -62,6 +62,8 @@ def person_with_every_record(client, centre, manager) -> Person:
         contact.save()
     activity = ActivityFactory(centre=centre, notes="Sunday dialogue")
     activity.attendees.add(person)
+    activity.notes = f"Sunday dialogue; {BURMESE} told her story, call her on {PHONE}"
+    activity.save()
     referral = ReferralFactory(centre=centre, person=person, reason=f"{LATIN} needs legal advice")
     referral.outcome_notes = f"Called {PHONE}"
     referral.save()
@@ -130,7 +132,7 @@ def test_erasing_keeps_every_figure_and_leaves_no_trace_of_the_name_or_phone(cli
     for table in ("helpdesk_person", "helpdesk_historicalperson", "helpdesk_contact", "helpdesk_historicalcontact",
                   "complaints_complaint", "complaints_historicalcomplaint", "complaints_timelineentry", "bots_inboundmessage",
                   "bots_outboundmessage", "bots_conversation", "bots_historicalconversation", "bots_callbackrequest",
-                  "bots_historicalcallbackrequest", "django_admin_log", "helpdesk_contactimport"):
+                  "bots_historicalcallbackrequest", "django_admin_log", "helpdesk_contactimport", "helpdesk_activity"):
         assert any(t.startswith(f"{table}.") for t in found), f"the scan should find the name or phone in {table} first"
     before = figures()
 
@@ -155,6 +157,7 @@ def test_erasing_keeps_every_figure_and_leaves_no_trace_of_the_name_or_phone(cli
     assert conversation.external_user_id == f"erased:{conversation.pk}" and not conversation.subscribed
     assert TimelineEntry.objects.filter(text__contains=f"erasure request #{erasure.pk}").count() == 1
     assert Referral.objects.get().target == "social_welfare"
+    assert Activity.objects.get().notes == "Sunday dialogue; [erased] told her story, call her on [erased]"
 
 
 def test_the_requester_cannot_confirm_their_own_request(centre, managers):
