@@ -28,7 +28,7 @@ def erase_conversations(*, person: Person, erasure: ErasureRequest) -> int:
     InboundMessage.objects.filter(conversation__in=ids).update(text="", payload={}, response_body=answer)
     OutboundMessage.objects.filter(conversation__in=ids).update(text="", last_error="")
     erased_id = Concat(Value(ERASED_PREFIX), Cast("id", CharField()), output_field=CharField())
-    history_blank(Conversation, ids, external_user_id=erased_id, display_name="")
+    history_blank(Conversation, ids, person_field="person", person=person, external_user_id=erased_id, display_name="")
     Conversation.objects.filter(pk__in=ids).update(
         external_user_id=erased_id, display_name="", state={}, last_message_text="", subscribed=False)
 
@@ -37,5 +37,5 @@ def erase_conversations(*, person: Person, erasure: ErasureRequest) -> int:
         callbacks |= Q(phone=person.phone)
     callback_ids = list(CallbackRequest.objects.filter(callbacks).values_list("pk", flat=True))
     CallbackRequest.objects.filter(pk__in=callback_ids).update(name="", phone="")
-    history_blank(CallbackRequest, callback_ids, name="", phone="")
+    history_blank(CallbackRequest, callback_ids, person_field="person", person=person, name="", phone="")
     return len(ids)

@@ -22,10 +22,10 @@ CASE_BLANK = {"description": "", "referred_detail": "", "outcome_detail": ""}
 def erase_complainant(*, person: Person, erasure: ErasureRequest) -> int:
     """Blank the stories of the person's cases, keep every figure; return the cases changed."""
     case_ids = list(Complaint.objects.filter(complainant=person).values_list("pk", flat=True))
+    history_blank(Complaint, case_ids, person_field="complainant", person=person, **CASE_BLANK)
     if not case_ids:
         return 0
     Complaint.objects.filter(pk__in=case_ids).update(**CASE_BLANK)
-    history_blank(Complaint, case_ids, **CASE_BLANK)
     entry_ids = TimelineEntry.objects.filter(complaint__in=case_ids).values_list("pk", flat=True)
     history_blank(TimelineEntry, list(entry_ids), text="")
     TimelineEntry.objects.filter(pk__in=list(entry_ids)).update(text="")

@@ -37,9 +37,16 @@ ERASED = "[erased]"
 PERSON_BLANK = {"name": "", "phone": "", "card_number": "", "birth_year": None, "origin_township": "", "origin_region": ""}
 
 
-def history_blank(model: type[models.Model], ids, **values) -> int:
-    """Give every history version of the rows ``ids`` the same blanked ``values`` (one UPDATE)."""
-    return model.history.filter(id__in=ids).update(**values)
+def history_blank(model: type[models.Model], ids, *, person_field: str = "", person: Person | None = None, **values) -> int:
+    """Give every history version of the rows ``ids`` the same blanked ``values`` (one UPDATE).
+
+    With ``person_field`` the versions that pointed at the person are included too, so rows deleted
+    since (whose history stays) or moved to someone else do not keep the person's text.
+    """
+    versions = Q(id__in=ids)
+    if person_field and person is not None:
+        versions |= Q(**{f"{person_field}_id": person.pk})
+    return model.history.filter(versions).update(**values)
 
 
 def person_needles(person: Person) -> list[str]:
@@ -131,10 +138,10 @@ def person_erase(*, person: Person, erasure: ErasureRequest, user: AbstractBaseU
 
     contact_ids = list(Contact.objects.filter(person=person).values_list("pk", flat=True))
     counts["contacts"] = Contact.objects.filter(pk__in=contact_ids).exclude(notes="").update(notes="")
-    history_blank(Contact, contact_ids, notes="")
+    history_blank(Contact, contact_ids, person_field="person", person=person, notes="")
     referral_ids = list(Referral.objects.filter(person=person).values_list("pk", flat=True))
     counts["referrals"] = Referral.objects.filter(pk__in=referral_ids).update(reason="", outcome_notes="")
-    history_blank(Referral, referral_ids, reason="", outcome_notes="")
+    history_blank(Referral, referral_ids, person_field="person", person=person, reason="", outcome_notes="")
     counts["activities"] = _scrub_activity_notes(person, needles)
     counts["admin log"] = _scrub_admin_log(person, needles)
     counts["imports"] = _scrub_import_results(needles)

@@ -60,6 +60,7 @@ def person_with_every_record(client, centre, manager) -> Person:
         contact = ContactFactory(centre=centre, person=person, date=timezone.localdate() - dt.timedelta(days=days), notes="first")
         contact.notes = notes
         contact.save()
+    ContactFactory(centre=centre, person=person, notes=f"logged twice by mistake: {LATIN}").delete()  # its history stays
     activity = ActivityFactory(centre=centre, notes="Sunday dialogue")
     activity.attendees.add(person)
     activity.notes = f"Sunday dialogue; {BURMESE} told her story, call her on {PHONE}"
