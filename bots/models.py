@@ -116,7 +116,7 @@ class InboundMessage(models.Model):
         verbose_name = _("inbound message")
         verbose_name_plural = _("inbound messages")
         constraints = [models.UniqueConstraint(fields=["channel", "external_id"], name="inbound_unique_channel_external_id")]
-        indexes = [models.Index(fields=["conversation", "received_at"])]
+        indexes = [models.Index(fields=["conversation", "received_at"]), models.Index(fields=["received_at"], name="inbound_received_at")]
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.external_id}"
@@ -158,7 +158,10 @@ class OutboundMessage(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("outbound message")
         verbose_name_plural = _("outbound messages")
-        indexes = [models.Index(fields=["status", "next_attempt_at"]), models.Index(fields=["conversation", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]), models.Index(fields=["conversation", "created_at"]),
+            models.Index(fields=["created_at"], name="outbound_created_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.conversation_id}: {self.text[:40]}"
@@ -182,6 +185,7 @@ class CallbackRequest(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("call-back request")
         verbose_name_plural = _("call-back requests")
+        indexes = [models.Index(fields=["done_at"], name="callback_done_at")]
 
     def __str__(self) -> str:
         return f"{self.name or self.phone} ({self.created_at:%Y-%m-%d})"

@@ -19,7 +19,7 @@ from django.db.models import Case, CharField, Q, QuerySet, TextField, Value, Whe
 from django.db.models.functions import Cast, Concat
 
 from bots.channels.twilio import messaging_twiml
-from bots.models import Conversation, InboundMessage, OutboundMessage, OutboundStatus
+from bots.models import CallbackRequest, Conversation, InboundMessage, OutboundMessage, OutboundStatus
 from complaints.choices import OPEN_STAGES
 from helpdesk.retention import retention_cutoff
 
@@ -88,3 +88,15 @@ def forget_channel_ids(*, cutoff: dt.datetime, today: dt.date, dry_run: bool) ->
     # History first: the subquery still finds the conversations by their old ids.
     Conversation.history.filter(id__in=conversations.values("pk")).update(external_user_id=erased_id, display_name="")
     return conversations.update(external_user_id=erased_id, display_name="", subscribed=False)
+
+
+def forget_callbacks(*, cutoff: dt.datetime, today: dt.date, dry_run: bool) -> int:
+    """Blank the name and phone of call-back requests called back before the cutoff, history included.
+
+    A request not yet called back keeps them whatever its age: staff still have to call.
+    """
+    done = CallbackRequest.objects.filter(done_at__lt=cutoff).exclude(name="", phone="")
+    if dry_run:
+        return done.count()
+    CallbackRequest.history.filter(id__in=done.values("pk")).update(name="", phone="")
+    return done.update(name="", phone="")

@@ -27,6 +27,11 @@ class ComplaintsConfig(AppConfig):
         ))
         register_agency_panel(AgencyPanel("complaints/agency_panel.html", panels.agency_panel))
 
+        from complaints.erasure import erase_complainant
+        from helpdesk.extensions import ErasureHandler, register_erasure_handler
+
+        register_erasure_handler(ErasureHandler("complaints", erase_complainant, order=60))
+
         from complaints import report_views
         from helpdesk.extensions import ReportSection, register_report_section
 

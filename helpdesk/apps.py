@@ -13,3 +13,10 @@ class HelpdeskConfig(AppConfig):
 
         register_nav_item(NavItem("helpdesk:reports", _("Reports"), user_can_see_reports, order=60))
         register_nav_item(NavItem("helpdesk:access_log", _("Access log"), user_is_admin, order=90))
+
+        from helpdesk.erasure_views import person_panel
+        from helpdesk.extensions import PersonPanel, register_person_panel
+        from helpdesk.selectors import user_can_erase
+
+        register_person_panel(PersonPanel("helpdesk/includes/erasure_panel.html", person_panel))
+        register_nav_item(NavItem("helpdesk:erasure_list", _("Erasures"), user_can_erase, order=85))

@@ -134,3 +134,27 @@ RETENTION_KINDS: list[RetentionKind] = []
 def register_retention_kind(kind: RetentionKind) -> None:
     _register(RETENTION_KINDS, kind)
     RETENTION_KINDS.sort(key=lambda k: k.order)
+
+
+@dataclass(frozen=True)
+class ErasureHandler:
+    """What an app removes when a manager erases a person (``helpdesk.erasure.person_erase``).
+
+    ``erase(person=, erasure=)`` blanks or replaces every name, phone, story and file of the person
+    the app holds, history rows included, and returns how many rows it changed. It runs inside the
+    erasure's one transaction, before helpdesk blanks the person (so ``person.phone`` and ``name``
+    are still there to find them), and must keep every count and amount: rows stay, texts go.
+    Register one from ``AppConfig.ready()``: ``register_erasure_handler(ErasureHandler("bots", erase_person))``.
+    """
+
+    name: str
+    erase: Callable[..., int]
+    order: int = 50
+
+
+ERASURE_HANDLERS: list[ErasureHandler] = []
+
+
+def register_erasure_handler(handler: ErasureHandler) -> None:
+    _register(ERASURE_HANDLERS, handler)
+    ERASURE_HANDLERS.sort(key=lambda h: h.order)

@@ -225,3 +225,14 @@ class AccessLogFilterForm(forms.Form):
             return {}
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class ErasureRequestForm(BurmeseTextMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Who asked and when, e.g. “asked at the centre on 28 November”. Do not write the person's name."),
+    )
+
+
+class ErasureConfirmForm(forms.Form):
+    confirm = forms.BooleanField(label=_("I have checked this request: erase this person's details for good."))

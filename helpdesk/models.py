@@ -138,6 +138,7 @@ class Person(models.Model):
     consent_date = models.DateField(_("consent date"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, help_text=_("Personal details removed on request; the figures stay."))
     history = HistoricalRecords()
 
     objects = PersonQuerySet.as_manager()
@@ -162,6 +163,8 @@ class Person(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.erased_at:
+            return str(_("Erased person #%(id)s") % {"id": self.pk})
         return self.name or self.card_number or str(_("Anonymous #%(id)s") % {"id": self.pk})
 
 
@@ -377,6 +380,7 @@ class AccessLog(models.Model):
         CONVERSATION = "conversation", _("Bot conversation")
         PDF = "pdf", _("PDF")
         EXPORT = "export", _("Export")
+        ERASURE = "erasure", _("Erasure")
 
     at = models.DateTimeField(_("when"), default=timezone.now)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user"))
@@ -401,3 +405,38 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.get_kind_display()} {self.object_id or ''} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ErasureRequest(models.Model):
+    """A manager asked to erase a person; a second manager of the centre or an admin confirms it.
+
+    It names the person by id only: after the erasure nothing here may say who they were.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        DONE = "done", _("Erased")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="erasure_requests", verbose_name=_("person"))
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("confirmed or cancelled by")
+    )
+    decided_at = models.DateTimeField(_("confirmed or cancelled"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=Q(status="pending"), name="erasurerequest_one_pending_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} person {self.person_id} ({self.get_status_display()})"

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from helpdesk.choices import Role
-from helpdesk.models import AccessLog, Activity, Centre, Contact, Membership, Person, Referral
+from helpdesk.models import AccessLog, Activity, Centre, Contact, ErasureRequest, Membership, Person, Referral
 from helpdesk.text import normalize_text
 
 User = AbstractBaseUser | AnonymousUser
@@ -56,6 +56,19 @@ def user_can_see_reports(user: User) -> bool:
 
 def user_is_manager_of(user: User, centre_id: int) -> bool:
     return user_is_admin(user) or _roles(user).get(centre_id) == Role.MANAGER
+
+
+def user_can_erase(user: User) -> bool:
+    """Managers and admins ask for and confirm erasures."""
+    return user_is_admin(user) or bool(user_centre_ids(user, (Role.MANAGER,)))
+
+
+def erasure_requests_for_user(user: User) -> QuerySet[ErasureRequest]:
+    """Erasure requests of the centres the user manages (every centre for admins), waiting ones first."""
+    requests = ErasureRequest.objects.select_related("centre", "requested_by", "decided_by")
+    if not user_is_admin(user):
+        requests = requests.filter(centre_id__in=user_centre_ids(user, (Role.MANAGER,)))
+    return requests
 
 
 def centres_for_user(user: User) -> QuerySet[Centre]:

@@ -8,10 +8,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk.choices import ReferralOutcome
 from helpdesk.models import AccessLog, Activity, Centre, Contact, ContactTopic, Person, Referral
 
+PERSON_ERASED = _("This person was erased on request: their details cannot be entered again. If they come back, register them as a new person.")
 PERSON_FIELDS = (
     "card_number", "name", "gender", "birth_year", "phone", "origin_township", "origin_region",
     "migration_status", "destination_country", "consent_record", "consent_share", "consent_date",
@@ -38,6 +40,8 @@ def person_update(*, person: Person, **fields) -> Person:
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+    if person.erased_at:
+        raise ValidationError(PERSON_ERASED)
     for name, value in fields.items():
         setattr(person, name, value)
     if (person.consent_record or person.consent_share) and not person.consent_date:

@@ -302,3 +302,4 @@ RETENTION_TRANSCRIPT_DAYS = int(os.environ.get("RETENTION_TRANSCRIPT_DAYS", "180
 RETENTION_OUTBOUND_DAYS = int(os.environ.get("RETENTION_OUTBOUND_DAYS", "180"))  # what the bot and staff sent
 RETENTION_SENSITIVE_DAYS = int(os.environ.get("RETENTION_SENSITIVE_DAYS", "365"))  # both, in conversations marked sensitive
 RETENTION_CHANNEL_ID_DAYS = int(os.environ.get("RETENTION_CHANNEL_ID_DAYS", "365"))  # chat ids, phones, names of conversations without a case
+RETENTION_CALLBACK_DAYS = int(os.environ.get("RETENTION_CALLBACK_DAYS", "90"))  # name and phone of a call-back request, once called back

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from helpdesk import access_views, report_views, views
+from helpdesk import access_views, erasure_views, report_views, views
 from helpdesk.accounts import views as account_views
 
 helpdesk_patterns = [
@@ -14,6 +14,10 @@ helpdesk_patterns = [
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/card.pdf", views.person_card, name="person_card"),
     path("people/<int:person_pk>/refer/", views.referral_create, name="referral_create"),
+    path("people/<int:pk>/erase/", erasure_views.person_erase, name="person_erase"),
+    path("erasures/", erasure_views.erasure_list, name="erasure_list"),
+    path("erasures/<int:pk>/confirm/", erasure_views.erasure_confirm, name="erasure_confirm"),
+    path("erasures/<int:pk>/cancel/", erasure_views.erasure_cancel, name="erasure_cancel"),
     path("contacts/", views.contact_list, name="contact_list"),
     path("contacts/new/", views.contact_log, name="contact_log"),
     path("activities/", views.activity_list, name="activity_list"),

@@ -23,7 +23,7 @@ from agencies.models import AgencyImport
 from bots.models import Conversation, InboundMessage, OutboundMessage
 from complaints.models import Complaint
 from complaints.services import complaint_open
-from helpdesk.models import ContactImport
+from helpdesk.models import ContactImport, ErasureRequest
 from tests.conftest import SecondFactorClient
 from tests.factories import (
     ActivityFactory,
@@ -53,6 +53,10 @@ ROUTES = {
     "helpdesk:person_edit": ("GET", "person", ("person",), None),
     "helpdesk:person_card": ("GET", "person", ("person",), None),
     "helpdesk:referral_create": ("GET", "person", ("person",), None),
+    "helpdesk:person_erase": ("GET", "person", ("person",), None),
+    "helpdesk:erasure_list": ("GET", None, (), None),
+    "helpdesk:erasure_confirm": ("POST", "person", ("erasure",), {}),  # the box not ticked: nothing is erased
+    "helpdesk:erasure_cancel": ("POST", "person", ("other_erasure",), {}),  # another person's request, cancelled by the first POST
     "helpdesk:contact_list": ("GET", None, (), None),
     "helpdesk:contact_log": ("GET", None, (), None),
     "helpdesk:activity_list": ("GET", None, (), None),
@@ -173,6 +177,10 @@ class World:
             "payment": ReimbursementFactory(complaint=self.case, payer="Andaman Fishing Co").pk,
             "conversation": self.conversation.pk,
             "outbound": OutboundMessage.objects.create(conversation=self.conversation, text="We are here", status="sent").pk,
+            "erasure": ErasureRequest.objects.create(
+                person=self.person, centre=self.centre, reason="asked at the centre", requested_by=self.users["manager"]).pk,
+            "other_erasure": ErasureRequest.objects.create(
+                person=PersonFactory(centre=self.centre), centre=self.centre, reason="asked", requested_by=self.users["manager"]).pk,
         }
         self.carrier = None  # who carries the sensitive case
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bots.models import Attention, Conversation, InboundMessage, OutboundMessage
+from bots.models import Attention, CallbackRequest, Conversation, InboundMessage, OutboundMessage
 from helpdesk.models import Contact
 from helpdesk.reports.table import BY_YEAR, ReportFilter, beneficiary_table
 from tests.bots.conftest import load, post_telegram, post_twilio
@@ -108,7 +108,7 @@ def test_dry_run_counts_per_kind_and_changes_nothing(client, centre):
     assert "bot outbound texts: 3 would be blanked" in out and "bot channel ids: 1 would be blanked" in out
     assert "nothing was changed" in out
     retention()
-    assert retention("--dry-run").count(": 0 would be blanked") == 4  # the dry run agreed with the real run
+    assert retention("--dry-run").count(": 0 would be blanked") == 5  # the dry run agreed with the real run
 
 
 def yangon(day: dt.date, hour: int, minute: int) -> dt.datetime:
@@ -277,3 +277,43 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(client, centre, djang
     with django_assert_max_num_queries(queries_for_one):
         retention()
     assert set(InboundMessage.objects.values_list("text", flat=True)) == {""}
+
+
+def callback(conversation: Conversation, *, done_days_ago: int | None, name: str = "Ma Aye Aye") -> CallbackRequest:
+    done = timezone.now() - dt.timedelta(days=done_days_ago) if done_days_ago is not None else None
+    request = CallbackRequest.objects.create(conversation=conversation, centre=conversation.centre, name=name, phone=PHONE,
+                                             created_at=timezone.now() - dt.timedelta(days=400))
+    request.done_at = done
+    request.save()  # a history version holding the name and phone
+    return request
+
+
+def test_call_back_requests_lose_name_and_phone_once_called_back_and_the_period_passed(centre, settings):
+    settings.RETENTION_CALLBACK_DAYS = 90
+    conversation = Conversation.objects.create(channel="telegram", external_user_id="5187654321", centre=centre)
+    old_done = callback(conversation, done_days_ago=120)
+    recent_done = callback(conversation, done_days_ago=10, name="Ko Zaw")
+    never_done = callback(conversation, done_days_ago=None, name="Daw Mya")  # staff still have to call: kept whatever its age
+
+    assert "bot call-back requests: 1 would be blanked" in retention("--dry-run")
+    out = retention()
+
+    assert "bot call-back requests: 1 blanked" in out
+    for request, kept in ((old_done, False), (recent_done, True), (never_done, True)):
+        request.refresh_from_db()
+        assert (request.name != "" and request.phone == PHONE) is kept
+    versions = CallbackRequest.history.filter(id=old_done.pk)
+    assert versions.count() == 2 and set(versions.values_list("name", "phone")) == {("", "")}
+    assert CallbackRequest.history.filter(id=never_done.pk, name="Daw Mya").exists()
+    assert CallbackRequest.objects.count() == 3  # the requests still count
+    assert retention("--dry-run").count(": 0 would be blanked") == 5
+
+
+def test_the_retention_scans_use_an_index_on_the_message_times():
+    indexed = {
+        InboundMessage: "received_at", OutboundMessage: "created_at", CallbackRequest: "done_at",
+    }
+    with connection.cursor() as cursor:
+        for model, column in indexed.items():
+            constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+            assert any(c["index"] and c["columns"] == [column] for c in constraints.values()), model.__name__
