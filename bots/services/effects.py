@@ -6,7 +6,15 @@ from django.utils import timezone
 from agencies.verdict import Verdict, agency_verdict
 from bots.conversation import CaseStatus, CentreOption, ComplaintIntake
 from bots.conversation.engine import SENSITIVE_TOPICS
-from bots.models import CONTACT_CHANNEL, Attachment, AttachmentKind, Attention, CallbackRequest, ComplaintEvidence, Conversation
+from bots.models import (
+    CONTACT_CHANNEL,
+    Attachment,
+    AttachmentKind,
+    Attention,
+    CallbackRequest,
+    ComplaintEvidence,
+    Conversation,
+)
 from complaints.models import Complaint
 from complaints.services import complaint_open
 from helpdesk.choices import Gender
