@@ -386,24 +386,23 @@ def _complaint_confirm(turn: Turn, text: str, effects: Effects) -> None:
 def _attachments_received(turn: Turn, text: str, kinds: list[str], effects: Effects) -> bool:
     """Acknowledge photos, documents, voice notes and places; True when nothing is left to answer.
 
-    In the complaint flow the files are kept with it (at the story step they are the story when
-    there is no caption). A caption is then read like any message; a sticker alone just repeats
-    the question, never "did not understand". During a hand-over staff see the files: the bot stays quiet.
+    In the complaint flow the files are kept with it; at the story step the caption, or "see the
+    photo", is the story. Elsewhere a caption describes the file and is not read as an answer (a
+    photo captioned "my passport" is not a name): the question is asked again, never "did not
+    understand". During a hand-over staff see the files: the bot stays quiet.
     """
     state, lang = turn.state, turn.state["lang"]
     files = [k for k in kinds if k != "sticker"]
     if state["step"] == "handover":
-        return not text
+        return True
     if files:
         _say(turn, m.ACKNOWLEDGE.get(files[0], m.ACKNOWLEDGE_FILE) if len(set(files)) == 1 else m.ACKNOWLEDGE_FILE)
         if state["step"] in FLOWS["complaint"]:
             state["data"]["evidence"] = [*state["data"].get("evidence", []), *effects.keep_attachments()]
-            if state["step"] == "c_story" and not text:
-                state["data"]["story"] = m.render(m.STORY_SEE_ATTACHMENT, lang)
+            if state["step"] == "c_story":
+                state["data"]["story"] = text[:4000] or m.render(m.STORY_SEE_ATTACHMENT, lang)
                 _go(turn, "c_amount", effects)
                 return True
-    if text:
-        return False
     _repeat(turn, effects)
     return True
 
