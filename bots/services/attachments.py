@@ -36,10 +36,12 @@ def attachments_store(*, inbound: InboundMessage, conversation: Conversation | N
     rows = []
     for ref in refs:
         kind = ref.kind if ref.kind in AttachmentKind.values else AttachmentKind.DOCUMENT
-        file_ref, mime, name = clean_payload([ref.file_ref or "", ref.mime or "", ref.name or ""])
+        # Untrusted: a malformed payload may carry numbers for names or strings for sizes.
+        file_ref, mime, name = clean_payload([str(ref.file_ref or ""), str(ref.mime or ""), str(ref.name or "")])
+        size = ref.size if isinstance(ref.size, int) and 0 < ref.size < 2**62 else None
         row = Attachment(
             inbound=inbound, conversation=conversation, kind=kind, file_ref=file_ref[:1000], mime=mime[:100].lower(),
-            size=ref.size if ref.size and ref.size > 0 else None, name=name[:200], latitude=ref.latitude, longitude=ref.longitude,
+            size=size, name=name[:200], latitude=_coordinate(ref.latitude, 90), longitude=_coordinate(ref.longitude, 180),
         )
         if kind == AttachmentKind.LOCATION:
             row.status = AttachmentStatus.STORED if row.latitude is not None and row.longitude is not None else AttachmentStatus.REFUSED
@@ -53,6 +55,12 @@ def attachments_store(*, inbound: InboundMessage, conversation: Conversation | N
         if row.status == AttachmentStatus.PENDING:
             transaction.on_commit(lambda pk=row.pk: _enqueue(pk))
     return rows
+
+
+def _coordinate(value, limit: float) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not -limit <= value <= limit:
+        return None
+    return float(value)
 
 
 def _enqueue(attachment_id: int) -> None:

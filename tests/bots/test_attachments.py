@@ -388,3 +388,35 @@ def test_staff_add_a_photo_to_the_persons_case_and_it_shows_on_the_case_page(cli
     assert ComplaintEvidence.objects.get().complaint == case
     case_page = client.get(reverse("complaints:detail", args=[case.pk])).content.decode()
     assert "Evidence sent by the migrant" in case_page and f"/bots/attachments/{photo.pk}/" in case_page
+
+
+# Retention --------------------------------------------------------------------------------------------
+
+def test_retention_deletes_old_files_of_handled_conversations_but_keeps_case_evidence(centre, english_chat, private_storage):
+    import datetime as dt
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old_photo, evidence_photo, place = stored(english_chat), stored(english_chat), stored(english_chat, "location", "", b"", latitude=16.7, longitude=98.5)
+    waiting_chat = Conversation.objects.create(channel="viber", external_user_id="w1", centre=centre, attention="handover")
+    waiting_photo = stored(waiting_chat)
+    new_photo = stored(english_chat)
+    ComplaintEvidence.objects.create(complaint=ComplaintFactory(centre=centre), attachment=evidence_photo)
+    Attachment.objects.exclude(pk=new_photo.pk).update(received_at=timezone.now() - dt.timedelta(days=400))
+    storage = Attachment._meta.get_field("file").storage
+    old_name = old_photo.file.name
+
+    out = StringIO()
+    call_command("apply_retention", "--dry-run", stdout=out)
+    assert "bot attachment files: 2 would be blanked" in out.getvalue() and storage.exists(old_name)
+    call_command("apply_retention", stdout=StringIO())
+
+    old_photo.refresh_from_db()
+    place.refresh_from_db()
+    assert (old_photo.status, old_photo.file.name) == ("deleted", "") and not storage.exists(old_name)
+    assert (place.status, place.latitude, place.longitude) == ("deleted", None, None)
+    for kept in (evidence_photo, waiting_photo, new_photo):
+        kept.refresh_from_db()
+        assert kept.status == "stored" and storage.exists(kept.file.name)
