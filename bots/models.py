@@ -244,7 +244,7 @@ class Attachment(models.Model):
 
     @property
     def is_image(self) -> bool:
-        return self.status == AttachmentStatus.STORED and self.mime.startswith("image/")
+        return self.status == AttachmentStatus.STORED and self.mime.startswith("image/") and self.mime != "image/svg+xml"
 
     @property
     def is_audio(self) -> bool:

@@ -69,9 +69,13 @@ def _enqueue(attachment_id: int) -> None:
     download_attachment.enqueue(attachment_id)
 
 
+# Images that can carry scripts are never kept, whatever BOT_ATTACHMENT_TYPES says.
+NEVER_KEPT = frozenset({"image/svg+xml"})
+
+
 def type_allowed(mime: str) -> bool:
     mime = mime.split(";")[0].strip().lower()
-    return bool(mime) and any(fnmatch.fnmatch(mime, pattern.strip().lower()) for pattern in settings.BOT_ATTACHMENT_TYPES if pattern.strip())
+    return bool(mime) and mime not in NEVER_KEPT and any(fnmatch.fnmatch(mime, pattern.strip().lower()) for pattern in settings.BOT_ATTACHMENT_TYPES if pattern.strip())
 
 
 def _source(attachment: Attachment) -> tuple[str, tuple[str, str] | None]:

@@ -420,3 +420,11 @@ def test_retention_deletes_old_files_of_handled_conversations_but_keeps_case_evi
     for kept in (evidence_photo, waiting_photo, new_photo):
         kept.refresh_from_db()
         assert kept.status == "stored" and storage.exists(kept.file.name)
+
+
+def test_svg_images_are_never_kept_whatever_the_settings_say(settings):
+    from bots.services.attachments import type_allowed
+
+    settings.BOT_ATTACHMENT_TYPES = ["image/*"]
+    assert type_allowed("image/png") and type_allowed("IMAGE/JPEG; charset=binary")
+    assert not type_allowed("image/svg+xml") and not type_allowed("text/html") and not type_allowed("")
