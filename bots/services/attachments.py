@@ -146,3 +146,17 @@ def evidence_add(*, attachment: Attachment, complaint, by) -> ComplaintEvidence:
         raise ValidationError({"attachment": EVIDENCE_NOT_STORED}, code="invalid")
     evidence, _created = ComplaintEvidence.objects.get_or_create(complaint=complaint, attachment=attachment, defaults={"added_by": by})
     return evidence
+
+
+def attachments_erase(*, conversations) -> int:
+    """Delete the files and places of these conversations, case evidence included; return how many rows.
+
+    For the erasure of a person (helpdesk's erasure calls the handler bots registers, which should call
+    this with the person's conversations). The rows stay, marked deleted, so the transcript says a file was sent.
+    """
+    rows = Attachment.objects.filter(conversation__in=conversations).exclude(status=AttachmentStatus.DELETED)
+    storage = Attachment._meta.get_field("file").storage
+    for name in rows.exclude(file="").values_list("file", flat=True).iterator():
+        storage.delete(name)
+    ComplaintEvidence.objects.filter(attachment__conversation__in=conversations).delete()
+    return rows.update(status=AttachmentStatus.DELETED, file="", file_ref="", name="", latitude=None, longitude=None)
