@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from bots.models import CallbackRequest, Conversation, InboundMessage, OutboundMessage
+from bots.models import Attachment, CallbackRequest, ComplaintEvidence, Conversation, InboundMessage, OutboundMessage
 from helpdesk.admin import AccessLoggedAdmin
 from helpdesk.models import AccessLog
 
@@ -33,3 +33,19 @@ class CallbackRequestAdmin(SimpleHistoryAdmin):
     list_display = ("__str__", "centre", "phone", "topic", "created_at", "done_at")
     list_filter = ("centre",)
     raw_id_fields = ("conversation", "person", "done_by")
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    """Download status and refusal reasons; the file itself only through the inbox (access-checked, logged)."""
+
+    list_display = ("__str__", "conversation", "status", "mime", "size", "refused_reason", "received_at")
+    list_filter = ("status", "kind")
+    exclude = ("file",)
+    raw_id_fields = ("inbound", "conversation")
+
+
+@admin.register(ComplaintEvidence)
+class ComplaintEvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ("complaint", "attachment", "added_by", "added_at")
+    raw_id_fields = ("complaint", "attachment", "added_by")

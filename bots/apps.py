@@ -13,7 +13,9 @@ class BotsConfig(AppConfig):
         )
         from bots.channels import install_log_masking
         from bots.erasure import erase_conversations
-        from bots.panels import person_panel
+        from bots.panels import case_panel, person_panel
+        from bots.services.notifications import case_notify
+        from complaints.extensions import CasePanel, register_case_event_handler, register_case_panel
         from helpdesk.extensions import (
             ErasureHandler,
             NavItem,
@@ -27,6 +29,8 @@ class BotsConfig(AppConfig):
         from helpdesk.selectors import user_can_see_personal_data
 
         register_erasure_handler(ErasureHandler("bot conversations", erase_conversations, order=70))
+        register_case_event_handler(case_notify)
+        register_case_panel(CasePanel("bots/includes/case_panel.html", case_panel, order=60))
         install_log_masking()
         register_nav_item(NavItem("bots:inbox", _("Bot inbox"), user_can_see_personal_data, order=60))
         register_person_panel(PersonPanel("bots/includes/person_panel.html", person_panel))
@@ -36,5 +40,6 @@ class BotsConfig(AppConfig):
             ("bot outbound texts", "RETENTION_OUTBOUND_DAYS", retention.forget_outbound),
             ("bot channel ids", "RETENTION_CHANNEL_ID_DAYS", retention.forget_channel_ids),
             ("bot call-back requests", "RETENTION_CALLBACK_DAYS", retention.forget_callbacks),
+            ("bot attachment files", "RETENTION_ATTACHMENT_DAYS", retention.forget_attachment_files),
         ]):
             register_retention_kind(RetentionKind(name, setting, apply, order=60 + order))

@@ -14,6 +14,7 @@ from django.db.models.functions import Cast, Concat
 from bots.channels.twilio import messaging_twiml
 from bots.models import BotChannel, CallbackRequest, Conversation, InboundMessage, OutboundMessage
 from bots.retention import ERASED_PREFIX
+from bots.services.attachments import attachments_erase
 from helpdesk.erasure import history_blank
 from helpdesk.models import ErasureRequest, Person
 
@@ -27,6 +28,7 @@ def erase_conversations(*, person: Person, erasure: ErasureRequest) -> int:
     answer = Case(When(channel__in=("sms", "voice"), then=Value(messaging_twiml([]))), default=Value(""), output_field=TextField())
     InboundMessage.objects.filter(conversation__in=ids).update(text="", payload={}, response_body=answer)
     OutboundMessage.objects.filter(conversation__in=ids).update(text="", last_error="")
+    attachments_erase(conversations=ids)  # photos of contracts, voice notes and places: files and evidence links
     erased_id = Concat(Value(ERASED_PREFIX), Cast("id", CharField()), output_field=CharField())
     history_blank(Conversation, ids, person_field="person", person=person, external_user_id=erased_id, display_name="")
     Conversation.objects.filter(pk__in=ids).update(

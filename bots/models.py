@@ -189,3 +189,87 @@ class CallbackRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name or self.phone} ({self.created_at:%Y-%m-%d})"
+
+
+def attachment_storage():
+    """The private storage attachments are kept in (``STORAGES["bot_attachments"]``), never served as public media."""
+    from django.core.files.storage import storages
+
+    return storages["bot_attachments"]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"{instance.conversation_id or 0}/{timezone.localdate():%Y/%m}/{filename}"
+
+
+class AttachmentKind(models.TextChoices):
+    PHOTO = "photo", _("Photo")
+    DOCUMENT = "document", _("Document")
+    VOICE = "voice", _("Voice note")
+    AUDIO = "audio", _("Audio")
+    VIDEO = "video", _("Video")
+    STICKER = "sticker", _("Sticker")
+    LOCATION = "location", _("Location")
+    CONTACT = "contact", _("Contact card")
+
+
+class AttachmentStatus(models.TextChoices):
+    PENDING = "pending", _("Downloading")
+    STORED = "stored", _("Stored")
+    REFUSED = "refused", _("Not kept")
+    FAILED = "failed", _("Download failed")
+    DELETED = "deleted", _("Deleted (retention)")
+
+
+class Attachment(models.Model):
+    """A photo, document, voice note or location a migrant sent; the file is fetched by the worker."""
+
+    inbound = models.ForeignKey(InboundMessage, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("message"))
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments", verbose_name=_("conversation"))
+    kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices)
+    file_ref = models.CharField(_("file on the channel"), max_length=1000, blank=True)
+    mime = models.CharField(_("type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    name = models.CharField(_("file name"), max_length=200, blank=True)
+    file = models.FileField(_("file"), storage=attachment_storage, upload_to=attachment_path, max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=AttachmentStatus.choices, default=AttachmentStatus.PENDING)
+    refused_reason = models.CharField(_("why not kept"), max_length=300, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        indexes = [models.Index(fields=["conversation", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_image(self) -> bool:
+        return self.status == AttachmentStatus.STORED and self.mime.startswith("image/") and self.mime != "image/svg+xml"
+
+    @property
+    def is_audio(self) -> bool:
+        return self.status == AttachmentStatus.STORED and self.mime.startswith("audio/")
+
+
+class ComplaintEvidence(models.Model):
+    """An attachment staff added to a case as evidence (a contract, a receipt, a voice note)."""
+
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="bot_evidence", verbose_name=_("case"))
+    attachment = models.ForeignKey(Attachment, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("attachment"))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("added by"))
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("case evidence")
+        verbose_name_plural = _("case evidence")
+        constraints = [models.UniqueConstraint(fields=["complaint", "attachment"], name="evidence_unique_complaint_attachment")]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}: {self.attachment}"

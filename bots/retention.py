@@ -8,7 +8,8 @@ ordinary period. Raw payloads go after ``RETENTION_PAYLOAD_DAYS`` everywhere:
 staff read the transcript, not the payload. The (channel, external id) pair
 that stops a replayed webhook being processed twice is never blanked.
 
-Every kind is a few bulk UPDATEs: no row is loaded into Python.
+Every kind is a few bulk UPDATEs: no row is loaded into Python (attachment files are the one
+exception: the storage API deletes them one by one, reading only their names).
 """
 from __future__ import annotations
 
@@ -19,7 +20,15 @@ from django.db.models import Case, CharField, Q, QuerySet, TextField, Value, Whe
 from django.db.models.functions import Cast, Concat
 
 from bots.channels.twilio import messaging_twiml
-from bots.models import CallbackRequest, Conversation, InboundMessage, OutboundMessage, OutboundStatus
+from bots.models import (
+    Attachment,
+    AttachmentStatus,
+    CallbackRequest,
+    Conversation,
+    InboundMessage,
+    OutboundMessage,
+    OutboundStatus,
+)
 from complaints.choices import OPEN_STAGES
 from helpdesk.retention import retention_cutoff
 
@@ -100,3 +109,18 @@ def forget_callbacks(*, cutoff: dt.datetime, today: dt.date, dry_run: bool) -> i
         return done.count()
     CallbackRequest.history.filter(id__in=done.values("pk")).update(name="", phone="")
     return done.update(name="", phone="")
+
+
+def forget_attachment_files(*, cutoff: dt.datetime, today: dt.date, dry_run: bool) -> int:
+    """Delete the files (and places) migrants sent in handled conversations, unless staff made them case evidence.
+
+    Evidence stays with its case: erasing the person (helpdesk's erasure) is what removes it.
+    """
+    old = Attachment.objects.filter(_older("received_at", cutoff, today), status=AttachmentStatus.STORED)
+    old = old.exclude(conversation__in=_still_needed()).exclude(evidence__isnull=False)
+    if dry_run:
+        return old.count()
+    storage = Attachment._meta.get_field("file").storage
+    for name in old.exclude(file="").values_list("file", flat=True).iterator():
+        storage.delete(name)
+    return old.update(status=AttachmentStatus.DELETED, file="", latitude=None, longitude=None, file_ref="")

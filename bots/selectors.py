@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
-from bots.models import CallbackRequest, Conversation, OutboundMessage
+from bots.models import Attachment, AttachmentStatus, CallbackRequest, ComplaintEvidence, Conversation, OutboundMessage
 from helpdesk.choices import Role
 from helpdesk.selectors import user_centre_ids, user_is_admin
 
@@ -57,6 +57,7 @@ class TranscriptLine:
     text: str
     kind: str = "message"
     outbound: OutboundMessage | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 TRANSCRIPT_KINDS = ("message", "callback_query", "edited_message", "call", "postback", "referral")
@@ -64,12 +65,37 @@ TRANSCRIPT_KINDS = ("message", "callback_query", "edited_message", "call", "post
 
 def conversation_transcript(conversation: Conversation, limit: int = 300) -> list[TranscriptLine]:
     """Return the last messages both ways, oldest first."""
-    inbound = conversation.inbound.filter(kind__in=TRANSCRIPT_KINDS).order_by("-received_at", "-id")[:limit]
+    inbound = conversation.inbound.filter(kind__in=TRANSCRIPT_KINDS).prefetch_related("attachments").order_by("-received_at", "-id")[:limit]
     outbound = conversation.outbound.select_related("sent_by").order_by("-created_at", "-id")[:limit]
-    lines = [TranscriptLine(i.received_at, True, i.text, i.kind) for i in inbound]
+    lines = [TranscriptLine(i.received_at, True, i.text, i.kind, attachments=tuple(i.attachments.all())) for i in inbound]
     lines += [TranscriptLine(o.created_at, False, o.text, "reply", o) for o in outbound]
     return sorted(lines, key=lambda line: line.at)[-limit:]
 
 
 def conversation_open_callbacks(conversation: Conversation) -> QuerySet[CallbackRequest]:
     return conversation.callbacks.filter(done_at__isnull=True).select_related("centre")
+
+
+def attachment_get_for_user(user, pk) -> Attachment:
+    """The attachment, for a user who sees its conversation or a case it is evidence of; 404 otherwise."""
+    from complaints.selectors import visible_complaints
+
+    visible = Q(conversation__in=conversations_for_user(user).values("pk")) | Q(evidence__complaint__in=visible_complaints(user).values("pk"))
+    try:
+        return Attachment.objects.select_related("conversation").filter(visible).distinct().get(pk=pk)
+    except (Attachment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def evidence_complaints(user, conversation: Conversation):
+    """The cases a file of this conversation may be added to: its own cases and its person's, that the user sees."""
+    from complaints.selectors import visible_complaints
+
+    mine = Q(bot_conversations=conversation)
+    if conversation.person_id:
+        mine |= Q(complainant_id=conversation.person_id)
+    return visible_complaints(user).filter(mine).distinct().order_by("-opened_at")
+
+
+def complaint_evidence(complaint) -> list[ComplaintEvidence]:
+    return list(ComplaintEvidence.objects.filter(complaint=complaint, attachment__status=AttachmentStatus.STORED).select_related("attachment", "added_by"))

@@ -15,4 +15,7 @@ urlpatterns = [
     path("inbox/<int:pk>/reply/", views.conversation_reply, name="reply"),
     path("inbox/<int:pk>/handled/", views.conversation_resolve, name="resolve"),
     path("inbox/<int:pk>/retry/<int:outbound_pk>/", views.outbound_retry, name="retry"),
+    path("attachments/<int:pk>/", views.attachment_file, name="attachment"),
+    path("attachments/<int:pk>/evidence/", views.attachment_evidence, name="attachment_evidence"),
+    path("cases/<int:pk>/ask/", views.case_request, name="case_request"),
 ]

@@ -73,7 +73,7 @@ def telegram_webhook(request):
     _receive("telegram", update.external_id, data, lambda: services.inbound_receive(
         channel="telegram", external_id=update.external_id, user_id=update.user_id, payload=data,
         text=clean_payload(update.text), kind=update.kind, display_name=clean_payload(update.display_name),
-        converse=update.kind in ("message", "callback_query"),
+        converse=update.kind in ("message", "callback_query"), attachments=update.attachments,
     ))
     return HttpResponse("", content_type=JSON)
 
@@ -117,7 +117,7 @@ def viber_webhook(request):
     kwargs = {"channel": "viber", "external_id": event.external_id, "user_id": event.user_id, "payload": data,
               "kind": event.event, "display_name": clean_payload(event.display_name)}
     if event.event == "message":
-        kwargs.update(text=clean_payload(event.text))
+        kwargs.update(text=clean_payload(event.text), attachments=event.attachments)
     elif event.event == "conversation_started":
         kwargs.update(handle=_viber_welcome(data.get("subscribed") is True, data.get("context") if isinstance(data.get("context"), str) else ""), answer=lambda replies: viber.welcome_body(replies[0]) if replies else "")
     else:
@@ -143,7 +143,7 @@ def twilio_sms_webhook(request):
         return _bad("twilio", "SMS without MessageSid or From")
     body = _receive("sms", data["MessageSid"], data, lambda: services.inbound_receive(
         channel="sms", external_id=data["MessageSid"], user_id=data["From"], payload=data,
-        text=data.get("Body", ""), answer=twilio.messaging_twiml,
+        text=data.get("Body", ""), answer=twilio.messaging_twiml, attachments=twilio.attachments(data),
     ), fallback=twilio.messaging_twiml([m.render(m.BOT_ERROR, None)]))
     return HttpResponse(body, content_type="text/xml")
 
@@ -199,9 +199,7 @@ def _messenger_event(event: messenger.MessengerEvent) -> None:
         log.info("bots: messenger %s event not stored", event.kind)
         return
     payload = clean_payload(event.payload)
-    # TODO(lead, issue 13 item 2): pass event.attachments (AttachmentRef) to inbound_receive once a13's
-    # attachment storage lands; until then they are described here and kept in the stored payload.
     _receive("messenger", event.external_id, payload, lambda: services.inbound_receive(
         channel="messenger", external_id=event.external_id, user_id=event.user_id, payload=payload,
-        text=clean_payload(event.text), kind=event.kind,
+        text=clean_payload(event.text), kind=event.kind, attachments=event.attachments,
     ))

@@ -83,3 +83,4 @@ class EntryKind(models.TextChoices):
     PAYMENT_REMOVED = "payment_del", _("Payment removed")
     REASSIGNED = "reassigned", _("Reassigned")
     UPDATED = "updated", _("Details changed")
+    MESSAGE = "message", _("Message to the migrant")

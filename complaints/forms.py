@@ -153,7 +153,18 @@ class ComplaintEditForm(ComplaintDetailsForm):
     is_minor = forms.BooleanField(label=_("Under 18 at intake (child-protection referral)"), required=False)
 
 
-class MoveForm(BurmeseTextMixin, forms.Form):
+MESSAGE_SENSITIVE_LABEL = _("Also tell the migrant on their bot channel (this case is sensitive)")
+
+
+class SensitiveMessageMixin:
+    """A manager's tick to message the migrant of a sensitive case; other users and ordinary cases never see it."""
+
+    def _sensitive_tick(self, allowed: bool) -> None:
+        if allowed:
+            self.fields["message_sensitive"] = forms.BooleanField(label=MESSAGE_SENSITIVE_LABEL, required=False)
+
+
+class MoveForm(SensitiveMessageMixin, BurmeseTextMixin, forms.Form):
     to_stage = forms.ChoiceField(label=_("Move to"), choices=Stage.choices)
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
     referred_to = forms.ChoiceField(label=_("Referred to"), choices=[("", "—"), *ReferredTo.choices], required=False)
@@ -161,8 +172,9 @@ class MoveForm(BurmeseTextMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *Outcome.choices], required=False)
     outcome_detail = forms.CharField(label=_("Outcome detail"), max_length=200, required=False)
 
-    def __init__(self, *args, stage: str, **kwargs):
+    def __init__(self, *args, stage: str, sensitive_tick: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self._sensitive_tick(sensitive_tick)
         labels = dict(Stage.choices)
         # The menu offers only the legal moves, but any stage is accepted here so that a move posted from a
         # stale page (someone moved the case meanwhile) gets the workflow's own explanation.
@@ -175,7 +187,7 @@ class NoteForm(BurmeseTextMixin, forms.Form):
     next_follow_up = forms.DateField(label=_("Next follow-up"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class PaymentForm(BurmeseTextMixin, forms.Form):
+class PaymentForm(SensitiveMessageMixin, BurmeseTextMixin, forms.Form):
     amount_mmk = MoneyField(label=_("Amount received (MMK)"), required=False, help_text=_("Leave empty to work it out from the foreign amount and rate."))
     date = forms.DateField(label=_("Date received"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("Kind"), choices=ReimbursementKind.choices)
@@ -184,6 +196,10 @@ class PaymentForm(BurmeseTextMixin, forms.Form):
     original_amount = MoneyField(label=_("Amount in that currency"), required=False)
     exchange_rate = MoneyField(label=_("Rate (MMK per unit)"), required=False, places=6)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, sensitive_tick: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sensitive_tick(sensitive_tick)
 
     def clean_date(self):
         return date_not_future(self.cleaned_data.get("date"))

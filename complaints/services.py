@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from complaints.choices import SENSITIVE_GRIEVANCES, Currency, EntryKind, Grievance
+from complaints.extensions import CaseEvent, case_event
 from complaints.models import Complaint, ComplaintGrievance, ReferenceCounter, Reimbursement, TimelineEntry
 from complaints.money import format_amount
 from complaints.workflow import complaint_move  # noqa: F401  (re-exported: the one way to move a case)
@@ -185,7 +186,7 @@ def complaint_add_note(
     text = normalize_text(text)
     if not text:
         raise ValidationError({"text": NOTE_EMPTY}, code="required")
-    if kind not in (EntryKind.NOTE, EntryKind.ACTION):
+    if kind not in (EntryKind.NOTE, EntryKind.ACTION, EntryKind.MESSAGE):
         raise ValidationError({"kind": _("Choose note or action.")}, code="invalid")
     if next_follow_up is not None and next_follow_up != complaint.next_follow_up:
         complaint.next_follow_up = next_follow_up
@@ -249,8 +250,12 @@ def reimbursement_record(
     original_amount: Decimal | None = None,
     exchange_rate: Decimal | None = None,
     note: str = "",
+    message_sensitive: bool = False,
 ) -> Reimbursement:
-    """Record a payment received (one of possibly several) and put it on the timeline."""
+    """Record a payment received (one of possibly several) and put it on the timeline.
+
+    Registered handlers (bots) may tell the migrant; for a sensitive case only when a manager ticked ``message_sensitive``.
+    """
     amount_mmk, original_amount, exchange_rate = _payment_amounts(currency, amount_mmk, original_amount, exchange_rate)
     payment = Reimbursement(
         complaint=complaint, amount_mmk=amount_mmk, date=date or timezone.localdate(), kind=kind, payer=normalize_text(payer),
@@ -263,6 +268,7 @@ def reimbursement_record(
         complaint=complaint, kind=EntryKind.PAYMENT, author=recorded_by,
         text=f"{format_amount(payment.amount_mmk)} MMK · {payment.payer}",  # data, not a label: same in both languages
     )
+    case_event(CaseEvent("payment", complaint, recorded_by, send_if_sensitive=message_sensitive, detail={"amount_mmk": payment.amount_mmk}))
     return payment
 
 

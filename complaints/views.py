@@ -111,18 +111,27 @@ def complaint_open(request, person_pk):
     return render(request, "complaints/complaint_open.html", {"form": form, "person": person})
 
 
+def _sensitive_tick(user, complaint) -> bool:
+    """Managers choose, message by message, whether the migrant of a sensitive case is told."""
+    return complaint.sensitive and selectors.user_manages_complaint(user, complaint)
+
+
 def _detail(request, complaint, status=200, **forms):
     """Render the case page; a form that failed is passed in bound so its errors show."""
+    from complaints.extensions import case_panels
+
     user = request.user
+    tick = _sensitive_tick(user, complaint)
     context = {
+        "panels": case_panels(request, complaint),
         "complaint": complaint,
         "timeline": selectors.complaint_timeline(complaint),
         "payments": selectors.complaint_payments(complaint),
         "other_contacts": selectors.complainant_other_contacts(user, complaint),
         "can_reassign": selectors.user_can_reassign(user, complaint),
-        "move_form": forms.get("move_form") or MoveForm(stage=complaint.stage, prefix="move"),
+        "move_form": forms.get("move_form") or MoveForm(stage=complaint.stage, prefix="move", sensitive_tick=tick),
         "note_form": forms.get("note_form") or NoteForm(prefix="note"),
-        "payment_form": forms.get("payment_form") or PaymentForm(prefix="pay"),
+        "payment_form": forms.get("payment_form") or PaymentForm(prefix="pay", sensitive_tick=tick),
         "reassign_form": forms.get("reassign_form") or ReassignForm(
             centre=complaint.centre, initial={"assigned_to": complaint.assigned_to_id}, prefix="assign"
         ),
@@ -159,7 +168,7 @@ def _post_action(request, pk, form, save, success: str):
 @personal_data_required
 def complaint_move_view(request, pk):
     return _post_action(
-        request, pk, lambda c: MoveForm(request.POST, stage=c.stage, prefix="move"),
+        request, pk, lambda c: MoveForm(request.POST, stage=c.stage, prefix="move", sensitive_tick=_sensitive_tick(request.user, c)),
         lambda c, d: complaint_move(complaint=c, by=request.user, **d), _("Stage changed."),
     )
 
@@ -177,7 +186,7 @@ def complaint_note(request, pk):
 @personal_data_required
 def payment_record(request, pk):
     return _post_action(
-        request, pk, lambda c: PaymentForm(request.POST, prefix="pay"),
+        request, pk, lambda c: PaymentForm(request.POST, prefix="pay", sensitive_tick=_sensitive_tick(request.user, c)),
         lambda c, d: services.reimbursement_record(complaint=c, recorded_by=request.user, **d), _("Payment recorded."),
     )
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import CLOSED_STAGES, PAID_OUTCOMES, EntryKind, Outcome, ReferredTo, Stage
+from complaints.extensions import CaseEvent, case_event
 from complaints.models import Complaint, TimelineEntry
 from helpdesk.text import normalize_text
 
@@ -60,8 +61,13 @@ def complaint_move(
     referred_detail: str = "",
     outcome: str = "",
     outcome_detail: str = "",
+    message_sensitive: bool = False,
 ) -> Complaint:
-    """Move a case to another stage, or refuse with a ValidationError naming the field at fault."""
+    """Move a case to another stage, or refuse with a ValidationError naming the field at fault.
+
+    Registered handlers (bots) may tell the migrant; for a sensitive case only when a manager
+    ticked ``message_sensitive``.
+    """
     # Lock the row: two staff moving the same case at once must not both succeed from the same stage.
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     current = complaint.stage
@@ -97,4 +103,5 @@ def complaint_move(
     TimelineEntry.objects.create(
         complaint=complaint, kind=EntryKind.STAGE, from_stage=current, to_stage=to_stage, text=reason, author=by,
     )
+    case_event(CaseEvent("stage", complaint, by, send_if_sensitive=message_sensitive))
     return complaint

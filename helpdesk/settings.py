@@ -189,6 +189,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Photos, documents and voice notes migrants send to the bots: private, served only through an access-checked view.
+    "bot_attachments": {
+        "BACKEND": os.environ.get("BOT_ATTACHMENT_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": {"location": os.environ.get("BOT_ATTACHMENT_ROOT", str(BASE_DIR / "private" / "bot_attachments"))},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -281,6 +286,10 @@ BOT_DEFAULT_CENTRE = os.environ.get("BOT_DEFAULT_CENTRE", "")  # centre code, e.
 BOT_PUBLIC_URL = os.environ.get("BOT_PUBLIC_URL", "")  # https://host as the channels see it (behind a proxy)
 BOT_SEND_MAX_ATTEMPTS = int(os.environ.get("BOT_SEND_MAX_ATTEMPTS", "8"))
 BOT_VOICE_PROMPT_MY_URL = os.environ.get("BOT_VOICE_PROMPT_MY_URL", "")  # recorded Burmese voice menu (mp3)
+BOT_ATTACHMENT_MAX_BYTES = int(os.environ.get("BOT_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))  # larger files are not kept
+BOT_ATTACHMENT_TYPES = os.environ.get(  # MIME types kept; "image/*" keeps every image type
+    "BOT_ATTACHMENT_TYPES", "image/*,application/pdf,audio/ogg,audio/mpeg,audio/amr,audio/mp4,audio/x-m4a,audio/aac,video/mp4",
+).split(",")
 TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
 TELEGRAM_WEBHOOK_SECRET = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
 TELEGRAM_API_BASE = os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org")
@@ -301,5 +310,6 @@ RETENTION_PAYLOAD_DAYS = int(os.environ.get("RETENTION_PAYLOAD_DAYS", "90"))  # 
 RETENTION_TRANSCRIPT_DAYS = int(os.environ.get("RETENTION_TRANSCRIPT_DAYS", "180"))  # what migrants wrote, once handled
 RETENTION_OUTBOUND_DAYS = int(os.environ.get("RETENTION_OUTBOUND_DAYS", "180"))  # what the bot and staff sent
 RETENTION_SENSITIVE_DAYS = int(os.environ.get("RETENTION_SENSITIVE_DAYS", "365"))  # both, in conversations marked sensitive
+RETENTION_ATTACHMENT_DAYS = int(os.environ.get("RETENTION_ATTACHMENT_DAYS", "180"))  # files migrants sent, once handled and not case evidence
 RETENTION_CHANNEL_ID_DAYS = int(os.environ.get("RETENTION_CHANNEL_ID_DAYS", "365"))  # chat ids, phones, names of conversations without a case
 RETENTION_CALLBACK_DAYS = int(os.environ.get("RETENTION_CALLBACK_DAYS", "90"))  # name and phone of a call-back request, once called back

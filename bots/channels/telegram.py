@@ -8,7 +8,7 @@ import httpx
 from django.conf import settings
 from telegram import Update
 
-from bots.channels import SEND_TIMEOUT, SendError, same_secret
+from bots.channels import SEND_TIMEOUT, AttachmentRef, SendError, same_secret
 
 SECRET_HEADER = "HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
@@ -21,6 +21,7 @@ class TelegramInbound:
     text: str
     kind: str
     display_name: str
+    attachments: tuple[AttachmentRef, ...] = ()
 
 
 def verify(request) -> bool:
@@ -64,7 +65,27 @@ def _read(update: Update) -> TelegramInbound:
     text = text if isinstance(text, str) else ""
     if message.chat.type != "private":
         return TelegramInbound(external_id, None, text, "group", "")
-    return TelegramInbound(external_id, _chat_id(message.chat.id), text, kind, _name(message.from_user))
+    files = attachments(message) if kind == "message" else ()
+    return TelegramInbound(external_id, _chat_id(message.chat.id), text, kind, _name(message.from_user), files)
+
+
+def attachments(message) -> tuple[AttachmentRef, ...]:
+    """What a message carries besides text: the largest photo size, a document, voice note, audio, video, sticker or place."""
+    found = []
+    if message.photo:
+        largest = max(message.photo, key=lambda p: (p.width or 0) * (p.height or 0))
+        found.append(AttachmentRef("photo", largest.file_id, "image/jpeg", largest.file_size))
+    for kind, item in (("document", message.document), ("voice", message.voice), ("audio", message.audio),
+                       ("video", message.video), ("sticker", message.sticker)):
+        if item is not None:
+            default_mime = "image/webp" if kind == "sticker" else ""
+            found.append(AttachmentRef(
+                kind, item.file_id, getattr(item, "mime_type", None) or default_mime, item.file_size,
+                (getattr(item, "file_name", None) or "")[:200],
+            ))
+    if message.location is not None:
+        found.append(AttachmentRef("location", latitude=message.location.latitude, longitude=message.location.longitude))
+    return tuple(found)
 
 
 def _name(user) -> str:
@@ -119,6 +140,15 @@ def send(conversation, text: str, *, from_bot: bool = False) -> str:
         payload["reply_markup"] = keyboard(text)
     body = call("sendMessage", payload)
     return str(body.get("result", {}).get("message_id", ""))
+
+
+def file_url(file_id: str) -> str:
+    """Ask getFile where a file is; the answer's path is fetched from /file/bot<token>/ (the token never reaches a log)."""
+    body = call("getFile", {"file_id": file_id})
+    path = (body.get("result") or {}).get("file_path")
+    if not isinstance(path, str) or not path:
+        raise SendError("Telegram getFile: no file_path (file larger than 20 MB?)", permanent=True)
+    return f"{settings.TELEGRAM_API_BASE.rstrip('/')}/file/bot{settings.TELEGRAM_BOT_TOKEN}/{path}"
 
 
 def set_webhook(url: str) -> dict:

@@ -6,7 +6,7 @@ from django.conf import settings
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bots.channels import SEND_TIMEOUT, SendError
+from bots.channels import SEND_TIMEOUT, AttachmentRef, SendError
 
 SIGNATURE_HEADER = "HTTP_X_TWILIO_SIGNATURE"
 
@@ -30,6 +30,24 @@ def verify(request) -> bool:
         return False
     params = {key: request.POST.get(key) for key in request.POST}
     return RequestValidator(token).validate(public_url(request), params, signature)
+
+
+MAX_MEDIA = 10  # Twilio sends at most 10 media per MMS
+
+
+def attachments(form: dict) -> tuple[AttachmentRef, ...]:
+    """An MMS's media: ``NumMedia`` and ``MediaUrlN``/``MediaContentTypeN`` (fetched with the account's basic auth)."""
+    try:
+        count = min(int(form.get("NumMedia") or 0), MAX_MEDIA)
+    except ValueError:
+        return ()
+    found = []
+    for i in range(max(count, 0)):
+        url, mime = form.get(f"MediaUrl{i}", ""), form.get(f"MediaContentType{i}", "")
+        if url:
+            kind = "photo" if mime.startswith("image/") else "voice" if mime.startswith("audio/") else "video" if mime.startswith("video/") else "document"
+            found.append(AttachmentRef(kind, url, mime))
+    return tuple(found)
 
 
 def messaging_twiml(replies: list[str]) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import httpx
 from django.conf import settings
 
-from bots.channels import SEND_TIMEOUT, SendError
+from bots.channels import SEND_TIMEOUT, AttachmentRef, SendError
 
 SIGNATURE_HEADER = "HTTP_X_VIBER_CONTENT_SIGNATURE"
 EVENT_TYPES = ["delivered", "seen", "failed", "subscribed", "unsubscribed", "conversation_started"]
@@ -26,6 +26,7 @@ class ViberEvent:
     text: str
     display_name: str
     description: str = ""
+    attachments: tuple[AttachmentRef, ...] = ()
 
 
 def signature(body: bytes) -> str:
@@ -52,8 +53,9 @@ def parse(data: dict) -> ViberEvent:
         sender, message = data.get("sender"), data.get("message")
         if not isinstance(sender, dict) or not isinstance(message, dict) or not isinstance(sender.get("id"), str):
             raise ValueError("Viber message without sender or message")
-        text = message.get("text") if message.get("type") == "text" else ""
-        return ViberEvent(event, str(token), sender["id"], text if isinstance(text, str) else "", _name(sender))
+        # A picture or video may carry a caption in "text"; a file's or sticker's text is not the user's.
+        text = message.get("text") if message.get("type") in ("text", "picture", "video") else ""
+        return ViberEvent(event, str(token), sender["id"], text if isinstance(text, str) else "", _name(sender), "", attachments(message))
     if event in ("subscribed", "conversation_started"):
         user = data.get("user")
         if not isinstance(user, dict) or not isinstance(user.get("id"), str):
@@ -66,6 +68,29 @@ def parse(data: dict) -> ViberEvent:
         desc = data.get("desc") if isinstance(data.get("desc"), str) else ""
         return ViberEvent(event, f"{event}:{token}:{user_id}", user_id, "", "", desc)
     raise ValueError(f"unknown Viber event {event[:30]!r}")
+
+
+# Viber message type -> our attachment kind; Viber gives a media URL to download (no token needed).
+MEDIA_KINDS = {"picture": "photo", "file": "document", "video": "video", "sticker": "sticker"}
+
+
+def attachments(message: dict) -> tuple[AttachmentRef, ...]:
+    """The picture, file, video, sticker or location of a Viber message, as Viber describes it."""
+    kind = MEDIA_KINDS.get(message.get("type"))
+    if kind is not None:
+        media = message.get("media")
+        size = message.get("size")
+        name = message.get("file_name")
+        return (AttachmentRef(
+            kind, media if isinstance(media, str) else "", "image/jpeg" if kind == "photo" else "",
+            size if isinstance(size, int) and not isinstance(size, bool) else None, name[:200] if isinstance(name, str) else "",
+        ),)
+    location = message.get("location")
+    if message.get("type") == "location" and isinstance(location, dict):
+        lat, lon = location.get("lat"), location.get("lon")
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon)):
+            return (AttachmentRef("location", latitude=float(lat), longitude=float(lon)),)
+    return ()
 
 
 def _name(user: dict) -> str:

@@ -35,6 +35,17 @@ class ComplaintIntake:
     grievance: str
     story: str
     amount: Decimal | None
+    evidence: tuple[int, ...] = ()  # attachments sent during the complaint (a photo of the contract at the story step)
+
+
+@dataclass(frozen=True)
+class CaseStatus:
+    """What "my case" tells a migrant about one of their cases."""
+
+    reference: str
+    stage: str
+    received: Decimal
+    sensitive: bool = False
 
 
 class Effects(Protocol):
@@ -57,3 +68,7 @@ class Effects(Protocol):
     def sensitive_words(self) -> list[str]: ...
 
     def flag_sensitive(self) -> None: ...
+
+    def keep_attachments(self) -> list[int]: ...
+
+    def my_cases(self) -> list[CaseStatus] | None: ...

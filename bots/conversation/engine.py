@@ -14,7 +14,7 @@ from agencies.wording import verdict_lines
 from bots.conversation import messages as m
 from bots.conversation import words
 from bots.conversation.effects import ComplaintIntake, Effects
-from complaints.choices import SENSITIVE_GRIEVANCES
+from complaints.choices import SENSITIVE_GRIEVANCES, Stage
 from helpdesk.choices import Topic
 from helpdesk.text import PhoneAmbiguous, parse_amount, parse_phone, phone_display
 
@@ -37,8 +37,11 @@ def new_state() -> dict:
     return {"lang": "", "zawgyi": False, "step": "", "data": {}}
 
 
-def respond(state: dict | None, text: str | None, effects: Effects) -> Turn:
-    """Answer one inbound message; the given state is not modified."""
+def respond(state: dict | None, text: str | None, effects: Effects, attachments: list[str] | tuple = ()) -> Turn:
+    """Answer one inbound message; the given state is not modified.
+
+    ``attachments`` are the kinds of files sent with it (photo, voice, location, ...).
+    """
     state = {**new_state(), **copy.deepcopy(state or {})}
     raw = (text or "").strip()
     text, encoding, state["zawgyi"] = words.read(text, zawgyi_known=state["zawgyi"])
@@ -46,6 +49,8 @@ def respond(state: dict | None, text: str | None, effects: Effects) -> Turn:
         # Flagged before anything else: the migrant may cancel or stop, the transcript keeps what they said.
         effects.flag_sensitive()
     turn = Turn(state, raw=raw)
+    if attachments and _attachments_received(turn, text, list(attachments), effects):
+        return turn
     _dispatch(turn, text, encoding, effects)
     return turn
 
@@ -135,6 +140,8 @@ def _menu_choice(turn: Turn, text: str, effects: Effects) -> None:
     elif choice == 5:
         turn.state["step"] = "lang"
         turn.replies.append(m.CHOOSE_LANGUAGE)
+    elif choice == 6:
+        _my_case(turn, effects)
     else:
         if turn.state["step"] == "menu" and not words.is_greeting(text):
             _say(turn, m.NOT_UNDERSTOOD)
@@ -278,8 +285,10 @@ def _flow_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
         if data["grievance"] in SENSITIVE_GRIEVANCES:
             effects.flag_sensitive()  # now, not when the case is confirmed: it stays so if they cancel
     elif step == "c_story":
+        if not text:  # the question again, once (it used to be printed twice)
+            _go(turn, step, effects)
+            return
         data["story"] = text[:4000]
-        error = None if text else m.ASK_STORY
     elif step == "c_amount":
         try:
             amount = None if words.is_skip(text) else parse_amount(text)
@@ -364,8 +373,73 @@ def _complaint_confirm(turn: Turn, text: str, effects: Effects) -> None:
         name=data.get("name", ""), gender=data["gender"], phone=data.get("phone", ""),
         party=data.get("party", ""), country=data.get("country", ""), grievance=data.get("grievance", "other"),
         story=data.get("story", ""), amount=parse_amount(data["amount"]) if data.get("amount") else None,
+        evidence=tuple(data.get("evidence", ())),
     )
     reference = effects.open_complaint(intake)
     _say(turn, m.COMPLAINT_DONE, reference=reference, centre=_centre_label(turn, effects))
     turn.state.update(step="menu", data={})
+    _say(turn, m.AGAIN)
+
+
+# Attachments and "my case" ---------------------------------------------------------
+
+def _attachments_received(turn: Turn, text: str, kinds: list[str], effects: Effects) -> bool:
+    """Acknowledge photos, documents, voice notes and places; True when nothing is left to answer.
+
+    In the complaint flow the files are kept with it; at the story step the caption, or "see the
+    photo", is the story. Elsewhere a caption describes the file and is not read as an answer (a
+    photo captioned "my passport" is not a name): the question is asked again, never "did not
+    understand". During a hand-over staff see the files: the bot stays quiet.
+    """
+    state, lang = turn.state, turn.state["lang"]
+    files = [k for k in kinds if k != "sticker"]
+    if state["step"] == "handover":
+        return True
+    if files:
+        _say(turn, m.ACKNOWLEDGE.get(files[0], m.ACKNOWLEDGE_FILE) if len(set(files)) == 1 else m.ACKNOWLEDGE_FILE)
+        if state["step"] in FLOWS["complaint"]:
+            state["data"]["evidence"] = [*state["data"].get("evidence", []), *effects.keep_attachments()]
+            if state["step"] == "c_story":
+                state["data"]["story"] = text[:4000] or m.render(m.STORY_SEE_ATTACHMENT, lang)
+                _go(turn, "c_amount", effects)
+                return True
+    _repeat(turn, effects)
+    return True
+
+
+def _repeat(turn: Turn, effects: Effects) -> None:
+    """Ask the current question again (after a message with no text)."""
+    state, step = turn.state, turn.state["step"]
+    if not state["lang"] or step == "lang":
+        state["step"] = "lang"
+        turn.replies.append(m.CHOOSE_LANGUAGE)
+    elif step in ("", "menu"):
+        _to_menu(turn)
+    elif step == "agency":
+        _say(turn, m.AGENCY_ASK)
+    elif step.endswith("_phone_country"):
+        _say(turn, m.ASK_THAI_NUMBER)
+    elif step == "c_confirm":
+        _say(turn, m.CONFIRM, **_summary(state["data"], state["lang"]))
+    else:
+        _go(turn, step, effects)
+
+
+def _my_case(turn: Turn, effects: Effects) -> None:
+    """The stage and the MMK received of each case of this conversation's person, and nobody else's."""
+    lang = turn.state["lang"]
+    cases = effects.my_cases()
+    turn.state.update(step="menu", data={})
+    if not cases:
+        _say(turn, m.NO_CASE)
+        return
+    lines = []
+    for case in cases:
+        if case.sensitive:  # said in person, not on a phone someone else may read
+            lines.append(m.render(m.MY_CASE_ASK_STAFF, lang, reference=case.reference))
+        else:
+            lines.append(m.render(
+                m.MY_CASE, lang, reference=case.reference, stage=m.render(Stage(case.stage).label, lang), amount=f"{case.received:,.0f}",
+            ))
+    turn.replies.append("\n".join(lines))
     _say(turn, m.AGAIN)

@@ -13,6 +13,7 @@ MENU = _(
     "3. Make a complaint\n"
     "4. Talk to a person\n"
     "5. Change language\n"
+    "6. My case: where it is and what was paid\n"
     "You can type \"menu\", \"back\" or \"stop\" at any time."
 )
 NOT_UNDERSTOOD = _("Sorry, I did not understand. Please type one of the numbers.")
@@ -91,6 +92,25 @@ HANDOVER = _(
     "I have asked the staff of %(centre)s to answer you here. They reply in office hours. "
     "Write your question now. Type \"menu\" to go back to the automatic answers."
 )
+ACKNOWLEDGE = {
+    "photo": _("We received your photo. Staff will look at it."),
+    "document": _("We received your document. Staff will look at it."),
+    "voice": _("We received your voice message. Staff will listen to it."),
+    "audio": _("We received your voice message. Staff will listen to it."),
+    "video": _("We received your video. Staff will look at it."),
+    "location": _("We received your location. Staff will look at it."),
+}
+ACKNOWLEDGE_FILE = _("We received what you sent. Staff will look at it.")
+STORY_SEE_ATTACHMENT = _("(see the photo or file sent with the complaint)")
+NO_CASE = _("We found no case for you. Type 4 to talk to a person at the centre.")
+MY_CASE = _("Case %(reference)s: %(stage)s. Received so far: %(amount)s kyats.")
+MY_CASE_ASK_STAFF = _("Case %(reference)s: please ask the staff about it (type 4).")
+
+# Case updates sent to the migrant (bots.services.notifications).
+CASE_STAGE = _("News about your case %(reference)s: it is now at the stage \"%(stage)s\".")
+CASE_PAYMENT = _("A payment of %(amount)s kyats was recorded for your case %(reference)s. Received so far: %(total)s kyats.")
+CASE_REQUEST = _("About your case %(reference)s, the staff ask: %(text)s")
+
 LANGUAGE_SET = _("From now on I will write in English.")
 BOT_ERROR = _("Sorry, something went wrong on our side. Please try again, or type \"menu\".")
 

@@ -4,9 +4,18 @@ from __future__ import annotations
 from django.utils import timezone
 
 from agencies.verdict import Verdict, agency_verdict
-from bots.conversation import CentreOption, ComplaintIntake
+from bots.conversation import CaseStatus, CentreOption, ComplaintIntake
 from bots.conversation.engine import SENSITIVE_TOPICS
-from bots.models import CONTACT_CHANNEL, Attention, CallbackRequest, Conversation
+from bots.models import (
+    CONTACT_CHANNEL,
+    Attachment,
+    AttachmentKind,
+    Attention,
+    CallbackRequest,
+    ComplaintEvidence,
+    Conversation,
+)
+from complaints.models import Complaint
 from complaints.services import complaint_open
 from helpdesk.choices import Gender
 from helpdesk.models import DEFAULT_SENSITIVE_WORDS, Centre, Person
@@ -20,8 +29,9 @@ def centre_option(centre: Centre) -> CentreOption:
 class DatabaseEffects:
     """Effects for one conversation; changes to the conversation are saved by the caller."""
 
-    def __init__(self, conversation: Conversation):
+    def __init__(self, conversation: Conversation, attachments=()):
         self.conversation = conversation
+        self.attachments = list(attachments)  # the files of the message being answered
         self._centres: list[Centre] | None = None
 
     def agency_verdict(self, query: str, *, encoding_hint: str | None) -> Verdict:
@@ -94,9 +104,21 @@ class DatabaseEffects:
         )
         if complaint.sensitive:
             self.conversation.sensitive = True
+        evidence = Attachment.objects.filter(pk__in=intake.evidence, conversation=self.conversation)
+        ComplaintEvidence.objects.bulk_create([ComplaintEvidence(complaint=complaint, attachment=a) for a in evidence])
         # The staff assigned to this case (now or later) see the conversation it came from, whatever its sensitivity.
         self.conversation.complaints.add(complaint)
         return complaint.reference
+
+    def keep_attachments(self) -> list[int]:
+        return [a.pk for a in self.attachments if a.kind != AttachmentKind.STICKER]
+
+    def my_cases(self) -> list[CaseStatus]:
+        """Cases whose complainant is this conversation's person: never anyone else's."""
+        if self.conversation.person_id is None:
+            return []
+        cases = Complaint.objects.filter(complainant_id=self.conversation.person_id).with_recovered().order_by("-opened_at")[:5]
+        return [CaseStatus(c.reference, c.stage, c.recovered, c.sensitive) for c in cases]
 
     def _attention(self, kind: str) -> None:
         conversation = self.conversation

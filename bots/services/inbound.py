@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from bots import conversation as engine
-from bots.channels import clean_payload
+from bots.channels import AttachmentRef, clean_payload
 from bots.conversation.words import read, sensitive_word, start_parameter
-from bots.models import CONTACT_CHANNEL, Conversation, InboundMessage, OutboundMessage, OutboundStatus
+from bots.models import CONTACT_CHANNEL, Attachment, Conversation, InboundMessage, OutboundMessage, OutboundStatus
+from bots.services.attachments import attachments_store
 from bots.services.effects import DatabaseEffects, conversation_sensitive_words, move_to_centre
 from bots.services.outbound import outbound_queue
 from helpdesk.choices import Gender, Service
@@ -94,12 +95,14 @@ def inbound_receive(
     answer: Answer | None = None,
     converse: bool = True,
     handle: Callable[[Conversation], list[str]] | None = None,
+    attachments: Sequence[AttachmentRef] = (),
 ) -> Received:
     """Store an inbound event once and answer it; a replay returns the first answer and changes nothing.
 
     ``converse`` runs the conversation engine on ``text``; events that are not
     messages (subscribed, delivered, ...) are only stored. ``handle`` replaces
-    the engine for channels with their own menu (the voice line).
+    the engine for channels with their own menu (the voice line). ``attachments``
+    (photos, documents, voice notes, places) are recorded and fetched by the worker.
     """
     # Whatever the channel sent, store nothing PostgreSQL would refuse (NUL, lone surrogates).
     external_id, text, display_name, payload = clean_payload([str(external_id)[:100], text, display_name, payload])
@@ -116,11 +119,12 @@ def inbound_receive(
         conversation = conversation_for(channel=channel, user_id=user_id[:100], display_name=display_name)
         before = _tracked(conversation) if conversation.pk else None
         inbound.conversation = conversation
+        files = attachments_store(inbound=inbound, conversation=conversation, refs=attachments) if attachments else []
         if handle is not None:
             replies = handle(conversation)
             conversation.last_message_at = timezone.now()
         elif converse:
-            replies, inbound.text = _converse(conversation, text)
+            replies, inbound.text = _converse(conversation, text, files)
         elif kind in ("subscribed", "unsubscribed"):
             conversation.subscribed = kind == "subscribed"
         if not converse or handle is not None:
@@ -159,18 +163,19 @@ def conversation_start_at(conversation: Conversation, code: str) -> None:
         move_to_centre(conversation, centre)
 
 
-def _converse(conversation: Conversation, text: str) -> tuple[list[str], str]:
+def _converse(conversation: Conversation, text: str, files: Sequence[Attachment] = ()) -> tuple[list[str], str]:
     """Run the engine; return the replies and the message as Unicode (what staff read)."""
     conversation.subscribed = True
     conversation_start_at(conversation, start_parameter(text))
     conversation_log_contact(conversation)
-    turn = engine.respond(conversation.state, text, DatabaseEffects(conversation))
+    effects = DatabaseEffects(conversation, attachments=files)
+    turn = engine.respond(conversation.state, text, effects, attachments=[a.kind for a in files])
     conversation.state = turn.state
     conversation.language = turn.state["lang"]
     conversation.zawgyi = turn.state["zawgyi"]
     conversation.last_message_at = timezone.now()
     unicode_text = read(text, zawgyi_known=turn.state["zawgyi"])[0]
-    conversation.last_message_text = unicode_text[:200]
+    conversation.last_message_text = (unicode_text or " ".join(f"[{a.kind}]" for a in files))[:200]
     # The effects may have moved the conversation or created a person: log against the final centre.
     conversation_log_contact(conversation)
     return turn.replies, unicode_text

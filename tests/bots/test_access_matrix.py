@@ -17,10 +17,11 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver, reverse
 
 from agencies.models import AgencyImport
-from bots.models import Conversation, InboundMessage, OutboundMessage
+from bots.models import Attachment, Conversation, InboundMessage, OutboundMessage
 from complaints.models import Complaint
 from complaints.services import complaint_open
 from helpdesk.models import ContactImport, ErasureRequest
@@ -37,6 +38,13 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "bot_attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)},
+    }}
 
 TRANSCRIPT = "The broker sold us to a fishing boat in Ranong"
 STORY = "Kept on the boat for nine months without pay"
@@ -100,6 +108,9 @@ ROUTES = {
     "bots:reply": ("POST", "conversation", ("conversation",), {"text": ""}),
     "bots:resolve": ("POST", "conversation", ("conversation",), {}),
     "bots:retry": ("POST", "conversation", ("conversation", "outbound"), {}),
+    "bots:attachment": ("GET", "conversation", ("attachment",), None),
+    "bots:attachment_evidence": ("POST", "conversation", ("attachment",), {"evidence-complaint": "0"}),
+    "bots:case_request": ("POST", "case", ("case",), {"ask-text": ""}),
 }
 SECRET_RECORDS = {"case", "conversation"}
 AGGREGATE = {
@@ -157,7 +168,10 @@ class World:
             channel="telegram", external_user_id="6021", centre=self.centre, person=self.person,
             sensitive=True, last_message_text=TRANSCRIPT[:200], attention="handover",
         )
-        InboundMessage.objects.create(channel="telegram", external_id="9001", conversation=self.conversation, text=TRANSCRIPT)
+        inbound = InboundMessage.objects.create(channel="telegram", external_id="9001", conversation=self.conversation, text=TRANSCRIPT)
+        photo = Attachment(inbound=inbound, conversation=self.conversation, kind="photo", mime="image/jpeg", status="stored")
+        photo.file.save("contract.jpg", ContentFile(b"\xff\xd8\xff\xe0 a photo of the contract"), save=False)
+        photo.save()
         self.case = complaint_open(
             centre=self.centre, complainant=self.person, opened_by=None, grievances=["trafficking"], channel="telegram",
             description=STORY,
@@ -181,6 +195,7 @@ class World:
                 person=self.person, centre=self.centre, reason="asked at the centre", requested_by=self.users["manager"]).pk,
             "other_erasure": ErasureRequest.objects.create(
                 person=PersonFactory(centre=self.centre), centre=self.centre, reason="asked", requested_by=self.users["manager"]).pk,
+            "attachment": photo.pk,
         }
         self.carrier = None  # who carries the sensitive case
 

@@ -475,3 +475,17 @@ def test_complaint_amount_as_people_say_it_and_ambiguous_ones_asked_again(centre
     assert chat.step == "c_confirm" and "1,500,000" in reply
     chat.say("1")
     assert Complaint.objects.get().amount_claimed == 1500000
+
+
+def test_an_empty_story_asks_the_story_question_once(centre):
+    chat = Chat(centre, lang="en")
+    chat.conversation.state = {**chat.conversation.state, "step": "c_story", "data": {"gender": "woman"}}
+    reply = chat.say("   ")
+    assert reply.count("Please tell us in your own words what happened.") == 1 and chat.step == "c_story"
+
+
+def test_a_sticker_before_the_language_is_chosen_asks_for_the_language_without_not_understood(centre):
+    chat = Chat(centre)
+    turn = respond(chat.conversation.state, "", DatabaseEffects(chat.conversation), attachments=["sticker"])
+    reply = "\n".join(turn.replies)
+    assert "Choose a language" in reply and "did not understand" not in reply and "We received" not in reply
