@@ -430,7 +430,7 @@ def test_svg_images_are_never_kept_whatever_the_settings_say(settings):
     assert not type_allowed("image/svg+xml") and not type_allowed("text/html") and not type_allowed("")
 
 
-def test_erasing_a_persons_conversations_deletes_their_files_and_evidence(centre, english_chat, private_storage):
+def test_erasing_a_persons_conversations_deletes_their_files_and_evidence(centre, english_chat, private_storage, django_capture_on_commit_callbacks):
     from bots.services.attachments import attachments_erase
 
     photo = stored(english_chat, name="passport.jpg")
@@ -438,7 +438,9 @@ def test_erasing_a_persons_conversations_deletes_their_files_and_evidence(centre
     ComplaintEvidence.objects.create(complaint=ComplaintFactory(centre=centre), attachment=photo)
     storage = Attachment._meta.get_field("file").storage
     name = photo.file.name
-    assert attachments_erase(conversations=Conversation.objects.filter(pk=english_chat.pk)) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the erasure is committed
+        assert attachments_erase(conversations=Conversation.objects.filter(pk=english_chat.pk)) == 1
+        assert storage.exists(name)
     photo.refresh_from_db()
     assert (photo.status, photo.file.name, photo.name) == ("deleted", "", "") and not storage.exists(name)
     assert not ComplaintEvidence.objects.exists() and storage.exists(other.file.name)
