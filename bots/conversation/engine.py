@@ -22,6 +22,9 @@ FLOWS = {
     "callback": ["cb_name", "cb_phone", "cb_centre", "cb_topic"],
     "complaint": ["c_centre", "c_name", "c_gender", "c_phone", "c_party", "c_country", "c_grievance", "c_story", "c_amount", "c_confirm"],
 }
+# On SMS the sender's number is the phone, gender is not asked (undisclosed, never guessed) and the
+# answer to the amount sends the complaint: eight short messages instead of twelve long ones.
+SMS_SKIPS = frozenset({"c_gender", "c_phone", "c_confirm"})
 # A call-back asked about these topics makes the conversation sensitive (as these grievances make a case sensitive).
 SENSITIVE_TOPICS = frozenset({Topic.ABUSE})
 
@@ -31,13 +34,14 @@ class Turn:
     state: dict
     replies: list[str] = field(default_factory=list)
     raw: str = ""  # the message as typed, before any conversion
+    channel: str = ""  # "sms" gets the short wording and the carrier's keywords
 
 
 def new_state() -> dict:
     return {"lang": "", "zawgyi": False, "step": "", "data": {}}
 
 
-def respond(state: dict | None, text: str | None, effects: Effects) -> Turn:
+def respond(state: dict | None, text: str | None, effects: Effects, *, channel: str = "") -> Turn:
     """Answer one inbound message; the given state is not modified."""
     state = {**new_state(), **copy.deepcopy(state or {})}
     raw = (text or "").strip()
@@ -45,18 +49,49 @@ def respond(state: dict | None, text: str | None, effects: Effects) -> Turn:
     if words.sensitive_word(text, effects.sensitive_words()):
         # Flagged before anything else: the migrant may cancel or stop, the transcript keeps what they said.
         effects.flag_sensitive()
-    turn = Turn(state, raw=raw)
+    turn = Turn(state, raw=raw, channel=channel)
+    if channel == "sms" and _carrier_keyword(turn, text, effects):
+        return turn
     _dispatch(turn, text, encoding, effects)
+    if turn.state["step"] != "handover":
+        turn.state.pop("paused", None)  # a flow paused for staff is resumed only by staff handing back
     return turn
 
 
+def flow_steps(flow: str, channel: str = "") -> list[str]:
+    return [s for s in FLOWS[flow] if s not in SMS_SKIPS] if channel == "sms" else FLOWS[flow]
+
+
+def _carrier_keyword(turn: Turn, text: str, effects: Effects) -> bool:
+    """SMS STOP/START/HELP: the carrier acted on them before we saw them; record it and say only what the rules allow.
+
+    STOP & co.: the carrier has already blocked our number for this person (every send fails with
+    Twilio error 21610), so nothing is sent. START & co.: they can hear from us again: the menu.
+    HELP/INFO: the carrier (Twilio's default or Advanced Opt-Out help text) answers; a second answer
+    from us would only cost another message.
+    """
+    kind = words.carrier_keyword(text)
+    if kind is None:
+        return False
+    if kind == "opt_out":
+        effects.subscribe(False)
+    elif kind == "opt_in":
+        effects.subscribe(True)
+        if turn.state["lang"]:
+            _to_menu(turn)
+        else:
+            turn.state["step"] = "lang"
+            turn.replies.append(m.CHOOSE_LANGUAGE)
+    return True
+
+
 def _say(turn: Turn, message, **params) -> None:
-    turn.replies.append(m.render(message, turn.state["lang"], **params))
+    turn.replies.append(m.render(m.wording(message, turn.channel), turn.state["lang"], **params))
 
 
 def _go(turn: Turn, step: str, effects: Effects) -> None:
     turn.state["step"] = step
-    turn.replies.append(_question(step, turn.state["lang"], effects))
+    turn.replies.append(_question(step, turn.state["lang"], effects, turn.channel))
 
 
 def _to_menu(turn: Turn) -> None:
@@ -66,7 +101,7 @@ def _to_menu(turn: Turn) -> None:
 
 def _dispatch(turn: Turn, text: str, encoding: str | None, effects: Effects) -> None:
     state = turn.state
-    kw = words.keyword(text)
+    kw = words.keyword(text, channel=turn.channel, step=state["step"])
     if kw == "stop":
         state.update(step="", data={})
         _say(turn, m.STOPPED)
@@ -97,7 +132,7 @@ def _dispatch(turn: Turn, text: str, encoding: str | None, effects: Effects) -> 
     if step in ("", "menu"):
         _menu_choice(turn, text, effects)
     elif step == "handover":
-        return  # staff answer from the inbox; the bot stays quiet
+        effects.hand_over()  # staff answer from the inbox; the bot stays quiet and the message rises in the inbox
     elif step == "agency":
         _agency_answer(turn, text, encoding, effects)
     elif step.endswith("_phone_country"):
@@ -126,8 +161,9 @@ def _menu_choice(turn: Turn, text: str, effects: Effects) -> None:
         _go(turn, "cb_name", effects)
     elif choice == 3:
         turn.state["data"] = {}
-        # A complaint is a case of one centre: ask which when the conversation has none yet.
-        _go(turn, "c_name" if effects.centre() else "c_centre", effects)
+        # A complaint is a case of one centre: ask which unless the migrant chose it (a poster's link,
+        # an earlier answer); the default centre of new conversations is no choice of theirs.
+        _go(turn, "c_name" if effects.centre() and turn.state.get("centre_chosen") else "c_centre", effects)
     elif choice == 4:
         effects.hand_over()
         turn.state["step"] = "handover"
@@ -146,7 +182,8 @@ def _back(turn: Turn, effects: Effects) -> None:
     if step.endswith("_phone_country"):
         _go(turn, step.removesuffix("_country"), effects)
         return
-    for steps in FLOWS.values():
+    for flow in FLOWS:
+        steps = flow_steps(flow, turn.channel)
         if step in steps:
             index = steps.index(step)
             if index == 0 or (steps[index - 1] == "c_centre" and "centre" not in turn.state["data"]):
@@ -193,29 +230,36 @@ def _agency_answer(turn: Turn, text: str, encoding: str | None, effects: Effects
 
 # Call-back and complaint: one question per step ---------------------------------
 
-def _question(step: str, lang: str, effects: Effects) -> str:
+def question(step: str, lang: str, effects: Effects, channel: str = "") -> str:
+    """The bot's question for a flow step, in the channel's wording."""
+    def say(message) -> str:
+        return m.render(m.wording(message, channel), lang)
+
     if step in ("cb_name", "c_name"):
-        return m.render(m.ASK_NAME, lang)
+        return say(m.ASK_NAME)
     if step in ("cb_phone", "c_phone"):
-        return m.render(m.ASK_PHONE, lang)
+        return say(m.ASK_PHONE)
     if step in ("cb_centre", "c_centre"):
         options = [(c.code, c.label(lang)) for c in effects.centres()]
-        return m.render(m.ASK_CENTRE, lang) + "\n" + m.numbered(options, lang)
+        return say(m.ASK_CENTRE) + "\n" + m.numbered(options, lang, channel)
     if step == "cb_topic":
-        return m.render(m.ASK_TOPIC, lang) + "\n" + m.numbered(m.TOPICS, lang)
+        return say(m.ASK_TOPIC) + "\n" + m.numbered(m.TOPICS, lang, channel)
     if step == "c_gender":
-        return m.render(m.ASK_GENDER, lang)
+        return say(m.ASK_GENDER)
     if step == "c_party":
-        return m.render(m.ASK_PARTY, lang)
+        return say(m.ASK_PARTY)
     if step == "c_country":
-        return m.render(m.ASK_COUNTRY, lang) + "\n" + m.numbered(m.COUNTRIES, lang)
+        return say(m.ASK_COUNTRY) + "\n" + m.numbered(m.COUNTRIES, lang, channel)
     if step == "c_grievance":
-        return m.render(m.ASK_GRIEVANCE, lang) + "\n" + m.numbered(m.GRIEVANCES, lang)
+        return say(m.ASK_GRIEVANCE) + "\n" + m.numbered(m.GRIEVANCES, lang, channel)
     if step == "c_story":
-        return m.render(m.ASK_STORY, lang)
+        return say(m.ASK_STORY)
     if step == "c_amount":
-        return m.render(m.ASK_AMOUNT, lang)
+        return say(m.ASK_AMOUNT)
     raise ValueError(step)
+
+
+_question = question
 
 
 def _pick(text: str, options: list) -> str | None:
@@ -232,7 +276,7 @@ def _label(options, code: str, lang: str) -> str:
 def _flow_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
     data, lang = turn.state["data"], turn.state["lang"]
     flow = next(name for name, steps in FLOWS.items() if step in steps)
-    steps = FLOWS[flow]
+    steps = flow_steps(flow, turn.channel)
     error = None
     if step in ("cb_name", "c_name"):
         data["name"] = "" if words.is_skip(text) else text[:200]
@@ -254,6 +298,8 @@ def _flow_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
         centres = [(c.code, c.label(lang)) for c in effects.centres()]
         data["centre"] = _pick(text, centres)
         error = None if data["centre"] else m.NOT_UNDERSTOOD
+        if data["centre"]:
+            turn.state["centre_chosen"] = True  # later complaints go there without asking again
         if data["centre"] and step == "c_centre":
             effects.choose_centre(data["centre"])
     elif step == "cb_topic":
@@ -291,10 +337,12 @@ def _flow_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
         return
     if error:
         _say(turn, error)
-        turn.replies.append(_question(step, lang, effects))
+        turn.replies.append(_question(step, lang, effects, turn.channel))
         return
     if step == steps[-1] and flow == "callback":
         _callback_done(turn, effects)
+    elif step == "c_amount" and "c_confirm" not in steps:
+        _complaint_open(turn, effects)  # SMS: the amount question said that the answer sends it
     elif step == "c_amount":
         turn.state["step"] = "c_confirm"
         _say(turn, m.CONFIRM, **_summary(data, lang))
@@ -320,7 +368,7 @@ def _phone_country_answer(turn: Turn, step: str, text: str, effects: Effects) ->
         _go(turn, phone_step, effects)
         return
     flow = next(name for name, steps in FLOWS.items() if phone_step in steps)
-    steps = FLOWS[flow]
+    steps = flow_steps(flow, turn.channel)
     if phone_step == steps[-1] and flow == "callback":
         _callback_done(turn, effects)
     else:
@@ -360,12 +408,53 @@ def _complaint_confirm(turn: Turn, text: str, effects: Effects) -> None:
         _say(turn, m.NOT_UNDERSTOOD)
         _say(turn, m.CONFIRM, **_summary(data, lang))
         return
+    _complaint_open(turn, effects)
+
+
+def _complaint_open(turn: Turn, effects: Effects) -> None:
+    data, lang = turn.state["data"], turn.state["lang"]
     intake = ComplaintIntake(
-        name=data.get("name", ""), gender=data["gender"], phone=data.get("phone", ""),
+        name=data.get("name", ""), gender=data.get("gender") or "undisclosed", phone=data.get("phone", ""),
         party=data.get("party", ""), country=data.get("country", ""), grievance=data.get("grievance", "other"),
         story=data.get("story", ""), amount=parse_amount(data["amount"]) if data.get("amount") else None,
     )
     reference = effects.open_complaint(intake)
-    _say(turn, m.COMPLAINT_DONE, reference=reference, centre=_centre_label(turn, effects))
+    _say(turn, m.COMPLAINT_DONE, reference=reference, centre=_centre_label(turn, effects), amount=_summary(data, lang)["amount"])
     turn.state.update(step="menu", data={})
     _say(turn, m.AGAIN)
+
+
+# Staff take over and hand back ---------------------------------------------------------
+
+def pause_for_staff(state: dict | None) -> dict:
+    """Return the state once staff answer: the bot goes quiet, the flow and its answers are kept for later."""
+    state = {**new_state(), **copy.deepcopy(state or {})}
+    if state["step"] != "handover":
+        if state["step"] not in ("", "menu", "lang"):
+            state["paused"] = {"step": state["step"], "data": state["data"]}
+        state["step"] = "handover"
+    return state
+
+
+def resume(state: dict | None, effects: Effects, *, channel: str = "") -> Turn:
+    """Staff hand the conversation back: continue the paused flow where it was, else the menu."""
+    state = {**new_state(), **copy.deepcopy(state or {})}
+    turn = Turn(state, channel=channel)
+    paused = state.pop("paused", None)
+    if state["step"] != "handover":
+        return turn  # the migrant already left the hand-over (typed "menu"): nothing to resume
+    if not paused:
+        state.update(step="menu", data={})
+        return turn
+    state.update(step=paused["step"], data=paused["data"])
+    _say(turn, m.BOT_BACK)
+    step = state["step"]
+    if step == "c_confirm":
+        _say(turn, m.CONFIRM, **_summary(state["data"], state["lang"]))
+    elif step == "agency":
+        _say(turn, m.AGENCY_ASK)
+    elif step.endswith("_phone_country"):
+        _say(turn, m.ASK_THAI_NUMBER)
+    else:
+        turn.replies.append(_question(step, state["lang"], effects, channel))
+    return turn

@@ -11,6 +11,7 @@ from complaints.services import complaint_open
 from helpdesk.choices import Gender
 from helpdesk.models import DEFAULT_SENSITIVE_WORDS, Centre, Person
 from helpdesk.services import contact_add_topic, contact_update, person_create, person_update
+from helpdesk.text import parse_phone
 
 
 def centre_option(centre: Centre) -> CentreOption:
@@ -55,7 +56,12 @@ class DatabaseEffects:
         self.conversation.sensitive = True
 
     def hand_over(self) -> None:
+        """Ask for staff, or (already asked) raise the conversation in the inbox with the new message."""
         self._attention(Attention.HANDOVER)
+
+    def subscribe(self, subscribed: bool) -> None:
+        """An SMS STOP (False) or START (True): the carrier already applied it; the inbox shows it."""
+        self.conversation.subscribed = subscribed
 
     def choose_centre(self, code: str) -> None:
         move_to_centre(self.conversation, next(c for c in self._centre_rows() if c.code == code))
@@ -77,7 +83,8 @@ class DatabaseEffects:
             named = self.agency_verdict(intake.party, encoding_hint="unicode").agency  # already normalised by the engine
             if named is not None:
                 agency, employer = named, ""
-        person = self._person(name=intake.name, phone=intake.phone, gender=intake.gender, destination_country=intake.country)
+        phone = intake.phone or self._sender_phone()
+        person = self._person(name=intake.name, phone=phone, gender=intake.gender, destination_country=intake.country)
         complaint = complaint_open(
             centre=self.conversation.centre,
             complainant=person,
@@ -97,6 +104,15 @@ class DatabaseEffects:
         # The staff assigned to this case (now or later) see the conversation it came from, whatever its sensitivity.
         self.conversation.complaints.add(complaint)
         return complaint.reference
+
+    def _sender_phone(self) -> str:
+        """On SMS the bot does not ask the phone: it is the number the migrant writes from."""
+        if self.conversation.channel != "sms":
+            return ""
+        try:
+            return parse_phone(self.conversation.external_user_id)
+        except ValueError:
+            return ""
 
     def _attention(self, kind: str) -> None:
         conversation = self.conversation

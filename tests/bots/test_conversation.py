@@ -17,13 +17,15 @@ pytestmark = pytest.mark.django_db
 class Chat:
     """A conversation driven straight through the engine with the real database effects."""
 
-    def __init__(self, centre, lang="", user_id="5187654321"):
-        self.conversation = Conversation.objects.create(channel="telegram", external_user_id=user_id, centre=centre)
+    def __init__(self, centre, lang="", user_id="5187654321", chosen=True, channel="telegram"):
+        """``chosen``: the migrant came through the centre's poster link, so complaints do not ask the centre."""
+        self.conversation = Conversation.objects.create(channel=channel, external_user_id=user_id, centre=centre)
+        self.channel = channel
         if lang:
-            self.conversation.state = {"lang": lang, "step": "menu", "data": {}, "zawgyi": False}
+            self.conversation.state = {"lang": lang, "step": "menu", "data": {}, "zawgyi": False, "centre_chosen": chosen}
 
     def say(self, text: str) -> str:
-        turn = respond(self.conversation.state, text, DatabaseEffects(self.conversation))
+        turn = respond(self.conversation.state, text, DatabaseEffects(self.conversation), channel=self.channel)
         self.conversation.state = turn.state
         self.conversation.save()
         return "\n".join(turn.replies)
@@ -111,7 +113,7 @@ def test_greeting_shows_the_menu_but_reaches_staff_during_a_handover(centre):
 def test_back_from_the_first_complaint_question_returns_to_the_menu(centre):
     chat = Chat(centre, lang="en")
     chat.say("3")
-    assert chat.step == "c_name"  # the conversation has a centre: not asked
+    assert chat.step == "c_name"  # the migrant chose the centre (its poster link): not asked
     chat.say("back")
     assert chat.step == "menu"
 

@@ -51,7 +51,7 @@ def test_without_default_centre_the_conversation_waits_for_a_centre(centre, sett
 
 
 def test_contact_gets_the_person_and_gender_from_a_complaint(centre):
-    for i, text in enumerate(["hi", "2", "3", "Ma Thida", "1", "09767889802", "-", "1", "1", "Fees", "0", "1"]):
+    for i, text in enumerate(["hi", "2", "3", "1", "Ma Thida", "1", "09767889802", "-", "1", "1", "Fees", "0", "1"]):
         receive(i, text)
     helpline = Contact.objects.get(service="helpline")
     assert helpline.person.name == "Ma Thida" and helpline.gender == "woman"
