@@ -35,6 +35,7 @@ def _detail(request, conversation, form):
         "transcript": selectors.conversation_transcript(conversation),
         "callbacks": selectors.conversation_open_callbacks(conversation),
         "form": form,
+        "paused_step": (conversation.state.get("paused") or {}).get("step", "") if conversation.state.get("step") == "handover" else "",
     })
 
 

@@ -9,6 +9,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bots.channels import SEND_TIMEOUT, SendError
 
 SIGNATURE_HEADER = "HTTP_X_TWILIO_SIGNATURE"
+OPTED_OUT_ERROR = 21610  # "Attempt to send to unsubscribed recipient": the person texted STOP
 
 
 def public_url(request) -> str:
@@ -56,7 +57,9 @@ def send(conversation, text: str, *, from_bot: bool = False) -> str:
     if response.status_code in (200, 201):
         return str(body.get("sid", ""))
     # 4xx other than 429 are bad numbers or opted-out recipients: retrying cannot help.
-    raise SendError(f"Twilio: {body.get('message') or response.status_code}", permanent=400 <= response.status_code < 500 and response.status_code != 429)
+    error = SendError(f"Twilio: {body.get('message') or response.status_code}", permanent=400 <= response.status_code < 500 and response.status_code != 429)
+    error.opted_out = body.get("code") == OPTED_OUT_ERROR
+    raise error
 
 
 # SMS segments --------------------------------------------------------------------------------

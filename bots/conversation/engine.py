@@ -132,7 +132,7 @@ def _dispatch(turn: Turn, text: str, encoding: str | None, effects: Effects) -> 
     if step in ("", "menu"):
         _menu_choice(turn, text, effects)
     elif step == "handover":
-        effects.hand_over()  # staff answer from the inbox; the bot stays quiet and the message rises in the inbox
+        effects.wait_for_staff()  # staff answer from the inbox; the bot stays quiet, the inbox shows it waiting
     elif step == "agency":
         _agency_answer(turn, text, encoding, effects)
     elif step.endswith("_phone_country"):

@@ -56,8 +56,12 @@ class DatabaseEffects:
         self.conversation.sensitive = True
 
     def hand_over(self) -> None:
-        """Ask for staff, or (already asked) raise the conversation in the inbox with the new message."""
         self._attention(Attention.HANDOVER)
+
+    def wait_for_staff(self) -> None:
+        """A message while staff answer: keep (or put back) the conversation among those waiting for staff."""
+        if not self.conversation.attention:
+            self._attention(Attention.HANDOVER)
 
     def subscribe(self, subscribed: bool) -> None:
         """An SMS STOP (False) or START (True): the carrier already applied it; the inbox shows it."""
