@@ -73,15 +73,20 @@ def _carrier_keyword(turn: Turn, text: str, effects: Effects) -> bool:
     kind = words.carrier_keyword(text)
     if kind is None:
         return False
+    step = turn.state["step"]
     if kind == "opt_out":
         effects.subscribe(False)
+        if step != "handover":
+            turn.state.update(step="menu" if turn.state["lang"] else "", data={})  # they left: START begins afresh
     elif kind == "opt_in":
         effects.subscribe(True)
-        if turn.state["lang"]:
-            _to_menu(turn)
-        else:
+        if not turn.state["lang"]:
             turn.state["step"] = "lang"
             turn.replies.append(m.CHOOSE_LANGUAGE)
+        elif step not in ("", "menu", "lang", "handover"):
+            _ask_current(turn, effects)  # "yes" typed mid-flow: the carrier saw an opt-in, we lose nothing
+        elif step != "handover":
+            _to_menu(turn)
     return True
 
 
@@ -448,7 +453,13 @@ def resume(state: dict | None, effects: Effects, *, channel: str = "") -> Turn:
         return turn
     state.update(step=paused["step"], data=paused["data"])
     _say(turn, m.BOT_BACK)
-    step = state["step"]
+    _ask_current(turn, effects)
+    return turn
+
+
+def _ask_current(turn: Turn, effects: Effects) -> None:
+    """Ask the current step's question again (after staff hand back, or a carrier keyword mid-flow)."""
+    step, state = turn.state["step"], turn.state
     if step == "c_confirm":
         _say(turn, m.CONFIRM, **_summary(state["data"], state["lang"]))
     elif step == "agency":
@@ -456,5 +467,4 @@ def resume(state: dict | None, effects: Effects, *, channel: str = "") -> Turn:
     elif step.endswith("_phone_country"):
         _say(turn, m.ASK_THAI_NUMBER)
     else:
-        turn.replies.append(_question(step, state["lang"], effects, channel))
-    return turn
+        turn.replies.append(_question(step, state["lang"], effects, turn.channel))
