@@ -477,3 +477,34 @@ def test_complaint_amount_as_people_say_it_and_ambiguous_ones_asked_again(centre
     assert chat.step == "c_confirm" and "1,500,000" in reply
     chat.say("1")
     assert Complaint.objects.get().amount_claimed == 1500000
+
+
+# Which centre a complaint goes to ---------------------------------------------------------------
+
+def test_a_complaint_asks_the_centre_when_the_conversation_only_has_the_default(centre):
+    myawaddy = CentreFactory(code="MWD", name="Myawaddy", name_my="မြဝတီ")
+    chat = Chat(centre, lang="en", chosen=False)  # BOT_DEFAULT_CENTRE gave it North Dagon
+    reply = chat.say("3")
+    assert chat.step == "c_centre" and "Myawaddy" in reply and "North Dagon" in reply
+    for text in ("2", "Ma Su", "1", "09767889802", "-", "1", "1", "Fees", "0", "1"):  # 2 = Myawaddy (sorted by name)
+        chat.say(text)
+    assert Complaint.objects.get().centre == myawaddy
+    chat.say("3")
+    assert chat.step == "c_name"  # chosen once: the next complaint does not ask again
+
+
+def test_back_from_the_name_returns_to_the_centre_question_when_it_was_asked(centre):
+    chat = Chat(centre, lang="en", chosen=False)
+    chat.say("3")
+    chat.say("1")
+    assert chat.step == "c_name"
+    chat.say("back")
+    assert chat.step == "c_centre"
+
+
+def test_a_call_back_centre_answer_counts_as_the_choice(centre):
+    chat = Chat(centre, lang="en", chosen=False)
+    for text in ("2", "Ko Aung", "09767889802", "1", "3"):
+        chat.say(text)
+    chat.say("3")
+    assert chat.step == "c_name"

@@ -142,3 +142,19 @@ def test_on_telegram_stop_stays_the_bots_cancel_word(centres):
     inbound_receive(channel="telegram", external_id="3", user_id="42", payload={}, text="stop")
     conversation = Conversation.objects.get()
     assert conversation.subscribed and "has ended" in conversation.outbound.last().text
+
+
+def test_yes_typed_mid_flow_is_an_opt_in_that_loses_nothing(centres):
+    for i, text in enumerate(["hi", "2", "3", "1", "Ko Aung"]):
+        sms(i, text)
+    reply = sms(10, "YES")
+    conversation = Conversation.objects.get()
+    assert conversation.state["step"] == "c_party" and conversation.state["data"]["name"] == "Ko Aung"
+    assert "Agency or employer" in reply
+
+
+def test_a_thai_looking_number_is_asked_about_without_yes_on_sms(centres):
+    for i, text in enumerate(["hi", "2", "2", "Ko Aung"]):
+        sms(i, text)
+    reply = sms(10, "081 234 5678")
+    assert "1 Thai" in reply and "yes" not in reply.casefold()
