@@ -6,7 +6,7 @@ from bots.models import Attention, Conversation, OutboundMessage
 from bots.services import conversation_reply, conversation_resolve, inbound_receive
 from bots.services.outbound import outbound_send
 from complaints.models import Complaint
-from tests.bots.conftest import post_twilio, load
+from tests.bots.conftest import load, post_twilio
 
 pytestmark = pytest.mark.django_db
 
