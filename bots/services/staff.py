@@ -16,6 +16,7 @@ from helpdesk.text import normalize_text
 REPLY_EMPTY = _("Write a reply first.")
 REPLY_TOO_LONG = _("A reply can be at most 4000 characters.")
 REPLY_UNSUBSCRIBED = _("This person has unsubscribed from the bot; the channel does not let us write to them.")
+REPLY_HIDDEN_NUMBER = _("The caller hid their number: no reply can reach them.")
 REPLY_SMS_STOP = _(
     "This person texted STOP: the carrier blocks every SMS to them until they text START. Call them instead."
 )
@@ -35,6 +36,8 @@ def conversation_reply(*, conversation: Conversation, text: str, staff) -> Outbo
     if len(text) > 4000:
         raise ValidationError({"text": REPLY_TOO_LONG})
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.external_user_id.startswith("hidden:"):
+        raise ValidationError({"text": REPLY_HIDDEN_NUMBER})
     if conversation.sms_opted_out:
         raise ValidationError({"text": REPLY_SMS_STOP})
     if not conversation.subscribed:

@@ -132,3 +132,11 @@ def test_replay_reports_it_was_not_created_and_keeps_the_first_answer(centre):
     again = receive(1, "something else", answer=lambda replies: "changed")
     assert first.created and not again.created
     assert again.body == first.body and "Choose a language" in first.body
+
+
+def test_a_poster_link_chooses_the_centre_so_the_complaint_does_not_ask(centre, other_centre):
+    receive(1, "/start TCL")
+    receive(2, "2")
+    reply = receive(3, "3").inbound.replies.get().text
+    conversation = Conversation.objects.get()
+    assert conversation.centre == other_centre and conversation.state["step"] == "c_name" and "your name" in reply

@@ -53,3 +53,15 @@ def test_each_hidden_number_call_is_its_own_conversation(client, centre, hidden)
 def test_caller_id_keeps_real_numbers():
     assert voice_caller_id(caller="+959767889802", call_sid="CA1") == "+959767889802"
     assert voice_caller_id(caller=" restricted ", call_sid="CA1") == "hidden:CA1"
+
+
+def test_staff_cannot_reply_to_a_hidden_number(staff_client, centre):
+    from django.urls import reverse
+
+    call(staff_client, "CA00B1", caller="anonymous")
+    conversation = Conversation.objects.get()
+    before = conversation.outbound.count()  # the spoken answer of the call
+    response = staff_client.post(reverse("bots:reply", args=[conversation.pk]), {"text": "Hello"})
+    page = response.content.decode()
+    assert "hid their number" in page, page[page.find("<form"):][:600]
+    assert conversation.outbound.count() == before
