@@ -62,6 +62,12 @@ def flow_steps(flow: str, channel: str = "") -> list[str]:
     return [s for s in FLOWS[flow] if s not in SMS_SKIPS] if channel == "sms" else FLOWS[flow]
 
 
+def _next_step(flow: str, step: str, channel: str) -> str:
+    """The channel's next step after ``step`` (which may be one the channel skips: a state saved before)."""
+    steps = flow_steps(flow, channel)
+    return next(s for s in FLOWS[flow][FLOWS[flow].index(step) + 1:] if s in steps)
+
+
 def _carrier_keyword(turn: Turn, text: str, effects: Effects) -> bool:
     """SMS STOP/START/HELP: the carrier acted on them before we saw them; record it and say only what the rules allow.
 
@@ -235,7 +241,7 @@ def _agency_answer(turn: Turn, text: str, encoding: str | None, effects: Effects
 
 # Call-back and complaint: one question per step ---------------------------------
 
-def question(step: str, lang: str, effects: Effects, channel: str = "") -> str:
+def _question(step: str, lang: str, effects: Effects, channel: str = "") -> str:
     """The bot's question for a flow step, in the channel's wording."""
     def say(message) -> str:
         return m.render(m.wording(message, channel), lang)
@@ -263,8 +269,6 @@ def question(step: str, lang: str, effects: Effects, channel: str = "") -> str:
         return say(m.ASK_AMOUNT)
     raise ValueError(step)
 
-
-_question = question
 
 
 def _pick(text: str, options: list) -> str | None:
@@ -352,7 +356,7 @@ def _flow_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
         turn.state["step"] = "c_confirm"
         _say(turn, m.CONFIRM, **_summary(data, lang))
     else:
-        _go(turn, steps[steps.index(step) + 1], effects)
+        _go(turn, _next_step(flow, step, turn.channel), effects)
 
 
 def _phone_country_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
@@ -377,7 +381,7 @@ def _phone_country_answer(turn: Turn, step: str, text: str, effects: Effects) ->
     if phone_step == steps[-1] and flow == "callback":
         _callback_done(turn, effects)
     else:
-        _go(turn, steps[steps.index(phone_step) + 1], effects)
+        _go(turn, _next_step(flow, phone_step, turn.channel), effects)
 
 
 def _callback_done(turn: Turn, effects: Effects) -> None:

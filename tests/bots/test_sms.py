@@ -158,3 +158,14 @@ def test_a_thai_looking_number_is_asked_about_without_yes_on_sms(centres):
         sms(i, text)
     reply = sms(10, "081 234 5678")
     assert "1 Thai" in reply and "yes" not in reply.casefold()
+
+
+def test_an_sms_conversation_saved_at_a_step_sms_now_skips_carries_on(centres):
+    """A state saved before the short SMS flow (at the gender question) still moves on."""
+    sms(1, "hi")
+    sms(2, "2")
+    conversation = Conversation.objects.get()
+    conversation.state = {**conversation.state, "step": "c_gender", "data": {"centre": "NDG", "name": "Ma Su"}}
+    conversation.save()
+    assert "Agency or employer" in sms(3, "1")
+    assert Conversation.objects.get().state["data"]["gender"] == "woman"

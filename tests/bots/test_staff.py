@@ -123,3 +123,12 @@ def test_twilio_error_21610_marks_the_number_opted_out(centre, staff, fake_api):
     assert outbound_send(outbound_id=outbound.pk).status == "failed"
     conversation.refresh_from_db()
     assert conversation.sms_opted_out
+
+
+def test_the_conversation_page_says_the_flow_is_paused_and_how_to_hand_back(staff_client, centre, staff):
+    conversation = half_told_complaint()
+    staff_client.post(reverse("bots:reply", args=[conversation.pk]), {"text": "Hello, this is the centre."})
+    page = staff_client.get(reverse("bots:conversation", args=[conversation.pk])).content.decode()
+    assert "Staff are answering" in page and 'id="paused"' in page
+    inbox = staff_client.get(reverse("bots:inbox")).content.decode()
+    assert "Staff are answering" in inbox
