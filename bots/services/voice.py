@@ -1,6 +1,7 @@
 """The Twilio voice line: one keypress asks the centre to call back the number that called."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.utils import timezone
@@ -8,12 +9,13 @@ from django.utils import timezone
 from bots.models import Attention, CallbackRequest, Conversation
 from helpdesk.text import parse_phone
 
-# What Twilio sends as From when the caller withholds their number: the words, or the numbers Twilio
-# substitutes for them (+266696687 "anonymous", +86282452253 "unknown", +7378742833 "restricted",
-# +2562533 "blocked", +8656696 "unavailable").
-HIDDEN_CALLER_IDS = frozenset({
-    "", "anonymous", "restricted", "unknown", "unavailable", "blocked", "private", "withheld",
-    "+266696687", "+86282452253", "+7378742833", "+2562533", "+8656696",
+# What Twilio sends as From when the caller withholds their number: words, or the stand-in numbers of
+# Twilio's "Why am I getting calls from these strange numbers" article (+266696687 anonymous,
+# +7378742833 restricted (also seen as +7378742883 and +17378742833), +2562533 blocked, +8656696 unknown,
+# +86282452253 unavailable, +464). Compared on digits, so "+266696687" and "266696687" both match.
+HIDDEN_CALLER_WORDS = frozenset({"", "anonymous", "restricted", "unknown", "unavailable", "blocked", "private", "withheld"})
+HIDDEN_CALLER_DIGITS = frozenset({
+    "266696687", "7378742833", "7378742883", "17378742833", "2562533", "8656696", "86282452253", "464",
 })
 REPEAT_CALL_WINDOW = timedelta(days=1)
 
@@ -25,7 +27,7 @@ def voice_caller_id(*, caller: str, call_sid: str) -> str:
     transcripts and count them as one helpline contact.
     """
     caller = (caller or "").strip()
-    if caller.casefold() in HIDDEN_CALLER_IDS:
+    if caller.casefold() in HIDDEN_CALLER_WORDS or re.sub(r"\D", "", caller) in HIDDEN_CALLER_DIGITS:
         return f"hidden:{call_sid}"
     return caller
 

@@ -39,7 +39,7 @@ def test_a_call_after_the_request_was_handled_or_a_day_later_is_a_new_request(cl
     assert CallbackRequest.objects.filter(done_at__isnull=True).count() == 2
 
 
-@pytest.mark.parametrize("hidden", ["anonymous", "Anonymous", "Restricted", "Unknown", "", "+266696687", "+86282452253", "+7378742833", "+2562533"])
+@pytest.mark.parametrize("hidden", ["anonymous", "Anonymous", "Restricted", "Unknown", "", "+266696687", "+86282452253", "+7378742833", "+2562533", "+8656696", "266696687"])
 def test_each_hidden_number_call_is_its_own_conversation(client, centre, hidden):
     first = call(client, "CA00A1", caller=hidden)
     call(client, "CA00A2", caller=hidden)
