@@ -90,7 +90,7 @@ def _carrier_keyword(turn: Turn, text: str, effects: Effects) -> bool:
             turn.state["step"] = "lang"
             turn.replies.append(m.CHOOSE_LANGUAGE)
         elif step not in ("", "menu", "lang", "handover"):
-            _ask_current(turn, effects)  # "yes" typed mid-flow: the carrier saw an opt-in, we lose nothing
+            ask_current(turn, effects)  # "yes" typed mid-flow: the carrier saw an opt-in, we lose nothing
         elif step != "handover":
             _to_menu(turn)
     return True
@@ -433,35 +433,7 @@ def _complaint_open(turn: Turn, effects: Effects) -> None:
     _say(turn, m.AGAIN)
 
 
-# Staff take over and hand back ---------------------------------------------------------
-
-def pause_for_staff(state: dict | None) -> dict:
-    """Return the state once staff answer: the bot goes quiet, the flow and its answers are kept for later."""
-    state = {**new_state(), **copy.deepcopy(state or {})}
-    if state["step"] != "handover":
-        if state["step"] not in ("", "menu", "lang"):
-            state["paused"] = {"step": state["step"], "data": state["data"]}
-        state["step"] = "handover"
-    return state
-
-
-def resume(state: dict | None, effects: Effects, *, channel: str = "") -> Turn:
-    """Staff hand the conversation back: continue the paused flow where it was, else the menu."""
-    state = {**new_state(), **copy.deepcopy(state or {})}
-    turn = Turn(state, channel=channel)
-    paused = state.pop("paused", None)
-    if state["step"] != "handover":
-        return turn  # the migrant already left the hand-over (typed "menu"): nothing to resume
-    if not paused:
-        state.update(step="menu", data={})
-        return turn
-    state.update(step=paused["step"], data=paused["data"])
-    _say(turn, m.BOT_BACK)
-    _ask_current(turn, effects)
-    return turn
-
-
-def _ask_current(turn: Turn, effects: Effects) -> None:
+def ask_current(turn: Turn, effects: Effects) -> None:
     """Ask the current step's question again (after staff hand back, or a carrier keyword mid-flow)."""
     step, state = turn.state["step"], turn.state
     if step == "c_confirm":

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bots.conversation import messages as m
-from bots.conversation.engine import pause_for_staff, resume
+from bots.conversation.handover import pause_for_staff, resume
 from bots.models import Attention, CallbackRequest, Conversation, OutboundMessage
 from bots.services.effects import DatabaseEffects
 from bots.services.outbound import outbound_queue
