@@ -105,6 +105,8 @@ SMS_MENU = _(
     "0 menu, back: previous question"
 )
 SMS_WELCOME = _("Migrant centre helpline. Staff reply in office hours.")
+SMS_ASK_PHONE = _("Your phone number? (09..., Thai, or +...)")
+SMS_PHONE_INVALID = _("Not a phone number. Type 09..., a Thai number or +...")
 SMS_ASK_THAI_NUMBER = _("Thai number?\n1 Thai\n2 Myanmar")
 SMS_NOT_UNDERSTOOD = _("Not understood. Type a number.")
 SMS_STOPPED = _("Ended, nothing kept. Write again any time.")
@@ -161,7 +163,7 @@ SMS_WORDING = {
     id(ASK_NAME): SMS_ASK_NAME, id(ASK_CENTRE): SMS_ASK_CENTRE, id(ASK_PARTY): SMS_ASK_PARTY,
     id(ASK_COUNTRY): SMS_ASK_COUNTRY, id(ASK_GRIEVANCE): SMS_ASK_GRIEVANCE, id(ASK_STORY): SMS_ASK_STORY,
     id(ASK_AMOUNT): SMS_ASK_AMOUNT, id(AMOUNT_INVALID): SMS_AMOUNT_INVALID, id(COMPLAINT_DONE): SMS_COMPLAINT_DONE,
-    id(HANDOVER): SMS_HANDOVER, id(ASK_THAI_NUMBER): SMS_ASK_THAI_NUMBER, id(STAFF_ANSWERING): SMS_STAFF_ANSWERING,
+    id(ASK_PHONE): SMS_ASK_PHONE, id(PHONE_INVALID): SMS_PHONE_INVALID, id(HANDOVER): SMS_HANDOVER, id(ASK_THAI_NUMBER): SMS_ASK_THAI_NUMBER, id(STAFF_ANSWERING): SMS_STAFF_ANSWERING,
     id(COUNTRIES): SMS_COUNTRIES, id(GRIEVANCES): SMS_GRIEVANCES, id(TOPICS): SMS_TOPICS,
 }
 

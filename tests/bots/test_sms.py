@@ -169,3 +169,10 @@ def test_an_sms_conversation_saved_at_a_step_sms_now_skips_carries_on(centres):
     conversation.save()
     assert "Agency or employer" in sms(3, "1")
     assert Conversation.objects.get().state["data"]["gender"] == "woman"
+
+
+def test_the_sms_call_back_questions_stay_in_gsm7_in_english(centres):
+    """One "…" would make an English SMS UCS-2 (70 characters a part instead of 160)."""
+    replies = [sms(i, text) for i, text in enumerate(["hi", "2", "2", "Ko Aung", "123", "09767889802", "1", "3"])]
+    assert all(sms_segments(r) == 1 for r in replies[2:]), replies
+    assert "will call you" in replies[-1]
