@@ -33,6 +33,7 @@ class Attention(models.TextChoices):
     NONE = "", _("None")
     HANDOVER = "handover", _("Wants to talk to a person")
     CALLBACK = "callback", _("Asked for a call-back")
+    STAFF = "staff", _("Staff are answering")
 
 
 class ConversationQuerySet(models.QuerySet):
@@ -89,12 +90,19 @@ class Conversation(models.Model):
         return f"{self.get_channel_display()}: {self.who or self.external_user_id[-4:]}"
 
     @property
+    def sms_opted_out(self) -> bool:
+        """The migrant texted STOP (or another carrier opt-out word): nothing can reach them until START."""
+        return self.channel == BotChannel.SMS and not self.subscribed
+
+    @property
     def who(self) -> str:
         """The name staff know the migrant by: the person's name, the channel's name, or the phone for SMS and calls."""
         if self.person_id and self.person.name:
             return self.person.name
         if self.display_name:
             return self.display_name
+        if self.external_user_id.startswith("hidden:"):
+            return ""  # a hidden-number call: shown as "Anonymous"
         return self.external_user_id if self.channel in (BotChannel.SMS, BotChannel.VOICE) else ""
 
 

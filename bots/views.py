@@ -41,6 +41,7 @@ def _detail(request, conversation, form):
         "callbacks": selectors.conversation_open_callbacks(conversation),
         "form": form,
         "evidence_form": EvidenceForm(complaints=selectors.evidence_complaints(request.user, conversation), prefix="evidence", auto_id=False),
+        "paused_step": (conversation.state.get("paused") or {}).get("step", "") if conversation.state.get("step") == "handover" else "",
     })
 
 

@@ -19,6 +19,7 @@ from bots.channels import clean_payload, messenger, telegram, twilio, viber
 from bots.conversation import messages as m
 from bots.services.inbound import conversation_start_at
 from bots.services.outbound import outbound_mark, outbound_mark_until
+from bots.services.voice import voice_caller_id
 from bots.voice import voice_answer, voice_handler
 
 log = logging.getLogger(__name__)
@@ -153,13 +154,15 @@ def twilio_sms_webhook(request):
 def twilio_voice_webhook(request):
     if not twilio.verify(request):
         return _forbidden("twilio", request)
-    data = _twilio_form(request, "CallSid", "From")
+    data = _twilio_form(request, "CallSid")  # From is empty when some networks withhold the number
     if data is None:
-        return _bad("twilio", "call without CallSid or From")
+        return _bad("twilio", "call without CallSid")
+    data.setdefault("From", "")
     digits = data.get("Digits", "")
     external_id = f"{data['CallSid']}:{digits}" if digits else data["CallSid"]
+    caller = voice_caller_id(caller=data["From"], call_sid=data["CallSid"])
     body = _receive("voice", external_id, data, lambda: services.inbound_receive(
-        channel="voice", external_id=external_id, user_id=data["From"], payload=data, kind="call",
+        channel="voice", external_id=external_id, user_id=caller, payload=data, kind="call",
         text=digits, handle=voice_handler(digits), answer=voice_answer(digits, request.path),
     ), fallback=voice_answer("", request.path)([]))
     return HttpResponse(body, content_type="text/xml")

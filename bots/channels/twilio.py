@@ -9,6 +9,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bots.channels import SEND_TIMEOUT, AttachmentRef, SendError
 
 SIGNATURE_HEADER = "HTTP_X_TWILIO_SIGNATURE"
+OPTED_OUT_ERROR = 21610  # "Attempt to send to unsubscribed recipient": the person texted STOP
 
 
 def public_url(request) -> str:
@@ -74,4 +75,33 @@ def send(conversation, text: str, *, from_bot: bool = False) -> str:
     if response.status_code in (200, 201):
         return str(body.get("sid", ""))
     # 4xx other than 429 are bad numbers or opted-out recipients: retrying cannot help.
-    raise SendError(f"Twilio: {body.get('message') or response.status_code}", permanent=400 <= response.status_code < 500 and response.status_code != 429)
+    error = SendError(f"Twilio: {body.get('message') or response.status_code}", permanent=400 <= response.status_code < 500 and response.status_code != 429)
+    error.opted_out = body.get("code") == OPTED_OUT_ERROR
+    raise error
+
+
+# SMS segments --------------------------------------------------------------------------------
+# GSM 03.38: the basic table (one septet each) and the extension table (escape + char: two septets).
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENDED = frozenset("^{}\\[~]|€\f")
+
+
+def sms_segments(text: str) -> int:
+    """How many SMS parts the carrier bills for ``text``.
+
+    GSM-7: 160 septets in one part, 153 per part when split (an extended character such as
+    ``€`` or ``[`` takes two). Any other character (Burmese, "…", curly quotes) makes the whole
+    message UCS-2: 70 UTF-16 units in one part, 67 per part.
+    """
+    if not text:
+        return 0
+    if all(ch in GSM7_BASIC or ch in GSM7_EXTENDED for ch in text):
+        units = sum(2 if ch in GSM7_EXTENDED else 1 for ch in text)
+        single, part = 160, 153
+    else:
+        units = len(text.encode("utf-16-le")) // 2
+        single, part = 70, 67
+    return 1 if units <= single else -(-units // part)

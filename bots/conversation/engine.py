@@ -22,6 +22,9 @@ FLOWS = {
     "callback": ["cb_name", "cb_phone", "cb_centre", "cb_topic"],
     "complaint": ["c_centre", "c_name", "c_gender", "c_phone", "c_party", "c_country", "c_grievance", "c_story", "c_amount", "c_confirm"],
 }
+# On SMS the sender's number is the phone, gender is not asked (undisclosed, never guessed) and the
+# answer to the amount sends the complaint: eight short messages instead of twelve long ones.
+SMS_SKIPS = frozenset({"c_gender", "c_phone", "c_confirm"})
 # A call-back asked about these topics makes the conversation sensitive (as these grievances make a case sensitive).
 SENSITIVE_TOPICS = frozenset({Topic.ABUSE})
 
@@ -31,13 +34,14 @@ class Turn:
     state: dict
     replies: list[str] = field(default_factory=list)
     raw: str = ""  # the message as typed, before any conversion
+    channel: str = ""  # "sms" gets the short wording and the carrier's keywords
 
 
 def new_state() -> dict:
     return {"lang": "", "zawgyi": False, "step": "", "data": {}}
 
 
-def respond(state: dict | None, text: str | None, effects: Effects, attachments: list[str] | tuple = ()) -> Turn:
+def respond(state: dict | None, text: str | None, effects: Effects, attachments: list[str] | tuple = (), *, channel: str = "") -> Turn:
     """Answer one inbound message; the given state is not modified.
 
     ``attachments`` are the kinds of files sent with it (photo, voice, location, ...).
@@ -48,20 +52,62 @@ def respond(state: dict | None, text: str | None, effects: Effects, attachments:
     if words.sensitive_word(text, effects.sensitive_words()):
         # Flagged before anything else: the migrant may cancel or stop, the transcript keeps what they said.
         effects.flag_sensitive()
-    turn = Turn(state, raw=raw)
+    turn = Turn(state, raw=raw, channel=channel)
+    if channel == "sms" and _carrier_keyword(turn, text, effects):
+        return turn
     if attachments and _attachments_received(turn, text, list(attachments), effects):
         return turn
     _dispatch(turn, text, encoding, effects)
+    if turn.state["step"] != "handover":
+        turn.state.pop("paused", None)  # a flow paused for staff is resumed only by staff handing back
     return turn
 
 
+def flow_steps(flow: str, channel: str = "") -> list[str]:
+    return [s for s in FLOWS[flow] if s not in SMS_SKIPS] if channel == "sms" else FLOWS[flow]
+
+
+def _next_step(flow: str, step: str, channel: str) -> str:
+    """The channel's next step after ``step`` (which may be one the channel skips: a state saved before)."""
+    steps = flow_steps(flow, channel)
+    return next(s for s in FLOWS[flow][FLOWS[flow].index(step) + 1:] if s in steps)
+
+
+def _carrier_keyword(turn: Turn, text: str, effects: Effects) -> bool:
+    """SMS STOP/START/HELP: the carrier acted on them before we saw them; record it and say only what the rules allow.
+
+    STOP & co.: the carrier has already blocked our number for this person (every send fails with
+    Twilio error 21610), so nothing is sent. START & co.: they can hear from us again: the menu.
+    HELP/INFO: the carrier (Twilio's default or Advanced Opt-Out help text) answers; a second answer
+    from us would only cost another message.
+    """
+    kind = words.carrier_keyword(text)
+    if kind is None:
+        return False
+    step = turn.state["step"]
+    if kind == "opt_out":
+        effects.subscribe(False)
+        if step != "handover":
+            turn.state.update(step="menu" if turn.state["lang"] else "", data={})  # they left: START begins afresh
+    elif kind == "opt_in":
+        effects.subscribe(True)
+        if not turn.state["lang"]:
+            turn.state["step"] = "lang"
+            turn.replies.append(m.CHOOSE_LANGUAGE)
+        elif step not in ("", "menu", "lang", "handover"):
+            ask_current(turn, effects)  # "yes" typed mid-flow: the carrier saw an opt-in, we lose nothing
+        elif step != "handover":
+            _to_menu(turn)
+    return True
+
+
 def _say(turn: Turn, message, **params) -> None:
-    turn.replies.append(m.render(message, turn.state["lang"], **params))
+    turn.replies.append(m.render(m.wording(message, turn.channel), turn.state["lang"], **params))
 
 
 def _go(turn: Turn, step: str, effects: Effects) -> None:
     turn.state["step"] = step
-    turn.replies.append(_question(step, turn.state["lang"], effects))
+    turn.replies.append(_question(step, turn.state["lang"], effects, turn.channel))
 
 
 def _to_menu(turn: Turn) -> None:
@@ -71,7 +117,7 @@ def _to_menu(turn: Turn) -> None:
 
 def _dispatch(turn: Turn, text: str, encoding: str | None, effects: Effects) -> None:
     state = turn.state
-    kw = words.keyword(text)
+    kw = words.keyword(text, channel=turn.channel, step=state["step"])
     if kw == "stop":
         state.update(step="", data={})
         _say(turn, m.STOPPED)
@@ -102,7 +148,7 @@ def _dispatch(turn: Turn, text: str, encoding: str | None, effects: Effects) -> 
     if step in ("", "menu"):
         _menu_choice(turn, text, effects)
     elif step == "handover":
-        return  # staff answer from the inbox; the bot stays quiet
+        effects.wait_for_staff()  # staff answer from the inbox; the bot stays quiet, the inbox shows it waiting
     elif step == "agency":
         _agency_answer(turn, text, encoding, effects)
     elif step.endswith("_phone_country"):
@@ -131,8 +177,9 @@ def _menu_choice(turn: Turn, text: str, effects: Effects) -> None:
         _go(turn, "cb_name", effects)
     elif choice == 3:
         turn.state["data"] = {}
-        # A complaint is a case of one centre: ask which when the conversation has none yet.
-        _go(turn, "c_name" if effects.centre() else "c_centre", effects)
+        # A complaint is a case of one centre: ask which unless the migrant chose it (a poster's link,
+        # an earlier answer); the default centre of new conversations is no choice of theirs.
+        _go(turn, "c_name" if effects.centre() and turn.state.get("centre_chosen") else "c_centre", effects)
     elif choice == 4:
         effects.hand_over()
         turn.state["step"] = "handover"
@@ -153,7 +200,8 @@ def _back(turn: Turn, effects: Effects) -> None:
     if step.endswith("_phone_country"):
         _go(turn, step.removesuffix("_country"), effects)
         return
-    for steps in FLOWS.values():
+    for flow in FLOWS:
+        steps = flow_steps(flow, turn.channel)
         if step in steps:
             index = steps.index(step)
             if index == 0 or (steps[index - 1] == "c_centre" and "centre" not in turn.state["data"]):
@@ -200,29 +248,34 @@ def _agency_answer(turn: Turn, text: str, encoding: str | None, effects: Effects
 
 # Call-back and complaint: one question per step ---------------------------------
 
-def _question(step: str, lang: str, effects: Effects) -> str:
+def _question(step: str, lang: str, effects: Effects, channel: str = "") -> str:
+    """The bot's question for a flow step, in the channel's wording."""
+    def say(message) -> str:
+        return m.render(m.wording(message, channel), lang)
+
     if step in ("cb_name", "c_name"):
-        return m.render(m.ASK_NAME, lang)
+        return say(m.ASK_NAME)
     if step in ("cb_phone", "c_phone"):
-        return m.render(m.ASK_PHONE, lang)
+        return say(m.ASK_PHONE)
     if step in ("cb_centre", "c_centre"):
         options = [(c.code, c.label(lang)) for c in effects.centres()]
-        return m.render(m.ASK_CENTRE, lang) + "\n" + m.numbered(options, lang)
+        return say(m.ASK_CENTRE) + "\n" + m.numbered(options, lang, channel)
     if step == "cb_topic":
-        return m.render(m.ASK_TOPIC, lang) + "\n" + m.numbered(m.TOPICS, lang)
+        return say(m.ASK_TOPIC) + "\n" + m.numbered(m.TOPICS, lang, channel)
     if step == "c_gender":
-        return m.render(m.ASK_GENDER, lang)
+        return say(m.ASK_GENDER)
     if step == "c_party":
-        return m.render(m.ASK_PARTY, lang)
+        return say(m.ASK_PARTY)
     if step == "c_country":
-        return m.render(m.ASK_COUNTRY, lang) + "\n" + m.numbered(m.COUNTRIES, lang)
+        return say(m.ASK_COUNTRY) + "\n" + m.numbered(m.COUNTRIES, lang, channel)
     if step == "c_grievance":
-        return m.render(m.ASK_GRIEVANCE, lang) + "\n" + m.numbered(m.GRIEVANCES, lang)
+        return say(m.ASK_GRIEVANCE) + "\n" + m.numbered(m.GRIEVANCES, lang, channel)
     if step == "c_story":
-        return m.render(m.ASK_STORY, lang)
+        return say(m.ASK_STORY)
     if step == "c_amount":
-        return m.render(m.ASK_AMOUNT, lang)
+        return say(m.ASK_AMOUNT)
     raise ValueError(step)
+
 
 
 def _pick(text: str, options: list) -> str | None:
@@ -239,7 +292,7 @@ def _label(options, code: str, lang: str) -> str:
 def _flow_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
     data, lang = turn.state["data"], turn.state["lang"]
     flow = next(name for name, steps in FLOWS.items() if step in steps)
-    steps = FLOWS[flow]
+    steps = flow_steps(flow, turn.channel)
     error = None
     if step in ("cb_name", "c_name"):
         data["name"] = "" if words.is_skip(text) else text[:200]
@@ -261,6 +314,8 @@ def _flow_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
         centres = [(c.code, c.label(lang)) for c in effects.centres()]
         data["centre"] = _pick(text, centres)
         error = None if data["centre"] else m.NOT_UNDERSTOOD
+        if data["centre"]:
+            turn.state["centre_chosen"] = True  # later complaints go there without asking again
         if data["centre"] and step == "c_centre":
             effects.choose_centre(data["centre"])
     elif step == "cb_topic":
@@ -300,15 +355,17 @@ def _flow_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
         return
     if error:
         _say(turn, error)
-        turn.replies.append(_question(step, lang, effects))
+        turn.replies.append(_question(step, lang, effects, turn.channel))
         return
     if step == steps[-1] and flow == "callback":
         _callback_done(turn, effects)
+    elif step == "c_amount" and "c_confirm" not in steps:
+        _complaint_open(turn, effects)  # SMS: the amount question said that the answer sends it
     elif step == "c_amount":
         turn.state["step"] = "c_confirm"
         _say(turn, m.CONFIRM, **_summary(data, lang))
     else:
-        _go(turn, steps[steps.index(step) + 1], effects)
+        _go(turn, _next_step(flow, step, turn.channel), effects)
 
 
 def _phone_country_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
@@ -329,11 +386,11 @@ def _phone_country_answer(turn: Turn, step: str, text: str, effects: Effects) ->
         _go(turn, phone_step, effects)
         return
     flow = next(name for name, steps in FLOWS.items() if phone_step in steps)
-    steps = FLOWS[flow]
+    steps = flow_steps(flow, turn.channel)
     if phone_step == steps[-1] and flow == "callback":
         _callback_done(turn, effects)
     else:
-        _go(turn, steps[steps.index(phone_step) + 1], effects)
+        _go(turn, _next_step(flow, phone_step, turn.channel), effects)
 
 
 def _callback_done(turn: Turn, effects: Effects) -> None:
@@ -369,14 +426,19 @@ def _complaint_confirm(turn: Turn, text: str, effects: Effects) -> None:
         _say(turn, m.NOT_UNDERSTOOD)
         _say(turn, m.CONFIRM, **_summary(data, lang))
         return
+    _complaint_open(turn, effects)
+
+
+def _complaint_open(turn: Turn, effects: Effects) -> None:
+    data, lang = turn.state["data"], turn.state["lang"]
     intake = ComplaintIntake(
-        name=data.get("name", ""), gender=data["gender"], phone=data.get("phone", ""),
+        name=data.get("name", ""), gender=data.get("gender") or "undisclosed", phone=data.get("phone", ""),
         party=data.get("party", ""), country=data.get("country", ""), grievance=data.get("grievance", "other"),
         story=data.get("story", ""), amount=parse_amount(data["amount"]) if data.get("amount") else None,
         evidence=tuple(data.get("evidence", ())),
     )
     reference = effects.open_complaint(intake)
-    _say(turn, m.COMPLAINT_DONE, reference=reference, centre=_centre_label(turn, effects))
+    _say(turn, m.COMPLAINT_DONE, reference=reference, centre=_centre_label(turn, effects), amount=_summary(data, lang)["amount"])
     turn.state.update(step="menu", data={})
     _say(turn, m.AGAIN)
 
@@ -403,26 +465,26 @@ def _attachments_received(turn: Turn, text: str, kinds: list[str], effects: Effe
                 state["data"]["story"] = text[:4000] or m.render(m.STORY_SEE_ATTACHMENT, lang)
                 _go(turn, "c_amount", effects)
                 return True
-    _repeat(turn, effects)
+    ask_current(turn, effects)
     return True
 
 
-def _repeat(turn: Turn, effects: Effects) -> None:
-    """Ask the current question again (after a message with no text)."""
+def ask_current(turn: Turn, effects: Effects) -> None:
+    """Ask the current step's question again (after a file without text, staff handing back, a carrier keyword mid-flow)."""
     state, step = turn.state, turn.state["step"]
     if not state["lang"] or step == "lang":
         state["step"] = "lang"
         turn.replies.append(m.CHOOSE_LANGUAGE)
     elif step in ("", "menu"):
         _to_menu(turn)
+    elif step == "c_confirm":
+        _say(turn, m.CONFIRM, **_summary(state["data"], state["lang"]))
     elif step == "agency":
         _say(turn, m.AGENCY_ASK)
     elif step.endswith("_phone_country"):
         _say(turn, m.ASK_THAI_NUMBER)
-    elif step == "c_confirm":
-        _say(turn, m.CONFIRM, **_summary(state["data"], state["lang"]))
     else:
-        _go(turn, step, effects)
+        turn.replies.append(_question(step, state["lang"], effects, turn.channel))
 
 
 def _my_case(turn: Turn, effects: Effects) -> None:

@@ -115,6 +115,84 @@ LANGUAGE_SET = _("From now on I will write in English.")
 BOT_ERROR = _("Sorry, something went wrong on our side. Please try again, or type \"menu\".")
 
 
+STAFF_ANSWERING = _("A staff member is now answering you. What you told us so far is kept.")
+BOT_BACK = _("The automatic helper is back. We continue where you were:")
+
+# SMS: every part costs the migrant's centre money and Burmese takes 70 characters a part, so SMS gets
+# its own short wording (no "stop": it is a carrier opt-out keyword; no "yes": an opt-in keyword).
+SMS_MENU = _(
+    "Type a number:\n1 Check an agency\n2 Call me back\n3 Complaint\n4 Talk to a person\n5 Language\n"
+    "0 menu, back: previous question"
+)
+SMS_WELCOME = _("Migrant centre helpline. Staff reply in office hours.")
+SMS_ASK_PHONE = _("Your phone number? (09..., Thai, or +...)")
+SMS_PHONE_INVALID = _("Not a phone number. Type 09..., a Thai number or +...")
+SMS_ASK_THAI_NUMBER = _("Thai number?\n1 Thai\n2 Myanmar")
+SMS_NOT_UNDERSTOOD = _("Not understood. Type a number.")
+SMS_STOPPED = _("Ended, nothing kept. Write again any time.")
+SMS_AGAIN = _("0 for the menu.")
+SMS_ASK_NAME = _("Your name? (- to skip)")
+SMS_ASK_CENTRE = _("Nearest centre?")
+SMS_ASK_PARTY = _("Agency or employer name? (- if unknown)")
+SMS_ASK_COUNTRY = _("Which country?")
+SMS_ASK_GRIEVANCE = _("What happened?")
+SMS_ASK_STORY = _("Tell us what happened.")
+SMS_ASK_AMOUNT = _("Money lost, in kyats? (0 if none) Your answer sends the complaint; menu cancels.")
+SMS_AMOUNT_INVALID = _("Type kyats, e.g. 1500000 or 15 lakhs.")
+SMS_COMPLAINT_DONE = _("Complaint %(reference)s sent to %(centre)s (%(amount)s kyats). Staff will contact you on this number.")
+SMS_HANDOVER = _("Staff of %(centre)s will answer here in office hours. Write your question. 0: menu")
+SMS_STAFF_ANSWERING = _("A staff member is answering you now. Your answers are kept.")
+
+SMS_COUNTRIES = [
+    ("TH", pgettext_lazy("sms", "Thailand")),
+    ("MY", pgettext_lazy("sms", "Malaysia")),
+    ("SG", pgettext_lazy("sms", "Singapore")),
+    ("JP", pgettext_lazy("sms", "Japan")),
+    ("KR", pgettext_lazy("sms", "Korea")),
+    ("CN", pgettext_lazy("sms", "China")),
+    ("AE", pgettext_lazy("sms", "UAE")),
+    ("QA", pgettext_lazy("sms", "Qatar")),
+    ("SA", pgettext_lazy("sms", "Saudi")),
+    ("KW", pgettext_lazy("sms", "Kuwait")),
+    ("other", pgettext_lazy("sms", "Other")),
+]
+SMS_GRIEVANCES = [
+    ("overcharged_fees", pgettext_lazy("sms", "Fees too high")),
+    ("deceived_about_job", pgettext_lazy("sms", "Not the job promised")),
+    ("underpaid_wages", pgettext_lazy("sms", "Wages unpaid")),
+    ("unfair_dismissal", pgettext_lazy("sms", "Dismissed")),
+    ("documents_withheld", pgettext_lazy("sms", "Passport kept")),
+    ("physical_abuse", pgettext_lazy("sms", "Beaten")),
+    ("sexual_abuse", pgettext_lazy("sms", "Sexual abuse")),
+    ("trafficking", pgettext_lazy("sms", "Forced work")),
+    ("other", pgettext_lazy("sms", "Other")),
+]
+SMS_TOPICS = [
+    ("safe_migration", pgettext_lazy("sms", "Going abroad")),
+    ("recruitment_costs", pgettext_lazy("sms", "Agency fees")),
+    ("jobs", pgettext_lazy("sms", "Jobs")),
+    ("legal_advice", pgettext_lazy("sms", "Legal help")),
+    ("abuse", pgettext_lazy("sms", "Abuse")),
+    ("missing_family", pgettext_lazy("sms", "Missing family")),
+    ("", pgettext_lazy("sms", "Other")),
+]
+
+# The SMS wording of a message, keyed by the identity of the rich one (lazy strings hash by their text).
+SMS_WORDING = {
+    id(WELCOME): SMS_WELCOME, id(MENU): SMS_MENU, id(NOT_UNDERSTOOD): SMS_NOT_UNDERSTOOD, id(STOPPED): SMS_STOPPED, id(AGAIN): SMS_AGAIN,
+    id(ASK_NAME): SMS_ASK_NAME, id(ASK_CENTRE): SMS_ASK_CENTRE, id(ASK_PARTY): SMS_ASK_PARTY,
+    id(ASK_COUNTRY): SMS_ASK_COUNTRY, id(ASK_GRIEVANCE): SMS_ASK_GRIEVANCE, id(ASK_STORY): SMS_ASK_STORY,
+    id(ASK_AMOUNT): SMS_ASK_AMOUNT, id(AMOUNT_INVALID): SMS_AMOUNT_INVALID, id(COMPLAINT_DONE): SMS_COMPLAINT_DONE,
+    id(ASK_PHONE): SMS_ASK_PHONE, id(PHONE_INVALID): SMS_PHONE_INVALID, id(HANDOVER): SMS_HANDOVER, id(ASK_THAI_NUMBER): SMS_ASK_THAI_NUMBER, id(STAFF_ANSWERING): SMS_STAFF_ANSWERING,
+    id(COUNTRIES): SMS_COUNTRIES, id(GRIEVANCES): SMS_GRIEVANCES, id(TOPICS): SMS_TOPICS,
+}
+
+
+def wording(message, channel: str = ""):
+    """Return the channel's variant of a message or option list: SMS has its own short one."""
+    return SMS_WORDING.get(id(message), message) if channel == "sms" else message
+
+
 def render(message, language: str | None, **params) -> str:
     """Return the message in the conversation's language, both languages (Burmese first) when not chosen."""
     if not language:
@@ -127,9 +205,14 @@ def render(message, language: str | None, **params) -> str:
 BURMESE_DIGITS = str.maketrans("0123456789", "၀၁၂၃၄၅၆၇၈၉")
 
 
-def numbered(options, language: str) -> str:
+def numbered(options, language: str, channel: str = "") -> str:
     """Number the options the way the reader writes numbers ("၁။" in Burmese, "1." in English)."""
     with override(language):
+        if channel == "sms":  # "1 Thailand": every character counts
+            digits = BURMESE_DIGITS if language == "my" else None
+            return "\n".join(
+                f"{str(i).translate(digits) if digits else i} {label}" for i, (_code, label) in enumerate(wording(options, channel), start=1)
+            )
         if language == "my":
             return "\n".join(f"{str(i).translate(BURMESE_DIGITS)}။ {label}" for i, (_code, label) in enumerate(options, start=1))
         return "\n".join(f"{i}. {label}" for i, (_code, label) in enumerate(options, start=1))

@@ -16,6 +16,12 @@ BURMESE_WORDS = {"burmese", "myanmar", "မြန်မာ", "မြန်မာ
 ENGLISH_WORDS = {"english", "eng", "အင်္ဂလိပ်"}
 THAI_WORDS = {"thai", "thailand", "ထိုင်း"}
 NO_WORDS = {"no", "n", "မဟုတ်", "မဟုတ်ဘူး", "မဟုတ်ပါ"}
+# Twilio's SMS keywords (whole message, any case), acted on by the carrier before our webhook sees them.
+CARRIER_OPT_OUT = {"stop", "stopall", "unsubscribe", "end", "quit", "revoke", "optout", "cancel"}
+CARRIER_OPT_IN = {"start", "yes", "unstop"}
+CARRIER_HELP = {"help", "info"}
+# On SMS the bot's own words: "0" or menu, back, and the Burmese ones; never a carrier keyword.
+SMS_MENU_WORDS = {"0", "၀"}
 YES_WORDS = {"yes", "y", "ok", "send", "ဟုတ်", "ဟုတ်ကဲ့", "ပို့မည်", "ပို့"}
 
 
@@ -50,14 +56,32 @@ def start_parameter(text: str) -> str:
     return parts[1].strip() if len(parts) == 2 and parts[0].casefold() == "/start" else ""
 
 
-def keyword(text: str) -> str | None:
-    """Return "menu", "back", "stop" or "language" when the whole message is one of those words."""
+def keyword(text: str, *, channel: str = "", step: str = "") -> str | None:
+    """Return "menu", "back", "stop" or "language" when the whole message is one of those words.
+
+    On SMS "0" is the menu (except as the answer to the amount question) and the English stop
+    words are the carrier's, not ours: they never reach here.
+    """
     if start_parameter(text):
         return "menu"
     word = text.strip().casefold().rstrip(".!")
+    if channel == "sms" and word in SMS_MENU_WORDS and step != "c_amount":
+        return "menu"
     for name, words in (("menu", MENU_WORDS), ("back", BACK_WORDS), ("stop", STOP_WORDS), ("language", LANGUAGE_WORDS)):
         if word in words:
             return name
+    return None
+
+
+def carrier_keyword(text: str) -> str | None:
+    """Return "opt_out", "opt_in" or "help" when an SMS is one of the carrier's keywords (whole message, any case)."""
+    word = text.strip().casefold()
+    if word in CARRIER_OPT_OUT:
+        return "opt_out"
+    if word in CARRIER_OPT_IN:
+        return "opt_in"
+    if word in CARRIER_HELP:
+        return "help"
     return None
 
 

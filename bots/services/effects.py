@@ -20,6 +20,7 @@ from complaints.services import complaint_open
 from helpdesk.choices import Gender
 from helpdesk.models import DEFAULT_SENSITIVE_WORDS, Centre, Person
 from helpdesk.services import contact_add_topic, contact_update, person_create, person_update
+from helpdesk.text import parse_phone
 
 
 def centre_option(centre: Centre) -> CentreOption:
@@ -67,6 +68,15 @@ class DatabaseEffects:
     def hand_over(self) -> None:
         self._attention(Attention.HANDOVER)
 
+    def wait_for_staff(self) -> None:
+        """A message while staff answer: keep (or put back) the conversation among those waiting for staff."""
+        if not self.conversation.attention:
+            self._attention(Attention.HANDOVER)
+
+    def subscribe(self, subscribed: bool) -> None:
+        """An SMS STOP (False) or START (True): the carrier already applied it; the inbox shows it."""
+        self.conversation.subscribed = subscribed
+
     def choose_centre(self, code: str) -> None:
         move_to_centre(self.conversation, next(c for c in self._centre_rows() if c.code == code))
 
@@ -87,7 +97,8 @@ class DatabaseEffects:
             named = self.agency_verdict(intake.party, encoding_hint="unicode").agency  # already normalised by the engine
             if named is not None:
                 agency, employer = named, ""
-        person = self._person(name=intake.name, phone=intake.phone, gender=intake.gender, destination_country=intake.country)
+        phone = intake.phone or self._sender_phone()
+        person = self._person(name=intake.name, phone=phone, gender=intake.gender, destination_country=intake.country)
         complaint = complaint_open(
             centre=self.conversation.centre,
             complainant=person,
@@ -119,6 +130,14 @@ class DatabaseEffects:
             return []
         cases = Complaint.objects.filter(complainant_id=self.conversation.person_id).with_recovered().order_by("-opened_at")[:5]
         return [CaseStatus(c.reference, c.stage, c.recovered, c.sensitive) for c in cases]
+    def _sender_phone(self) -> str:
+        """On SMS the bot does not ask the phone: it is the number the migrant writes from."""
+        if self.conversation.channel != "sms":
+            return ""
+        try:
+            return parse_phone(self.conversation.external_user_id)
+        except ValueError:
+            return ""
 
     def _attention(self, kind: str) -> None:
         conversation = self.conversation

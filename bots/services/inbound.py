@@ -137,7 +137,9 @@ def inbound_receive(
         conversation.save()
         conversation.__dict__.pop("skip_history_when_saving", None)
         # One message per turn: fewer SMS segments to pay for, and replies arrive in order.
-        replies = ["\n\n".join(replies)] if replies else []
+        # Nothing for a person who opted out by SMS STOP: the carrier refuses it (error 21610).
+        opted_out = conversation.channel == "sms" and not conversation.subscribed
+        replies = ["\n\n".join(replies)] if replies and not opted_out else []
         for reply in replies:
             if answer is None:
                 outbound_queue(conversation=conversation, text=reply, inbound=inbound)
@@ -161,15 +163,18 @@ def conversation_start_at(conversation: Conversation, code: str) -> None:
     centre = Centre.objects.filter(code__iexact=code[:12], active=True).first() if code else None
     if centre is not None and conversation.person_id is None and not conversation.callbacks.exists():
         move_to_centre(conversation, centre)
+        # The migrant chose this centre (its poster): a complaint goes there without asking which.
+        conversation.state = {**conversation.state, "centre_chosen": True}
 
 
 def _converse(conversation: Conversation, text: str, files: Sequence[Attachment] = ()) -> tuple[list[str], str]:
     """Run the engine; return the replies and the message as Unicode (what staff read)."""
-    conversation.subscribed = True
+    if conversation.channel != "sms":
+        conversation.subscribed = True  # writing to a Telegram/Viber bot re-opens it; on SMS only START does
     conversation_start_at(conversation, start_parameter(text))
     conversation_log_contact(conversation)
     effects = DatabaseEffects(conversation, attachments=files)
-    turn = engine.respond(conversation.state, text, effects, attachments=[a.kind for a in files])
+    turn = engine.respond(conversation.state, text, effects, attachments=[a.kind for a in files], channel=conversation.channel)
     conversation.state = turn.state
     conversation.language = turn.state["lang"]
     conversation.zawgyi = turn.state["zawgyi"]

@@ -76,6 +76,8 @@ def outbound_send(*, outbound_id: int) -> OutboundMessage | None:
             raise SendError("the user unsubscribed", permanent=True)
         external_id = _sender(conversation.channel)(conversation, outbound.text, from_bot=outbound.sent_by_id is None)
     except SendError as exc:
+        if getattr(exc, "opted_out", False):  # a STOP we did not see (sent before this bot): the inbox shows it now
+            Conversation.objects.filter(pk=conversation.pk).update(subscribed=False)
         return _failed(outbound, exc)
     OutboundMessage.objects.filter(pk=outbound.pk).update(
         status=OutboundStatus.SENT, sent_at=timezone.now(), external_id=external_id[:100], last_error="", next_attempt_at=None

@@ -17,13 +17,15 @@ pytestmark = pytest.mark.django_db
 class Chat:
     """A conversation driven straight through the engine with the real database effects."""
 
-    def __init__(self, centre, lang="", user_id="5187654321"):
-        self.conversation = Conversation.objects.create(channel="telegram", external_user_id=user_id, centre=centre)
+    def __init__(self, centre, lang="", user_id="5187654321", chosen=True, channel="telegram"):
+        """``chosen``: the migrant came through the centre's poster link, so complaints do not ask the centre."""
+        self.conversation = Conversation.objects.create(channel=channel, external_user_id=user_id, centre=centre)
+        self.channel = channel
         if lang:
-            self.conversation.state = {"lang": lang, "step": "menu", "data": {}, "zawgyi": False}
+            self.conversation.state = {"lang": lang, "step": "menu", "data": {}, "zawgyi": False, "centre_chosen": chosen}
 
     def say(self, text: str) -> str:
-        turn = respond(self.conversation.state, text, DatabaseEffects(self.conversation))
+        turn = respond(self.conversation.state, text, DatabaseEffects(self.conversation), channel=self.channel)
         self.conversation.state = turn.state
         self.conversation.save()
         return "\n".join(turn.replies)
@@ -111,7 +113,7 @@ def test_greeting_shows_the_menu_but_reaches_staff_during_a_handover(centre):
 def test_back_from_the_first_complaint_question_returns_to_the_menu(centre):
     chat = Chat(centre, lang="en")
     chat.say("3")
-    assert chat.step == "c_name"  # the conversation has a centre: not asked
+    assert chat.step == "c_name"  # the migrant chose the centre (its poster link): not asked
     chat.say("back")
     assert chat.step == "menu"
 
@@ -489,3 +491,32 @@ def test_a_sticker_before_the_language_is_chosen_asks_for_the_language_without_n
     turn = respond(chat.conversation.state, "", DatabaseEffects(chat.conversation), attachments=["sticker"])
     reply = "\n".join(turn.replies)
     assert "Choose a language" in reply and "did not understand" not in reply and "We received" not in reply
+# Which centre a complaint goes to ---------------------------------------------------------------
+
+def test_a_complaint_asks_the_centre_when_the_conversation_only_has_the_default(centre):
+    myawaddy = CentreFactory(code="MWD", name="Myawaddy", name_my="မြဝတီ")
+    chat = Chat(centre, lang="en", chosen=False)  # BOT_DEFAULT_CENTRE gave it North Dagon
+    reply = chat.say("3")
+    assert chat.step == "c_centre" and "Myawaddy" in reply and "North Dagon" in reply
+    for text in ("2", "Ma Su", "1", "09767889802", "-", "1", "1", "Fees", "0", "1"):  # 2 = Myawaddy (sorted by name)
+        chat.say(text)
+    assert Complaint.objects.get().centre == myawaddy
+    chat.say("3")
+    assert chat.step == "c_name"  # chosen once: the next complaint does not ask again
+
+
+def test_back_from_the_name_returns_to_the_centre_question_when_it_was_asked(centre):
+    chat = Chat(centre, lang="en", chosen=False)
+    chat.say("3")
+    chat.say("1")
+    assert chat.step == "c_name"
+    chat.say("back")
+    assert chat.step == "c_centre"
+
+
+def test_a_call_back_centre_answer_counts_as_the_choice(centre):
+    chat = Chat(centre, lang="en", chosen=False)
+    for text in ("2", "Ko Aung", "09767889802", "1", "3"):
+        chat.say(text)
+    chat.say("3")
+    assert chat.step == "c_name"

@@ -175,4 +175,6 @@ def test_staff_replies_have_no_buttons(chat, fake_api, django_capture_on_commit_
 
     with django_capture_on_commit_callbacks(execute=True):
         conversation_reply(conversation=chat, text="1. Bring your passport\n2. Come on Monday", staff=staff)
-    assert "reply_markup" not in fake_api.requests[0]["body"]
+    notice, reply = (r["body"] for r in fake_api.requests)
+    assert notice["reply_markup"] == {"remove_keyboard": True}  # "a staff member is now answering": the bot's buttons go
+    assert "reply_markup" not in reply

@@ -111,9 +111,10 @@ def test_staff_reply_is_sent_through_the_same_channel(staff_client, chat, fake_a
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(reverse("bots:reply", args=[chat.pk]), {"text": "ေနေကာင္းလား"})  # Zawgyi typed by staff
     assert response.status_code == 302
-    outbound = OutboundMessage.objects.get()
+    notice, outbound = OutboundMessage.objects.order_by("id")
+    assert notice.sent_by is None and "A staff member is now answering you" in notice.text  # the bot says who answers now
     assert outbound.sent_by == staff and outbound.status == "sent" and outbound.text == "နေကောင်းလား"
-    assert fake_api.requests[0]["body"] == {"chat_id": "5187654321", "text": "နေကောင်းလား"}
+    assert fake_api.requests[1]["body"] == {"chat_id": "5187654321", "text": "နေကောင်းလား"}
     chat.refresh_from_db()
     assert chat.state["step"] == "handover"  # the migrant's answer goes to staff, not to a bot question
 

@@ -307,9 +307,15 @@ def test_voice_from_a_hidden_number_explains_it_cannot_call_back(client):
 
 # Whole flows through each channel, in both languages ------------------------------------------
 
+# The default centre is not the migrant's choice: the complaint asks which centre ("1").
 COMPLAINT = {
-    "en": ["hi", "2", "3", "Ma Thida", "1", "09 767 889 802", "Golden Land", "1", "1", "They kept my fees", "1500000", "1"],
-    "my": ["မင်္ဂလာပါ", "၁", "၃", "မသီတာ", "၁", "၀၉ ၇၆၇ ၈၈၉ ၈၀၂", "ရွှေပြည်", "၁", "၁", "ပွဲခ ပြန်မပေးဘူး", "၁၅၀၀၀၀၀", "၁"],
+    "en": ["hi", "2", "3", "1", "Ma Thida", "1", "09 767 889 802", "Golden Land", "1", "1", "They kept my fees", "1500000", "1"],
+    "my": ["မင်္ဂလာပါ", "၁", "၃", "၁", "မသီတာ", "၁", "၀၉ ၇၆၇ ၈၈၉ ၈၀၂", "ရွှေပြည်", "၁", "၁", "ပွဲခ ပြန်မပေးဘူး", "၁၅၀၀၀၀၀", "၁"],
+}
+# SMS: no gender, the phone is the sender's, and the amount sends the complaint.
+COMPLAINT_SMS = {
+    "en": ["hi", "2", "3", "1", "Ma Thida", "Golden Land", "1", "1", "They kept my fees", "1500000"],
+    "my": ["မင်္ဂလာပါ", "၁", "၃", "၁", "မသီတာ", "ရွှေပြည်", "၁", "၁", "ပွဲခ ပြန်မပေးဘူး", "၁၅၀၀၀၀၀"],
 }
 CALLBACK = {
     "en": ["hi", "2", "2", "Ko Aung", "09767889802", "1", "3"],
@@ -337,9 +343,11 @@ def run(channel, client, fake_api, capture, texts) -> str:
 def test_complaint_flow_through_each_channel(client, fake_api, django_capture_on_commit_callbacks, channel, lang):
     from complaints.models import Complaint
 
-    reply = run(channel, client, fake_api, django_capture_on_commit_callbacks, COMPLAINT[lang])
+    reply = run(channel, client, fake_api, django_capture_on_commit_callbacks, (COMPLAINT_SMS if channel == "sms" else COMPLAINT)[lang])
     complaint = Complaint.objects.get()
-    assert complaint.reference in reply and ("Its reference is" if lang == "en" else "ရည်ညွှန်းအမှတ်") in reply
+    assert complaint.reference in reply
+    if channel != "sms":
+        assert ("Its reference is" if lang == "en" else "ရည်ညွှန်းအမှတ်") in reply
     assert complaint.channel == channel and complaint.complainant.phone == "+959767889802"
     assert complaint.amount_claimed == 1500000
 
