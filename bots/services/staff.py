@@ -56,7 +56,9 @@ def conversation_reply(*, conversation: Conversation, text: str, staff) -> Outbo
         conversation.attention, conversation.attention_since = Attention.STAFF, timezone.now()
     conversation.last_message_at = timezone.now()
     conversation.save()  # the history shows who took over
-    if taking_over:
+    # The bot's notice goes only where the channel lets the bot write (Messenger's 24 hours); the reply may go later.
+    bot_may_write = conversation.channel != BotChannel.MESSENGER or messenger.may_send(conversation, from_bot=True)
+    if taking_over and bot_may_write:
         notice = m.render(m.wording(m.STAFF_ANSWERING, conversation.channel), conversation.state.get("lang"))
         outbound_queue(conversation=conversation, text=notice)
     return outbound_queue(conversation=conversation, text=text, sent_by=staff)

@@ -307,7 +307,8 @@ def test_staff_reply_within_24_hours_is_a_response(chat, admin_user, fake_api, d
         outbound = conversation_reply(conversation=chat, text="We are reading your message.", staff=admin_user)
     outbound.refresh_from_db()
     assert outbound.status == "sent"
-    [request] = fake_api.requests
+    notice, request = fake_api.requests  # the bot first says a person is answering now
+    assert "now answering" in notice["body"]["message"]["text"]
     assert request["body"]["messaging_type"] == "RESPONSE" and "quick_replies" not in request["body"]["message"]
 
 
@@ -423,3 +424,13 @@ def test_messenger_secrets_are_masked_in_messages():
 
     assert MESSENGER_TOKEN not in mask_secrets(f"GET /me/messages?access_token={MESSENGER_TOKEN}")
     assert MESSENGER_SECRET not in mask_secrets(MESSENGER_SECRET)
+
+
+def test_after_24_hours_the_take_over_notice_is_not_queued_only_the_staff_reply(chat, admin_user, fake_api, settings, django_capture_on_commit_callbacks):
+    settings.MESSENGER_HUMAN_AGENT = True
+    heard_ago(chat, timedelta(days=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        conversation_reply(conversation=chat, text="Your case moved forward.", staff=admin_user)
+    assert not chat.outbound.filter(status="failed").exists()  # no bot notice that Meta would refuse
+    [request] = fake_api.requests
+    assert request["body"]["tag"] == "HUMAN_AGENT" and request["body"]["message"]["text"] == "Your case moved forward."
