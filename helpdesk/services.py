@@ -13,6 +13,9 @@ from helpdesk import consent
 from helpdesk.choices import ConsentMethod, ReferralOutcome
 from helpdesk.models import AccessLog, Activity, Centre, ConsentEvent, Contact, ContactTopic, Person, Referral
 
+consent_give = consent.consent_give  # the consent services live in helpdesk.consent with the rules
+consent_withdraw = consent.consent_withdraw
+
 PERSON_FIELDS = (
     "card_number", "name", "gender", "birth_year", "phone", "origin_township", "origin_region",
     "migration_status", "destination_country", "consent_record", "consent_share", "consent_date",

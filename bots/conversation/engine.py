@@ -19,8 +19,8 @@ from helpdesk.choices import Topic
 from helpdesk.text import PhoneAmbiguous, parse_amount, parse_phone, phone_display
 
 FLOWS = {
-    "callback": ["cb_name", "cb_phone", "cb_centre", "cb_topic"],
-    "complaint": ["c_centre", "c_name", "c_gender", "c_phone", "c_party", "c_country", "c_grievance", "c_story", "c_amount", "c_confirm"],
+    "callback": ["cb_consent", "cb_name", "cb_phone", "cb_centre", "cb_topic"],
+    "complaint": ["c_centre", "c_consent", "c_name", "c_gender", "c_phone", "c_party", "c_country", "c_grievance", "c_story", "c_amount", "c_confirm"],
 }
 # A call-back asked about these topics makes the conversation sensitive (as these grievances make a case sensitive).
 SENSITIVE_TOPICS = frozenset({Topic.ABUSE})
@@ -123,11 +123,11 @@ def _menu_choice(turn: Turn, text: str, effects: Effects) -> None:
         _say(turn, m.AGENCY_ASK)
     elif choice == 2:
         turn.state["data"] = {}
-        _go(turn, "cb_name", effects)
+        _go(turn, "cb_consent", effects)
     elif choice == 3:
         turn.state["data"] = {}
         # A complaint is a case of one centre: ask which when the conversation has none yet.
-        _go(turn, "c_name" if effects.centre() else "c_centre", effects)
+        _go(turn, "c_consent" if effects.centre() else "c_centre", effects)
     elif choice == 4:
         effects.hand_over()
         turn.state["step"] = "handover"
@@ -194,6 +194,8 @@ def _agency_answer(turn: Turn, text: str, encoding: str | None, effects: Effects
 # Call-back and complaint: one question per step ---------------------------------
 
 def _question(step: str, lang: str, effects: Effects) -> str:
+    if step in CONSENT_STEPS:
+        return m.render(m.CONSENT_ASK, lang)
     if step in ("cb_name", "c_name"):
         return m.render(m.ASK_NAME, lang)
     if step in ("cb_phone", "c_phone"):
@@ -234,6 +236,11 @@ def _flow_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
     flow = next(name for name, steps in FLOWS.items() if step in steps)
     steps = FLOWS[flow]
     error = None
+    if step in CONSENT_STEPS:
+        _consent_answer(turn, flow, text, effects)
+        return
+    if _consent_missing(turn, flow, step, effects):
+        return
     if step in ("cb_name", "c_name"):
         data["name"] = "" if words.is_skip(text) else text[:200]
     elif step in ("cb_phone", "c_phone"):
@@ -369,3 +376,35 @@ def _complaint_confirm(turn: Turn, text: str, effects: Effects) -> None:
     _say(turn, m.COMPLAINT_DONE, reference=reference, centre=_centre_label(turn, effects))
     turn.state.update(step="menu", data={})
     _say(turn, m.AGAIN)
+
+
+# Consent: asked before the first personal question of the call-back and complaint flows ----------
+
+CONSENT_STEP = {"callback": "cb_consent", "complaint": "c_consent"}
+CONSENT_STEPS = frozenset(CONSENT_STEP.values())
+
+
+def _consent_answer(turn: Turn, flow: str, text: str, effects: Effects) -> None:
+    """"1"/yes goes on to the personal questions; "2"/no keeps nothing and says what still works without them."""
+    answer = words.yes_no(text)
+    if answer is None:
+        _say(turn, m.NOT_UNDERSTOOD)
+        _go(turn, CONSENT_STEP[flow], effects)
+        return
+    if answer:
+        turn.state["data"]["consent"] = True
+        steps = FLOWS[flow]
+        _go(turn, steps[steps.index(CONSENT_STEP[flow]) + 1], effects)
+        return
+    turn.state.update(step="menu", data={})
+    _say(turn, m.CONSENT_NO_CALLBACK if flow == "callback" else m.CONSENT_NO_COMPLAINT)
+    _say(turn, m.MENU)
+
+
+def _consent_missing(turn: Turn, flow: str, step: str, effects: Effects) -> bool:
+    """A flow begun before consent was asked (a state saved by an older version) asks it now, before anything is kept."""
+    steps = FLOWS[flow]
+    if turn.state["data"].get("consent") or steps.index(step) < steps.index(CONSENT_STEP[flow]):
+        return False
+    _go(turn, CONSENT_STEP[flow], effects)
+    return True
