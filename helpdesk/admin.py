@@ -1,5 +1,8 @@
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from helpdesk import consent, services
@@ -10,7 +13,6 @@ from helpdesk.models import (
     AccessLog,
     Activity,
     Centre,
-    ConsentEvent,
     Contact,
     ContactImport,
     ContactTopic,
@@ -106,24 +108,10 @@ class PersonAdminForm(NormalizedModelForm):
         return data
 
 
-class ConsentEventInline(admin.TabularInline):
-    """The consent timeline, read-only: it is written by the services (person page, bots, imports)."""
-
-    model = ConsentEvent
-    fk_name = "person"
-    extra = 0
-    fields = readonly_fields = ["date", "scope", "action", "method", "recorded_by", "reason", "referral"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Person)
 class PersonAdmin(AccessLoggedAdmin, HistoryAdmin):
     access_kind = AccessLog.Kind.PERSON
     form = PersonAdminForm
-    inlines = [ConsentEventInline]
     list_display = ["__str__", "gender", "birth_year", "phone", "centre", "migration_status", "created_at"]
     list_filter = ["centre", "gender", "migration_status", "destination_country"]
     search_fields = ["name", "phone", "card_number"]
@@ -133,7 +121,16 @@ class PersonAdmin(AccessLoggedAdmin, HistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Consent is given and withdrawn on the person page, where the timeline records who and how.
-        return ["consent_record", "consent_share", "consent_date"] if obj else []
+        return ["consent_record", "consent_share", "consent_date", "consent_timeline"] if obj else []
+
+    @admin.display(description=_("Consent timeline"))
+    def consent_timeline(self, obj):
+        events = obj.consent_events.select_related("recorded_by")
+        return format_html_join(
+            mark_safe("<br>"), "{} · {}: {} {} · {} {}",
+            ((e.date, e.get_scope_display(), e.get_action_display(), e.get_method_display(), e.recorded_by or "—", e.reason)
+             for e in events),
+        ) or "—"
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)

@@ -119,8 +119,12 @@ def clean_birth_year(value: int | None) -> int | None:
     return value
 
 
-def consent_method_field() -> forms.ChoiceField:
-    return forms.ChoiceField(label=_("How the person gave consent"), choices=ConsentMethod.choices, initial=ConsentMethod.IN_PERSON)
+def consent_method_field() -> forms.TypedChoiceField:
+    """How the person said yes; not sent (an old page, a script) means in person, the usual case."""
+    return forms.TypedChoiceField(
+        label=_("How the person gave consent"), choices=ConsentMethod.choices, initial=ConsentMethod.IN_PERSON,
+        required=False, empty_value=ConsentMethod.IN_PERSON,
+    )
 
 
 class PersonForm(PhoneCountryMixin, BurmeseTextMixin, forms.ModelForm):
