@@ -205,11 +205,11 @@ def test_admin_does_not_attach_a_person_without_consent_to_a_contact(root, centr
 
 def test_imported_rows_without_consent_are_counted_anonymously(centre):
     result = import_contacts(
-        content=("date,centre,service,gender,person_ref,name,phone,consent\n"
-                 "2023-01-05,NDG,drop_in,woman,NDG-1,Ma Hla,09767889802,yes\n"
-                 "2023-01-05,NDG,drop_in,man,NDG-2,Ko Aung,09767889803,\n"
-                 "2023-01-05,NDG,drop_in,man,NDG-3,Ko Min,09767889804,no\n"
-                 "2023-03-01,NDG,training,woman,NDG-4,Ma Su,,\n").encode(),
+        content=(b"date,centre,service,gender,person_ref,name,phone,consent\n"
+                 b"2023-01-05,NDG,drop_in,woman,NDG-1,Ma Hla,09767889802,yes\n"
+                 b"2023-01-05,NDG,drop_in,man,NDG-2,Ko Aung,09767889803,\n"
+                 b"2023-01-05,NDG,drop_in,man,NDG-3,Ko Min,09767889804,no\n"
+                 b"2023-03-01,NDG,training,woman,NDG-4,Ma Su,,\n"),
         filename="legacy.csv",
     )
     assert result.errors == [] and result.anonymous == 3 and result.people_created == 1
@@ -241,9 +241,9 @@ def test_a_row_with_consent_records_it_for_a_person_registered_before(centre):
 
 
 def test_the_row_by_row_path_obeys_the_same_rules(centre):
+    from helpdesk.imports.result import ImportResult
     from helpdesk.imports.rows import parse_row
     from helpdesk.imports.rowwise import apply_rows
-    from helpdesk.imports.result import ImportResult
 
     legacy = PersonFactory(centre=centre, card_number="NDG-7", consent_record=False)
     centres = {"NDG": centre}
