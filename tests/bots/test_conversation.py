@@ -485,3 +485,76 @@ def test_complaint_amount_as_people_say_it_and_ambiguous_ones_asked_again(centre
     assert chat.step == "c_confirm" and "1,500,000" in reply
     chat.say("1")
     assert Complaint.objects.get().amount_claimed == 1500000
+
+
+# Consent ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "menu"), [("en", "2"), ("en", "3"), ("my", "၂"), ("my", "၃")])
+def test_consent_is_asked_before_the_first_personal_question(centre, lang, menu):
+    chat = Chat(centre, lang=lang)
+    reply = chat.say(menu)
+    assert ("Only centre staff see them. Agree?" if lang == "en" else "စင်တာဝန်ထမ်းများသာ") in reply
+    assert "name" not in reply.replace("your name and phone", "") and chat.step in ("cb_consent", "c_consent")
+
+
+@pytest.mark.parametrize("no", ["2", "၂", "no", "သဘောမတူပါ"])
+def test_no_to_the_call_back_keeps_nothing_and_the_agency_check_still_works(centre, no):
+    agency("1/2019", "Shwe Myanmar Services")
+    chat = Chat(centre, lang="en")
+    chat.say("2")
+    reply = chat.say(no)
+    assert "cannot call you back" in reply and "check an agency" in reply and "Make a complaint" in reply
+    assert chat.step == "menu" and chat.conversation.state["data"] == {}
+    assert not Person.objects.exists() and not CallbackRequest.objects.exists()
+    chat.say("1")
+    assert "Shwe Myanmar Services" in chat.say("1/2019")
+
+
+def test_no_to_the_complaint_explains_staff_cannot_carry_it_and_offers_a_person(centre):
+    chat = Chat(centre, lang="my")
+    chat.say("၃")
+    reply = chat.say("၂")
+    assert "တိုင်ကြားချက်ကို ဆောင်ရွက်မပေးနိုင်ပါ" in reply and chat.step == "menu"
+    assert not Person.objects.exists() and not Complaint.objects.exists()
+    chat.say("၄")  # talking to staff needs no name
+    assert chat.step == "handover"
+
+
+def test_an_unclear_answer_asks_again_and_does_not_guess(centre):
+    chat = Chat(centre, lang="en")
+    chat.say("2")
+    reply = chat.say("maybe later")
+    assert "did not understand" in reply and "Agree?" in reply and chat.step == "cb_consent"
+
+
+@pytest.mark.parametrize("yes", ["1", "၁", "yes", "ဟုတ္ကဲ့", "သေဘာတူပါတယ္"])  # the last two are Zawgyi
+def test_yes_in_either_script_or_encoding_goes_on_and_the_person_keeps_the_bot_consent(centre, yes):
+    chat = Chat(centre, lang="my")
+    chat.say("၂")
+    chat.say(yes)
+    assert chat.step == "cb_name"
+    for text in ("မခင်မာ", "09767889802", "1", "3"):
+        chat.say(text)
+    person = Person.objects.get()
+    assert person.consent_record and not person.consent_share  # "only centre staff see them": not shared
+    event = person.consent_events.get()
+    assert (event.scope, event.action, event.method, event.recorded_by) == ("record", "given", "bot", None)
+
+
+def test_a_flow_saved_before_consent_was_asked_asks_it_before_keeping_anything(centre):
+    chat = Chat(centre, lang="en")
+    chat.conversation.state = {"lang": "en", "step": "cb_name", "data": {}, "zawgyi": False}  # saved by the old version
+    reply = chat.say("Ma Aye")
+    assert "Agree?" in reply and chat.step == "cb_consent" and "name" not in chat.conversation.state["data"]
+
+
+def test_a_returning_person_without_recorded_consent_gets_it_from_the_bot(centre):
+    from tests.factories import PersonFactory
+
+    legacy = PersonFactory(centre=centre, consent_record=False, name="Ma Su")
+    chat = Chat(centre, lang="en")
+    chat.conversation.person = legacy
+    for text in ("2", "1", "Ma Su", "09767889802", "1", "3"):
+        chat.say(text)
+    legacy.refresh_from_db()
+    assert legacy.consent_record and legacy.consent_events.get().method == "bot" and legacy.phone == "+959767889802"
