@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import CLOSED_STAGES, PAID_OUTCOMES, EntryKind, Outcome, ReferredTo, Stage
 from complaints.models import Complaint, TimelineEntry
+from helpdesk.consent import check_sharing
 from helpdesk.text import normalize_text
 
 S = Stage
@@ -33,6 +34,7 @@ MOVE_NOT_ALLOWED = _("A case in “%(current)s” cannot move to “%(target)s�
 REASON_REQUIRED = _("Say why the case moves: the reason goes on the timeline.")
 REFERRED_TO_REQUIRED = _("Choose where the case is referred to.")
 OUTCOME_REQUIRED = _("Choose the outcome of the resolved case.")
+OVERRIDE_LABEL = _("Urgent protection override (no consent to share)")
 PAYMENT_REQUIRED = _("Record the payment received before resolving the case as reimbursed or compensated.")
 
 
@@ -60,8 +62,13 @@ def complaint_move(
     referred_detail: str = "",
     outcome: str = "",
     outcome_detail: str = "",
+    override_reason: str = "",
 ) -> Complaint:
-    """Move a case to another stage, or refuse with a ValidationError naming the field at fault."""
+    """Move a case to another stage, or refuse with a ValidationError naming the field at fault.
+
+    Referring a case shares the complainant's details with a mechanism: it needs their consent to share,
+    or a manager's urgent protection override (``override_reason``), written on the case timeline.
+    """
     # Lock the row: two staff moving the same case at once must not both succeed from the same stage.
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     current = complaint.stage
@@ -75,6 +82,10 @@ def complaint_move(
         if referred_to not in ReferredTo.values:
             raise ValidationError({"referred_to": REFERRED_TO_REQUIRED}, code="required")
         complaint.referred_to, complaint.referred_detail = referred_to, normalize_text(referred_detail)
+        override_reason = normalize_text(override_reason)
+        if check_sharing(person=complaint.complainant, by=by, override_reason=override_reason):
+            # On the case timeline only: the person page is seen by all the centre's staff, a sensitive case is not.
+            reason = f"{reason}\n{OVERRIDE_LABEL}: {override_reason}"
     if to_stage == Stage.RESOLVED:
         if outcome not in Outcome.values:
             raise ValidationError({"outcome": OUTCOME_REQUIRED}, code="required")
