@@ -159,7 +159,7 @@ def person_edit(request, pk):
     form = PersonForm(request.POST or None, instance=person, phone_centre=person.centre)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(person=person, **form.cleaned_data)
+            services.person_update(person=person, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
