@@ -28,7 +28,7 @@ BURMESE = ["မြမြ", "အေးအေး", "ခင်ခင်", "နီ�
 PREFIXES = ["0925", "0926", "0940", "0942", "0944", "0945", "0965", "0966", "0967", "0968", "0969", "0975", "0976", "0977", "0978", "0979", "0995", "0996", "0997"]
 TOPICS = ["safe_migration", "agency_check", "recruitment_costs", "jobs", "legal_advice", "psychosocial"]
 CENTRES = ["NDG", "TCL", "MWD", "KTG", "OTM", "HTY"]
-HEADER = ["date", "centre", "service", "gender", "count", "person_ref", "name", "phone", "birth_year", "channel", "topics", "activity"]
+HEADER = ["date", "centre", "service", "gender", "count", "person_ref", "name", "phone", "birth_year", "channel", "topics", "activity", "consent"]
 
 
 def generate(rows: int, rng: random.Random) -> bytes:
@@ -55,16 +55,16 @@ def generate(rows: int, rng: random.Random) -> bytes:
         topics = ";".join(rng.sample(TOPICS, rng.randint(0, 2)))
         if kind < 0.6:  # a person served at a drop-in or on the helpline
             centre, ref, name, phone, year, gender = rng.choice(people)
-            writer.writerow([day, centre, rng.choice(["drop_in", "helpline"]), gender, "", ref, name, phone, year, "", topics, ""])
+            writer.writerow([day, centre, rng.choice(["drop_in", "helpline"]), gender, "", ref, name, phone, year, "", topics, "", "yes"])
         elif kind < 0.75:  # anonymous helpline calls counted per day
-            writer.writerow([day, rng.choice(CENTRES), "helpline", rng.choice(["woman", "man"]), rng.randint(1, 4), "", "", "", "", "phone", topics, ""])
+            writer.writerow([day, rng.choice(CENTRES), "helpline", rng.choice(["woman", "man"]), rng.randint(1, 4), "", "", "", "", "phone", topics, "", ""])
         elif kind < 0.9:  # a registered attendee of a training (people of the training's centre)
             centre, day, title = rng.choice(trainings)
             _c, ref, name, phone, year, gender = rng.choice([p for p in people[:300] if p[0] == centre] or people[:1])
-            writer.writerow([day, _c, "training", gender, "", ref, name, phone, year, "", "", title])
+            writer.writerow([day, _c, "training", gender, "", ref, name, phone, year, "", "", title, "yes"])
         else:  # a mobilisation event's head count
             centre, day, title = rng.choice(events)
-            writer.writerow([day, centre, "mobilisation", rng.choice(["woman", "man", "other"]), rng.randint(5, 60), "", "", "", "", "", "", title])
+            writer.writerow([day, centre, "mobilisation", rng.choice(["woman", "man", "other"]), rng.randint(5, 60), "", "", "", "", "", "", title, ""])
     return out.getvalue().encode()
 
 

@@ -171,6 +171,10 @@ class MoveForm(SensitiveMessageMixin, BurmeseTextMixin, forms.Form):
     referred_detail = forms.CharField(label=_("Referral detail"), max_length=200, required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *Outcome.choices], required=False)
     outcome_detail = forms.CharField(label=_("Outcome detail"), max_length=200, required=False)
+    override_reason = forms.CharField(
+        label=_("Referring without the complainant's consent to share: urgent protection reason (managers only)"),
+        max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, stage: str, sensitive_tick: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.choices import CLOSED_STAGES, PAID_OUTCOMES, EntryKind, Outcome, ReferredTo, Stage
 from complaints.extensions import CaseEvent, case_event
 from complaints.models import Complaint, TimelineEntry
+from helpdesk.consent import check_sharing
 from helpdesk.text import normalize_text
 
 S = Stage
@@ -34,6 +35,7 @@ MOVE_NOT_ALLOWED = _("A case in “%(current)s” cannot move to “%(target)s�
 REASON_REQUIRED = _("Say why the case moves: the reason goes on the timeline.")
 REFERRED_TO_REQUIRED = _("Choose where the case is referred to.")
 OUTCOME_REQUIRED = _("Choose the outcome of the resolved case.")
+OVERRIDE_LABEL = _("Urgent protection override (no consent to share)")
 PAYMENT_REQUIRED = _("Record the payment received before resolving the case as reimbursed or compensated.")
 
 
@@ -62,11 +64,14 @@ def complaint_move(
     outcome: str = "",
     outcome_detail: str = "",
     message_sensitive: bool = False,
+    override_reason: str = "",
 ) -> Complaint:
     """Move a case to another stage, or refuse with a ValidationError naming the field at fault.
 
     Registered handlers (bots) may tell the migrant; for a sensitive case only when a manager
-    ticked ``message_sensitive``.
+    ticked ``message_sensitive``. Referring a case shares the complainant's details with a mechanism:
+    it needs their consent to share, or a manager's urgent protection override (``override_reason``),
+    written on the case timeline.
     """
     # Lock the row: two staff moving the same case at once must not both succeed from the same stage.
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
@@ -81,6 +86,10 @@ def complaint_move(
         if referred_to not in ReferredTo.values:
             raise ValidationError({"referred_to": REFERRED_TO_REQUIRED}, code="required")
         complaint.referred_to, complaint.referred_detail = referred_to, normalize_text(referred_detail)
+        override_reason = normalize_text(override_reason)
+        if check_sharing(person=complaint.complainant, by=by, override_reason=override_reason):
+            # On the case timeline only: the person page is seen by all the centre's staff, a sensitive case is not.
+            reason = f"{reason}\n{OVERRIDE_LABEL}: {override_reason}"
     if to_stage == Stage.RESOLVED:
         if outcome not in Outcome.values:
             raise ValidationError({"outcome": OUTCOME_REQUIRED}, code="required")

@@ -1,10 +1,14 @@
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from helpdesk import consent, services
 from helpdesk.access import access_record
 from helpdesk.choices import GENDER_REQUIRED
-from helpdesk.forms import BurmeseTextMixin, PhoneField
+from helpdesk.forms import BurmeseTextMixin, PhoneField, consent_method_field
 from helpdesk.models import (
     AccessLog,
     Activity,
@@ -89,9 +93,25 @@ class MembershipAdmin(HistoryAdmin):
     autocomplete_fields = ["user", "centre"]
 
 
+class PersonAdminForm(NormalizedModelForm):
+    """The admin obeys the consent rules of the services (helpdesk.consent)."""
+
+    consent_method = consent_method_field()
+
+    def clean(self):
+        data = super().clean()
+        if not self.instance.pk:
+            if not data.get("consent_record"):
+                self.add_error("consent_record", consent.RECORD_REQUIRED)
+        elif not self.instance.consent_record and self.changed_data:
+            self.add_error(None, consent.RECORD_MISSING % {"person": self.instance})
+        return data
+
+
 @admin.register(Person)
 class PersonAdmin(AccessLoggedAdmin, HistoryAdmin):
     access_kind = AccessLog.Kind.PERSON
+    form = PersonAdminForm
     list_display = ["__str__", "gender", "birth_year", "phone", "centre", "migration_status", "created_at"]
     list_filter = ["centre", "gender", "migration_status", "destination_country"]
     search_fields = ["name", "phone", "card_number"]
@@ -99,14 +119,53 @@ class PersonAdmin(AccessLoggedAdmin, HistoryAdmin):
     raw_id_fields = ["created_by"]
     date_hierarchy = "created_at"
 
+    def get_readonly_fields(self, request, obj=None):
+        # Consent is given and withdrawn on the person page, where the timeline records who and how.
+        return ["consent_record", "consent_share", "consent_date", "consent_timeline"] if obj else []
+
+    @admin.display(description=_("Consent timeline"))
+    def consent_timeline(self, obj):
+        events = obj.consent_events.select_related("recorded_by")
+        return format_html_join(
+            mark_safe("<br>"), "{} · {}: {} {} · {} {}",
+            ((e.date, e.get_scope_display(), e.get_action_display(), e.get_method_display(), e.recorded_by or "—", e.reason)
+             for e in events),
+        ) or "—"
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return [f for f in fields if f != "consent_method"] if obj else fields
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: getattr(obj, name) for name in services.PERSON_FIELDS}
+        if change:
+            original = Person.objects.get(pk=obj.pk)
+            fields = {name: value for name, value in fields.items() if not name.startswith("consent_")}
+            services.person_update(person=original, by=request.user, **fields)
+        else:
+            person = services.person_create(
+                centre=obj.centre, created_by=request.user, consent_method=form.cleaned_data["consent_method"], **fields
+            )
+            obj.pk, obj.consent_date, obj.created_by = person.pk, person.consent_date, person.created_by
+
 
 class ContactTopicInline(admin.TabularInline):
     model = ContactTopic
     extra = 0
 
 
+class ContactAdminForm(NormalizedModelForm):
+    def clean(self):
+        data = super().clean()
+        person = data.get("person")
+        if person is not None and person.pk != self.instance.person_id and not person.consent_record:
+            self.add_error("person", consent.RECORD_MISSING % {"person": person})
+        return data
+
+
 @admin.register(Contact)
 class ContactAdmin(HistoryAdmin):
+    form = ContactAdminForm
     list_display = ["date", "service", "channel", "gender", "person", "centre", "staff"]
     list_filter = ["service", "channel", "gender", "centre"]
     search_fields = ["person__name", "person__phone", "notes"]
@@ -116,8 +175,19 @@ class ContactAdmin(HistoryAdmin):
     inlines = [ContactTopicInline]
 
 
+class ActivityAdminForm(NormalizedModelForm):
+    def clean(self):
+        data = super().clean()
+        present = set(self.instance.attendees.values_list("pk", flat=True)) if self.instance.pk else set()
+        for person in data.get("attendees") or ():
+            if person.pk not in present and not person.consent_record:
+                self.add_error("attendees", consent.RECORD_MISSING % {"person": person})
+        return data
+
+
 @admin.register(Activity)
 class ActivityAdmin(HistoryAdmin):
+    form = ActivityAdminForm
     list_display = ["date", "title", "kind", "format", "centre", "women_count", "men_count"]
     list_filter = ["kind", "format", "centre"]
     search_fields = ["title", "location"]
@@ -126,14 +196,34 @@ class ActivityAdmin(HistoryAdmin):
     date_hierarchy = "date"
 
 
+class ReferralAdminForm(NormalizedModelForm):
+    def clean(self):
+        data = super().clean()
+        person = data.get("person")
+        if person is not None and person.pk != self.instance.person_id and not person.consent_share:
+            # The override needs a manager and a reason on the timeline: it is given on the referral page only.
+            self.add_error("person", consent.SHARE_REQUIRED % {"person": person})
+        return data
+
+
 @admin.register(Referral)
 class ReferralAdmin(HistoryAdmin):
+    form = ReferralAdminForm
     list_display = ["date", "person", "target", "organisation", "outcome", "centre"]
     list_filter = ["target", "outcome", "centre"]
     search_fields = ["person__name", "organisation"]
     list_select_related = ["person", "centre"]
     raw_id_fields = ["person", "contact", "created_by"]
     date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        referral = services.referral_create(
+            centre=obj.centre, person=obj.person, target=obj.target, created_by=obj.created_by or request.user,
+            contact=obj.contact, organisation=obj.organisation, reason=obj.reason, date=obj.date,
+        )
+        obj.pk = referral.pk
 
 
 @admin.register(ContactImport)

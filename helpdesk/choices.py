@@ -109,3 +109,23 @@ class Country(models.TextChoices):
     SA = "SA", _("Saudi Arabia")
     KW = "KW", _("Kuwait")
     OTHER = "other", _("Other country")
+
+
+class ConsentScope(models.TextChoices):
+    RECORD = "record", _("Keep records")
+    SHARE = "share", _("Share for referral")
+
+
+class ConsentAction(models.TextChoices):
+    GIVEN = "given", _("Given")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    OVERRIDE = "override", _("Urgent protection override")
+
+
+class ConsentMethod(models.TextChoices):
+    """How the person said yes or no (an override has no method: the person was not asked or said no)."""
+
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("By phone (helpline)")
+    BOT = "bot", _("In the bot chat")
+    PAPER = "paper", _("Paper form (imported)")

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.extensions import ERASURE_HANDLERS
-from helpdesk.models import Activity, Contact, ContactImport, ErasureRequest, Person, Referral
+from helpdesk.models import Activity, ConsentEvent, Contact, ContactImport, ErasureRequest, Person, Referral
 from helpdesk.selectors import user_is_manager_of
 
 ERASURE_NOT_MANAGER = _("Only a manager of the person's centre or an admin can erase a person.")
@@ -142,6 +142,8 @@ def person_erase(*, person: Person, erasure: ErasureRequest, user: AbstractBaseU
     referral_ids = list(Referral.objects.filter(person=person).values_list("pk", flat=True))
     counts["referrals"] = Referral.objects.filter(pk__in=referral_ids).update(reason="", outcome_notes="")
     history_blank(Referral, referral_ids, person_field="person", person=person, reason="", outcome_notes="")
+    # Withdrawal notes and override reasons are free text about the person; the dates and who recorded stay.
+    counts["consent events"] = ConsentEvent.objects.filter(person=person).exclude(reason="").update(reason="")
     counts["activities"] = _scrub_activity_notes(person, needles)
     counts["admin log"] = _scrub_admin_log(person, needles)
     counts["imports"] = _scrub_import_results(needles)

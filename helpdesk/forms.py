@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.choices import GENDER_REQUIRED, Gender, ReferralTarget, Topic
+from helpdesk.choices import GENDER_REQUIRED, ConsentMethod, ConsentScope, Gender, ReferralTarget, Topic
 from helpdesk.models import AccessLog, Activity, Centre, Contact, Person, Referral
 from helpdesk.text import digits_to_ascii, normalize_text, parse_phone
 from helpdesk.text.phones import CALLING_CODES, COUNTRY_NAMES, PhoneAmbiguous, phone_countries_for
@@ -119,8 +119,19 @@ def clean_birth_year(value: int | None) -> int | None:
     return value
 
 
+def consent_method_field() -> forms.TypedChoiceField:
+    """How the person said yes; not sent (an old page, a script) means in person, the usual case."""
+    return forms.TypedChoiceField(
+        label=_("How the person gave consent"), choices=ConsentMethod.choices, initial=ConsentMethod.IN_PERSON,
+        required=False, empty_value=ConsentMethod.IN_PERSON,
+    )
+
+
 class PersonForm(PhoneCountryMixin, BurmeseTextMixin, forms.ModelForm):
+    """Register or edit a person. Consent is given here on registration; later changes go through ConsentForm."""
+
     phone = PhoneField(label=_("Phone"), required=False, max_length=40)
+    consent_method = consent_method_field()
 
     class Meta:
         model = Person
@@ -130,6 +141,12 @@ class PersonForm(PhoneCountryMixin, BurmeseTextMixin, forms.ModelForm):
         ]
         widgets = {"birth_year": forms.TextInput(attrs={"inputmode": "numeric"})}
         error_messages = {"gender": {"required": GENDER_REQUIRED}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # consent has a history: given and withdrawn on the person page, with who and how
+            for name in ("consent_record", "consent_share", "consent_method"):
+                del self.fields[name]
 
     def clean_birth_year(self):
         return clean_birth_year(self.cleaned_data.get("birth_year"))
@@ -145,6 +162,8 @@ class QuickPersonForm(PhoneCountryMixin, BurmeseTextMixin, forms.Form):
     phone = PhoneField(label=_("Phone"), required=False, max_length=40)
     birth_year = forms.IntegerField(label=_("Birth year"), required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     consent_record = forms.BooleanField(label=_("Consents to records being kept"), required=False)
+    consent_share = forms.BooleanField(label=_("Consents to sharing for referral"), required=False)
+    consent_method = consent_method_field()
     confirm_new = forms.BooleanField(label=_("This is a new person, not one of those listed"), required=False)
 
     def clean_birth_year(self):
@@ -152,7 +171,7 @@ class QuickPersonForm(PhoneCountryMixin, BurmeseTextMixin, forms.Form):
 
     def person_fields(self) -> dict:
         data = self.cleaned_data
-        return {k: data[k] for k in ("name", "gender", "phone", "birth_year", "consent_record")}
+        return {k: data[k] for k in ("name", "gender", "phone", "birth_year", "consent_record", "consent_share", "consent_method")}
 
 
 class ContactForm(BurmeseTextMixin, forms.Form):
@@ -198,10 +217,30 @@ class ActivityForm(BurmeseTextMixin, forms.ModelForm):
 
 
 class ReferralForm(BurmeseTextMixin, forms.ModelForm):
+    override_reason = forms.CharField(
+        label=_("Urgent protection override: why the referral cannot wait for consent (managers only)"),
+        required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
     class Meta:
         model = Referral
         fields = ["target", "organisation", "reason", "date"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}), "reason": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, override: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not override:  # the person consented to sharing, or the user is not a manager
+            del self.fields["override_reason"]
+
+
+class ConsentForm(BurmeseTextMixin, forms.Form):
+    """Record consent given or withdrawn on the person page: what, how, on which day."""
+
+    action = forms.ChoiceField(choices=[("give", _("Given")), ("withdraw", _("Withdrawn"))])  # the button pressed
+    scopes = forms.MultipleChoiceField(label=_("Consent to"), choices=ConsentScope.choices, widget=forms.CheckboxSelectMultiple)
+    method = forms.ChoiceField(label=_("How the person said so"), choices=ConsentMethod.choices, initial=ConsentMethod.IN_PERSON)
+    on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReferralOutcomeForm(BurmeseTextMixin, forms.Form):

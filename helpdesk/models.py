@@ -16,6 +16,9 @@ from helpdesk.choices import (
     ActivityKind,
     CentreKind,
     Channel,
+    ConsentAction,
+    ConsentMethod,
+    ConsentScope,
     Country,
     Gender,
     MigrationStatus,
@@ -440,3 +443,35 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} person {self.person_id} ({self.get_status_display()})"
+class ConsentEvent(models.Model):
+    """One step of a person's consent: given or withdrawn (to keep records, to share), or a manager's override.
+
+    Append-only: the person's ``consent_*`` fields hold the current state, these rows say when it changed,
+    how the person said so and who recorded it. An override lets one referral go without consent to share.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consent_events", verbose_name=_("person"))
+    scope = models.CharField(_("consent to"), max_length=10, choices=ConsentScope.choices)
+    action = models.CharField(_("action"), max_length=10, choices=ConsentAction.choices)
+    method = models.CharField(_("how"), max_length=10, choices=ConsentMethod.choices, blank=True)
+    date = models.DateField(_("date"), default=today_yangon)
+    reason = models.TextField(_("reason"), blank=True)
+    referral = models.ForeignKey(
+        "Referral", on_delete=models.SET_NULL, null=True, blank=True, related_name="consent_events", verbose_name=_("referral"),
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("consent event")
+        verbose_name_plural = _("consent events")
+        indexes = [models.Index(fields=["person", "-recorded_at"], name="consent_person_newest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action="override") | (Q(scope="share") & ~Q(reason="")), name="consent_override_share_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()}: {self.get_action_display()} {self.date:%Y-%m-%d}"

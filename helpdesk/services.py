@@ -10,8 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.choices import ReferralOutcome
-from helpdesk.models import AccessLog, Activity, Centre, Contact, ContactTopic, Person, Referral
+from helpdesk import consent
+from helpdesk.choices import ConsentMethod, ReferralOutcome
+from helpdesk.models import AccessLog, Activity, Centre, ConsentEvent, Contact, ContactTopic, Person, Referral
+
+consent_give = consent.consent_give  # the consent services live in helpdesk.consent with the rules
+consent_withdraw = consent.consent_withdraw
 
 PERSON_ERASED = _("This person was erased on request: their details cannot be entered again. If they come back, register them as a new person.")
 PERSON_FIELDS = (
@@ -21,31 +25,55 @@ PERSON_FIELDS = (
 
 
 @transaction.atomic
-def person_create(*, centre: Centre, created_by: AbstractBaseUser | None = None, **fields) -> Person:
-    """Register a person at a centre; consent date defaults to today when consent is given."""
+def person_create(
+    *, centre: Centre, created_by: AbstractBaseUser | None = None, consent_method: str = ConsentMethod.IN_PERSON, **fields
+) -> Person:
+    """Register a person who consented to records being kept (``consent_method``: how they said yes).
+
+    Consent date defaults to today; the consent timeline gets its first entries.
+    """
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
     person = Person(centre=centre, created_by=created_by, **fields)
-    if (person.consent_record or person.consent_share) and not person.consent_date:
+    consent.check_new_person(person)
+    if not person.consent_date:
         person.consent_date = timezone.localdate()
     person.full_clean()
     person.save()
+    ConsentEvent.objects.bulk_create(consent.consent_events_for_new_person(person, method=consent_method, by=created_by))
     return person
 
 
 @transaction.atomic
-def person_update(*, person: Person, **fields) -> Person:
-    """Change a person's details; the history keeps the previous values."""
+def person_update(
+    *, person: Person, by: AbstractBaseUser | None = None, consent_method: str = ConsentMethod.IN_PERSON, **fields
+) -> Person:
+    """Change a person's details; the history keeps the previous values.
+
+    Changes to ``consent_record``/``consent_share`` go on the consent timeline (given or withdrawn, by ``by``);
+    other details of a person without consent to records cannot be changed (only erased).
+    """
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
     if person.erased_at:
         raise ValidationError(PERSON_ERASED)
-    for name, value in fields.items():
+    wanted = {scope: fields.pop(f"consent_{scope}") for scope in ("record", "share") if f"consent_{scope}" in fields}
+    withdraw = [scope for scope, value in wanted.items() if not value and getattr(person, f"consent_{scope}")]
+    give = [scope for scope, value in wanted.items() if value and not getattr(person, f"consent_{scope}")]
+    if give:
+        consent.consent_give(person=person, scopes=give, method=consent_method, by=by, on=fields.get("consent_date"))
+    for scope in withdraw:
+        if getattr(person, f"consent_{scope}"):  # withdrawing records already withdrew sharing
+            consent.consent_withdraw(person=person, scope=scope, by=by, method=consent_method, on=fields.get("consent_date"))
+    fields.pop("consent_date", None)
+    changed = {name: value for name, value in fields.items() if getattr(person, name) != value}
+    if not changed:
+        return person
+    consent.check_can_record(person)
+    for name, value in changed.items():
         setattr(person, name, value)
-    if (person.consent_record or person.consent_share) and not person.consent_date:
-        person.consent_date = timezone.localdate()
     person.full_clean()
     person.save()
     return person
@@ -75,6 +103,8 @@ def contact_log(
     """
     if person is None and new_person:
         person = person_create(centre=centre, created_by=staff, **new_person)
+    elif person is not None:
+        consent.check_can_record(person)
     contact = Contact(
         centre=centre,
         person=person,
@@ -104,8 +134,10 @@ def contact_update(*, contact: Contact, **fields) -> Contact:
         raise TypeError(f"Unknown contact fields: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(contact, name, value)
-    if "person" in fields and contact.person is not None and "gender" not in fields:
-        contact.gender = contact.person.gender
+    if "person" in fields and contact.person is not None:
+        consent.check_can_record(contact.person)
+        if "gender" not in fields:
+            contact.gender = contact.person.gender
     contact.full_clean()
     contact.save()
     return contact
@@ -138,11 +170,16 @@ def activity_update(*, activity: Activity, **fields) -> Activity:
     return activity
 
 
-def _check_attendees(activity: Activity, attendees: list[Person]) -> None:
+def _check_attendees(activity: Activity, attendees: list[Person], *, present: Iterable[int] = ()) -> None:
+    """Attendees come from the activity's centre; a new one must have consented to records (else count them by head)."""
     if any(p.centre_id != activity.centre_id for p in attendees):
         from django.utils.translation import gettext as _
 
         raise ValidationError({"attendees": _("Only people registered at this centre can be added.")})
+    present = set(present)
+    for person in attendees:
+        if person.pk not in present and not person.consent_record:
+            raise ValidationError({"attendees": consent.RECORD_MISSING % {"person": person}}, code="consent_record")
 
 
 @transaction.atomic
@@ -152,7 +189,7 @@ def activity_set_attendance(*, activity: Activity, attendees: Iterable[Person]) 
     The history keeps a snapshot of the attendee list per change (django-simple-history m2m).
     """
     attendees = list(attendees)
-    _check_attendees(activity, attendees)
+    _check_attendees(activity, attendees, present=activity.attendees.values_list("pk", flat=True))
     activity.attendees.set(attendees)
     return activity
 
@@ -220,14 +257,22 @@ def referral_create(
     organisation: str = "",
     reason: str = "",
     date: date | None = None,
+    override_reason: str = "",
 ) -> Referral:
-    """Refer a person to a partner service; the outcome starts as pending."""
+    """Refer a person to a partner service; the outcome starts as pending.
+
+    Needs the person's consent to share, or a manager's urgent protection override with a reason
+    (``override_reason``), which goes on the person's consent timeline with the referral.
+    """
+    overridden = consent.check_sharing(person=person, by=created_by, override_reason=override_reason)
     referral = Referral(
         centre=centre, person=person, contact=contact, target=target, organisation=organisation,
         reason=reason, date=date or timezone.localdate(), created_by=created_by,
     )
     referral.full_clean()
     referral.save()
+    if overridden:
+        consent.record_override(person=person, by=created_by, reason=override_reason, referral=referral)
     return referral
 
 

@@ -12,6 +12,7 @@ helpdesk_patterns = [
     path("people/new/", views.person_create, name="person_create"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/consent/", views.person_consent, name="person_consent"),
     path("people/<int:pk>/card.pdf", views.person_card, name="person_card"),
     path("people/<int:person_pk>/refer/", views.referral_create, name="referral_create"),
     path("people/<int:pk>/erase/", erasure_views.person_erase, name="person_erase"),

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from helpdesk import selectors, services
+from helpdesk import consent, selectors, services
 from helpdesk.access import logs_access
 from helpdesk.extensions import CONTACT_FORM_EXTENSIONS, PERSON_PANELS
 from helpdesk.forms import (
     ActivityForm,
+    ConsentForm,
     ContactForm,
     PersonForm,
     QuickPersonForm,
@@ -69,17 +70,45 @@ def person_list(request):
 def person_detail(request, pk):
     person = selectors.person_get_for_user(request.user, pk)
     contacts = person.contacts.select_related("staff", "centre").prefetch_related("topics")[:200]
+    events = list(person.consent_events.select_related("recorded_by", "referral"))
     return render(
         request,
         "helpdesk/person_detail.html",
         {
             "person": person,
+            "consent": consent.consent_summary(person, events),
+            "consent_form": ConsentForm(prefix="consent"),
             "contacts": contacts,
-            "referrals": person.referrals.all(),
+            "referrals": person.referrals.prefetch_related("consent_events"),
             "activities": person.activities.all()[:50],
             "panels": [(p.template, ctx) for p in PERSON_PANELS if (ctx := p.context(request, person)) is not None],
         },
     )
+
+
+@require_POST
+@personal_data_required
+def person_consent(request, pk):
+    """Record consent given or withdrawn (with how and when); the person page shows the timeline."""
+    person = selectors.person_get_for_user(request.user, pk)
+    form = ConsentForm(request.POST, prefix="consent")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["action"] == "give":
+                services.consent_give(person=person, scopes=data["scopes"], method=data["method"], by=request.user, on=data["on"])
+            else:
+                scope = "record" if "record" in data["scopes"] else "share"
+                services.consent_withdraw(
+                    person=person, scope=scope, method=data["method"], by=request.user, on=data["on"], reason=data["reason"],
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Consent recorded."))
+    else:
+        messages.error(request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields))
+    return redirect("helpdesk:person_detail", pk=person.pk)
 
 
 @personal_data_required
@@ -130,7 +159,7 @@ def person_edit(request, pk):
     form = PersonForm(request.POST or None, instance=person, phone_centre=person.centre)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(person=person, **form.cleaned_data)
+            services.person_update(person=person, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -293,7 +322,9 @@ def referral_list(request):
 @personal_data_required
 def referral_create(request, person_pk):
     person = selectors.person_get_for_user(request.user, person_pk)
-    form = ReferralForm(request.POST or None, initial={"date": timezone.localdate()})
+    # Without consent to share, only a manager may refer, with an urgent protection override.
+    override = not person.consent_share and selectors.user_is_manager_of(request.user, person.centre_id)
+    form = ReferralForm(request.POST or None, initial={"date": timezone.localdate()}, override=override)
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_create(centre=person.centre, person=person, created_by=request.user, **form.cleaned_data)
@@ -302,7 +333,7 @@ def referral_create(request, person_pk):
         else:
             messages.success(request, _("Referral recorded."))
             return redirect("helpdesk:person_detail", pk=person.pk)
-    return render(request, "helpdesk/referral_form.html", {"form": form, "person": person})
+    return render(request, "helpdesk/referral_form.html", {"form": form, "person": person, "override": override})
 
 
 @personal_data_required

@@ -53,6 +53,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     gender = "woman"
     birth_year = 1995
     phone = factory.Sequence(lambda n: f"+95976{n:07d}")
+    consent_record = True  # a registered person has consented to records being kept (helpdesk.consent)
 
 
 class ContactFactory(factory.django.DjangoModelFactory):

@@ -19,8 +19,8 @@ from helpdesk.choices import Topic
 from helpdesk.text import PhoneAmbiguous, parse_amount, parse_phone, phone_display
 
 FLOWS = {
-    "callback": ["cb_name", "cb_phone", "cb_centre", "cb_topic"],
-    "complaint": ["c_centre", "c_name", "c_gender", "c_phone", "c_party", "c_country", "c_grievance", "c_story", "c_amount", "c_confirm"],
+    "callback": ["cb_consent", "cb_name", "cb_phone", "cb_centre", "cb_topic"],
+    "complaint": ["c_centre", "c_consent", "c_name", "c_gender", "c_phone", "c_party", "c_country", "c_grievance", "c_story", "c_amount", "c_confirm"],
 }
 # On SMS the sender's number is the phone, gender is not asked (undisclosed, never guessed) and the
 # answer to the amount sends the complaint: eight short messages instead of twelve long ones.
@@ -174,12 +174,12 @@ def _menu_choice(turn: Turn, text: str, effects: Effects) -> None:
         _say(turn, m.AGENCY_ASK)
     elif choice == 2:
         turn.state["data"] = {}
-        _go(turn, "cb_name", effects)
+        _go(turn, "cb_consent", effects)
     elif choice == 3:
         turn.state["data"] = {}
         # A complaint is a case of one centre: ask which unless the migrant chose it (a poster's link,
         # an earlier answer); the default centre of new conversations is no choice of theirs.
-        _go(turn, "c_name" if effects.centre() and turn.state.get("centre_chosen") else "c_centre", effects)
+        _go(turn, "c_consent" if effects.centre() and turn.state.get("centre_chosen") else "c_centre", effects)
     elif choice == 4:
         effects.hand_over()
         turn.state["step"] = "handover"
@@ -253,6 +253,8 @@ def _question(step: str, lang: str, effects: Effects, channel: str = "") -> str:
     def say(message) -> str:
         return m.render(m.wording(message, channel), lang)
 
+    if step in CONSENT_STEPS:
+        return say(m.CONSENT_ASK)
     if step in ("cb_name", "c_name"):
         return say(m.ASK_NAME)
     if step in ("cb_phone", "c_phone"):
@@ -294,6 +296,11 @@ def _flow_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
     flow = next(name for name, steps in FLOWS.items() if step in steps)
     steps = flow_steps(flow, turn.channel)
     error = None
+    if step in CONSENT_STEPS:
+        _consent_answer(turn, flow, text, effects)
+        return
+    if _consent_missing(turn, flow, step, effects):
+        return
     if step in ("cb_name", "c_name"):
         data["name"] = "" if words.is_skip(text) else text[:200]
     elif step in ("cb_phone", "c_phone"):
@@ -505,3 +512,33 @@ def _my_case(turn: Turn, effects: Effects) -> None:
             ))
     turn.replies.append("\n".join(lines))
     _say(turn, m.AGAIN)
+# Consent: asked before the first personal question of the call-back and complaint flows ----------
+
+CONSENT_STEP = {"callback": "cb_consent", "complaint": "c_consent"}
+CONSENT_STEPS = frozenset(CONSENT_STEP.values())
+
+
+def _consent_answer(turn: Turn, flow: str, text: str, effects: Effects) -> None:
+    """"1"/yes goes on to the personal questions; "2"/no keeps nothing and says what still works without them."""
+    answer = words.yes_no(text)
+    if answer is None:
+        _say(turn, m.NOT_UNDERSTOOD)
+        _go(turn, CONSENT_STEP[flow], effects)
+        return
+    if answer:
+        turn.state["data"]["consent"] = True
+        steps = FLOWS[flow]
+        _go(turn, steps[steps.index(CONSENT_STEP[flow]) + 1], effects)
+        return
+    turn.state.update(step="menu", data={})
+    _say(turn, m.CONSENT_NO_CALLBACK if flow == "callback" else m.CONSENT_NO_COMPLAINT)
+    _say(turn, m.MENU)
+
+
+def _consent_missing(turn: Turn, flow: str, step: str, effects: Effects) -> bool:
+    """A flow begun before consent was asked (a state saved by an older version) asks it now, before anything is kept."""
+    steps = FLOWS[flow]
+    if turn.state["data"].get("consent") or steps.index(step) < steps.index(CONSENT_STEP[flow]):
+        return False
+    _go(turn, CONSENT_STEP[flow], effects)
+    return True

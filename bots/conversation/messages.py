@@ -31,6 +31,15 @@ PHONE_INVALID = _("That phone number does not look right. Type a Myanmar number 
 ASK_CENTRE = _("Which migrant centre is nearest to you? Type a number:")
 ASK_TOPIC = _("What is it about? Type a number:")
 ASK_THAI_NUMBER = _("Is this a Thai number?\n1. Yes, Thai\n2. No, Myanmar")
+CONSENT_ASK = _("We will keep your name and phone to help you. Only centre staff see them. Agree?\n1. Yes\n2. No")
+CONSENT_NO_CALLBACK = _(
+    "All right, nothing was kept. Without your phone number the centre cannot call you back. "
+    "You can still check an agency's licence (1) or write to staff here without giving your name (4)."
+)
+CONSENT_NO_COMPLAINT = _(
+    "All right, nothing was kept. Without your name and phone staff cannot take up a complaint for you. "
+    "You can still check an agency's licence (1), or write to staff here without giving your name (4) to ask what you can do."
+)
 CALLBACK_DONE = _("Thank you. Staff of %(centre)s will call you on %(phone)s, usually within one working day.")
 
 TOPICS = [

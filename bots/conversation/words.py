@@ -23,6 +23,9 @@ CARRIER_HELP = {"help", "info"}
 # On SMS the bot's own words: "0" or menu, back, and the Burmese ones; never a carrier keyword.
 SMS_MENU_WORDS = {"0", "၀"}
 YES_WORDS = {"yes", "y", "ok", "send", "ဟုတ်", "ဟုတ်ကဲ့", "ပို့မည်", "ပို့"}
+# Answers to the consent question, besides 1 / 2 and the yes and no words.
+AGREE_WORDS = {"agree", "i agree", "သဘောတူ", "သဘောတူသည်", "သဘောတူပါတယ်", "သဘောတူပါသည်", "ရပါတယ်"}
+DISAGREE_WORDS = {"disagree", "do not agree", "don't agree", "no thanks", "သဘောမတူ", "သဘောမတူပါ", "သဘောမတူပါဘူး", "မလို", "မလိုပါ"}
 
 
 def read(text: str | None, *, zawgyi_known: bool) -> tuple[str, str | None, bool]:
@@ -115,4 +118,17 @@ def sensitive_word(text: str, listed: list[str]) -> str | None:
                 return phrase
         elif phrase in folded:
             return phrase
+    return None
+
+
+def yes_no(text: str) -> bool | None:
+    """Return True for "1" / yes / agree, False for "2" / no, None when the answer is neither (ask again)."""
+    choice = number(text)
+    if choice in (1, 2):
+        return choice == 1
+    word = text.strip().casefold().rstrip(".!။")
+    if word in YES_WORDS or word in AGREE_WORDS:
+        return True
+    if word in NO_WORDS or word in DISAGREE_WORDS:
+        return False
     return None

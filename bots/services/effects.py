@@ -17,9 +17,9 @@ from bots.models import (
 )
 from complaints.models import Complaint
 from complaints.services import complaint_open
-from helpdesk.choices import Gender
+from helpdesk.choices import ConsentMethod, ConsentScope, Gender
 from helpdesk.models import DEFAULT_SENSITIVE_WORDS, Centre, Person
-from helpdesk.services import contact_add_topic, contact_update, person_create, person_update
+from helpdesk.services import consent_give, contact_add_topic, contact_update, person_create, person_update
 from helpdesk.text import parse_phone
 
 
@@ -146,15 +146,24 @@ class DatabaseEffects:
             conversation.attention_since = timezone.now()
 
     def _person(self, *, name: str, phone: str, **fields) -> Person:
-        """Reuse the conversation's person at this centre (updating what they told us), else register one."""
+        """Reuse the conversation's person at this centre (updating what they told us), else register one.
+
+        The engine asks these only after the migrant agreed (1 = yes) to their name and phone being kept:
+        the consent is recorded as given in the bot chat, to keep records only (not to share).
+        """
         conversation = self.conversation
         fields = {k: v for k, v in {"name": name, "phone": phone, **fields}.items() if v}
         person = conversation.person
         if person is not None and person.centre_id == conversation.centre_id:
+            if not person.consent_record:
+                consent_give(person=person, scopes=[ConsentScope.RECORD], method=ConsentMethod.BOT, by=None)
             person = person_update(person=person, **fields)
         else:
             # A call-back request does not ask the gender: recorded as not disclosed, never guessed.
-            person = person_create(centre=conversation.centre, created_by=None, **{"gender": Gender.UNDISCLOSED, **fields})
+            person = person_create(
+                centre=conversation.centre, created_by=None, consent_method=ConsentMethod.BOT,
+                **{"gender": Gender.UNDISCLOSED, **fields, "consent_record": True},
+            )
         conversation.person = person
         contact = conversation.last_contact
         if contact is not None and contact.person_id != person.pk:

@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from helpdesk import services
+from helpdesk.choices import ConsentAction, ConsentMethod, ConsentScope
+from helpdesk.consent import consent_events_for_new_person
 from helpdesk.imports.result import DEFAULT_FORMAT, HEADCOUNT_FIELD, ImportResult, activity_title
 from helpdesk.imports.rows import LegacyRow
 from helpdesk.imports.rowwise import IMPORT_NOTE, error_text
-from helpdesk.models import Activity, Contact, ContactTopic, ImportedRow, Person
+from helpdesk.models import Activity, ConsentEvent, Contact, ContactTopic, ImportedRow, Person
 
 BATCH = 500
 REASON = "import_contacts"
@@ -32,6 +34,8 @@ ACTIVITY_EXCLUDE = ["centre", "created_by", "attendees"]
 
 def _person_key(row: LegacyRow) -> tuple | None:
     """How rows name one person: by card number, else by phone (as the row-by-row path finds them)."""
+    if not row.has_person:  # no consent to records: counted anonymously, never linked to anyone
+        return None
     if row.person_ref:
         return ("ref", row.centre.pk, row.person_ref)
     if row.phone:
@@ -40,6 +44,7 @@ def _person_key(row: LegacyRow) -> tuple | None:
 
 
 def _existing_people(rows: list[LegacyRow]) -> dict[tuple, Person]:
+    rows = [r for r in rows if r.has_person]
     refs = {(r.centre.pk, r.person_ref) for r in rows if r.person_ref}
     phones = {(r.centre.pk, r.phone) for r in rows if r.phone and not r.person_ref}
     found: dict[tuple, Person] = {}
@@ -79,14 +84,17 @@ class _Plan:
         self.contacts: list[tuple[Contact, tuple[str, ...]]] = []
         self.attendees: dict[tuple, dict[tuple, Person]] = defaultdict(dict)  # activity key -> {person key: person}
         self.fingerprints: list[ImportedRow] = []
+        self.consented: dict[int, Person] = {}  # people registered before, whose consent a row records
 
     def person_for(self, row: LegacyRow, result: ImportResult, staged: list) -> Person | None:
         key = _person_key(row)
         person = self.people.get(key) if key else None
+        if person is not None and person.pk and not person.consent_record and person.pk not in self.consented:
+            staged.append(("consent", row.date, person))  # registered before consent was asked; this row says yes
         if person is None and row.has_person:
             person = Person(
                 centre=row.centre, card_number=row.person_ref, name=row.name, gender=row.gender,
-                phone=row.phone, birth_year=row.birth_year,
+                phone=row.phone, birth_year=row.birth_year, consent_record=True, consent_date=row.date,
             )
             person.full_clean(exclude=PERSON_EXCLUDE, validate_unique=False, validate_constraints=False)
             staged.append(("person", key, person))
@@ -131,7 +139,10 @@ class _Plan:
                 ]
         # The row is valid: commit its parts to the plan.
         for kind, key, obj in staged:
-            if kind == "person":
+            if kind == "consent":
+                obj.consent_record, obj.consent_date = True, key
+                self.consented[obj.pk] = obj
+            elif kind == "person":
                 self.new_people.append(obj)
                 counts.people_created += 1
                 if key:
@@ -153,6 +164,7 @@ class _Plan:
             self.attendees[key].setdefault(("id", person.pk) if person.pk else ("new", id(person)), person)
         self.contacts.extend(contacts)
         counts.contacts += len(contacts)
+        counts.anonymous += int(row.names_person and not row.consent)
         counts.imported += 1
         self.fingerprints.append(fingerprint)
         result.add(counts)
@@ -160,6 +172,20 @@ class _Plan:
     def write(self, user: AbstractBaseUser | None, result: ImportResult) -> None:
         if self.new_people:
             bulk_create_with_history(self.new_people, Person, batch_size=BATCH, default_user=user, default_change_reason=REASON)
+            ConsentEvent.objects.bulk_create(
+                [e for p in self.new_people for e in consent_events_for_new_person(p, method=ConsentMethod.PAPER, by=user)],
+                batch_size=BATCH,
+            )
+        if self.consented:
+            people = list(self.consented.values())
+            bulk_update_with_history(
+                people, Person, fields=["consent_record", "consent_date"], batch_size=BATCH, default_user=user, default_change_reason=REASON,
+            )
+            ConsentEvent.objects.bulk_create(
+                [ConsentEvent(person=p, scope=ConsentScope.RECORD, action=ConsentAction.GIVEN, method=ConsentMethod.PAPER,
+                              date=p.consent_date, recorded_by=user) for p in people],
+                batch_size=BATCH,
+            )
         if self.new_activities:
             bulk_create_with_history(self.new_activities, Activity, batch_size=BATCH, default_user=user, default_change_reason=REASON)
         if self.changed_activities:

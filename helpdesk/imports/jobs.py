@@ -72,7 +72,7 @@ def _with_earlier(result: ImportResult, earlier: ImportResult | None) -> ImportR
     moved = min(earlier.imported, merged.already_imported)
     merged.imported += moved
     merged.already_imported -= moved
-    for name in ("contacts", "people_created", "activities_created", "attendances", "head_counts"):
+    for name in ("contacts", "people_created", "activities_created", "attendances", "head_counts", "anonymous"):
         setattr(merged, name, getattr(merged, name) + getattr(earlier, name))
     return merged
 

@@ -11,7 +11,7 @@ HEADCOUNT_FIELD = {
 # Not translated: the same rows must find the same activity whatever the importer's language.
 DEFAULT_TITLE = {ActivityKind.TRAINING: "Training", ActivityKind.MOBILISATION: "Community mobilisation"}
 DEFAULT_FORMAT = {ActivityKind.TRAINING: ActivityFormat.TRAINING_SESSION, ActivityKind.MOBILISATION: ActivityFormat.OUTREACH}
-COUNTERS = ("imported", "contacts", "people_created", "activities_created", "attendances", "head_counts")
+COUNTERS = ("imported", "contacts", "people_created", "activities_created", "attendances", "head_counts", "anonymous")
 
 
 @dataclass
@@ -24,6 +24,7 @@ class ImportResult:
     activities_created: int = 0
     attendances: int = 0
     head_counts: int = 0
+    anonymous: int = 0  # rows naming someone without consent=yes: counted, the name and phone not kept
     errors: list[tuple[int, str]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False

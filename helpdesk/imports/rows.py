@@ -30,6 +30,9 @@ GENDER_WORDS = {
     Gender.UNDISCLOSED: ("undisclosed", "not disclosed", "not_disclosed", "unknown", "မသိ", "မဖော်ပြ", "မဖော်ပြလို"),
 }
 GENDER_BY_WORD = {word: gender.value for gender, words in GENDER_WORDS.items() for word in words}
+# The consent column: did the person agree to records being kept? Anything else, or no column, is "no".
+CONSENT_YES = ("yes", "y", "1", "true", "agreed", "consent", "ဟုတ်", "ဟုတ်ကဲ့", "သဘောတူ", "သဘောတူသည်")
+CONSENT_NO = ("", "no", "n", "0", "false", "none", "မဟုတ်", "သဘောမတူ", "မသိ")
 DEFAULT_CHANNEL = {Service.HELPLINE.value: Channel.PHONE.value}
 MAX_COUNT = 100_000
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d")
@@ -60,14 +63,20 @@ class LegacyRow:
     channel: str
     topics: tuple[str, ...]
     activity: str
+    consent: bool = False  # consent to records: without it the row is counted anonymously
 
     @property
     def is_activity(self) -> bool:
         return self.service in ACTIVITY_SERVICES
 
     @property
-    def has_person(self) -> bool:
+    def names_person(self) -> bool:
         return bool(self.person_ref or self.name or self.phone or self.birth_year)
+
+    @property
+    def has_person(self) -> bool:
+        """The row is about a registered person: it names one and they consented to records being kept."""
+        return self.consent and self.names_person
 
     def fingerprint(self, occurrence: int) -> str:
         """Hash the normalised content and the n-th repetition of it in the file (not the file name)."""
@@ -77,6 +86,16 @@ class LegacyRow:
             ",".join(sorted(self.topics)), self.activity.casefold(), str(occurrence),
         ]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def parse_consent(text: str) -> bool:
+    word = normalize_text(text).casefold().strip(" .။")
+    if word in CONSENT_YES:
+        return True
+    if word in CONSENT_NO:
+        return False
+    raise ValueError(_("consent: “%(value)s” is not yes or no (empty means no: the row is counted anonymously).")
+                     % {"value": shown_value(text)})
 
 
 def _choice_key(text: str) -> str:
@@ -184,6 +203,7 @@ def parse_row(number: int, raw: dict[str, str], centres: dict[str, Centre], *, e
         elif topic not in topics:
             topics.append(topic)
 
+    consent = check(parse_consent, values.get("consent", ""))
     person_ref = digits_to_ascii(values.get("person_ref", ""))
     if count is not None and (person_ref or values.get("name") or phone or birth_year):
         errors.append(_("count: a head-count row cannot also name a person (person_ref, name, phone, birth_year)."))
@@ -195,5 +215,5 @@ def parse_row(number: int, raw: dict[str, str], centres: dict[str, Centre], *, e
         number=number, date=day, centre=centre, service=service, gender=gender, count=count,
         person_ref=person_ref, name=values.get("name", ""), phone=phone, birth_year=birth_year,
         channel=channel or DEFAULT_CHANNEL.get(service, Channel.WALK_IN.value), topics=tuple(topics),
-        activity=values.get("activity", ""),
+        activity=values.get("activity", ""), consent=bool(consent),
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from helpdesk import services
+from helpdesk.choices import ConsentMethod, ConsentScope
 from helpdesk.imports.result import DEFAULT_FORMAT, HEADCOUNT_FIELD, ImportResult, activity_title
 from helpdesk.imports.rows import LegacyRow
 from helpdesk.models import Activity, Contact, ContactTopic, ImportedRow, Person
@@ -25,18 +26,26 @@ def error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def _find_or_create_person(row: LegacyRow, result: ImportResult) -> Person | None:
-    """Link rows of one person by beneficiary card number, else by phone; create the person when new."""
+def _find_or_create_person(row: LegacyRow, result: ImportResult, user: AbstractBaseUser | None) -> Person | None:
+    """Link rows of one person by beneficiary card number, else by phone; create the person when new.
+
+    A row without consent to records is counted anonymously: it is never linked to anyone.
+    """
+    if not row.has_person:
+        result.anonymous += int(row.names_person)
+        return None
     people = Person.objects.filter(centre=row.centre)
     person = None
     if row.person_ref:
         person = people.filter(card_number=row.person_ref).first()
     elif row.phone:
         person = people.filter(phone=row.phone).order_by("pk").first()
+    if person is not None and not person.consent_record:  # registered before consent was asked; this row says yes
+        services.consent_give(person=person, scopes=[ConsentScope.RECORD], method=ConsentMethod.PAPER, by=user, on=row.date)
     if person is None and row.has_person:
         person = services.person_create(
-            centre=row.centre, card_number=row.person_ref, name=row.name, gender=row.gender,
-            phone=row.phone, birth_year=row.birth_year,
+            centre=row.centre, created_by=user, consent_method=ConsentMethod.PAPER, card_number=row.person_ref, name=row.name,
+            gender=row.gender, phone=row.phone, birth_year=row.birth_year, consent_record=True, consent_date=row.date,
         )
         result.people_created += 1
     return person
@@ -55,16 +64,17 @@ def _activity_for(row: LegacyRow, result: ImportResult) -> Activity:
     return activity
 
 
-def _apply(row: LegacyRow, result: ImportResult, attendance: dict[int, dict[int, Person]]) -> None:
+def _apply(row: LegacyRow, result: ImportResult, attendance: dict[int, dict[int, Person]], user: AbstractBaseUser | None) -> None:
     """Write one row. Attendees are collected in ``attendance`` and saved once per activity per chunk."""
     if row.is_activity:
         activity = _activity_for(row, result)
         if row.count is not None or not row.has_person:
+            result.anonymous += int(row.count is None and row.names_person)
             name = HEADCOUNT_FIELD[row.gender]
             services.activity_update(activity=activity, **{name: getattr(activity, name) + (row.count or 1)})
             result.head_counts += row.count or 1
         else:
-            person = _find_or_create_person(row, result)
+            person = _find_or_create_person(row, result, user)
             pending = attendance.setdefault(activity.pk, {})
             if person.pk not in pending and not activity.attendees.filter(pk=person.pk).exists():
                 pending[person.pk] = person
@@ -81,7 +91,7 @@ def _apply(row: LegacyRow, result: ImportResult, attendance: dict[int, dict[int,
             ContactTopic.objects.bulk_create([ContactTopic(contact=c, topic=t) for c in contacts for t in row.topics])
         result.contacts += row.count
         return
-    person = _find_or_create_person(row, result)
+    person = _find_or_create_person(row, result, user)
     services.contact_log(
         centre=row.centre, staff=None, service=row.service, channel=row.channel, person=person, date=row.date,
         topics=row.topics, gender=row.gender,
@@ -104,7 +114,7 @@ def apply_rows(todo: list[tuple[LegacyRow, str]], result: ImportResult, *, user:
         try:
             with transaction.atomic():
                 ImportedRow.objects.create(key=key, source=source, row_number=row.number, imported_by=user)
-                _apply(row, result, attendance)
+                _apply(row, result, attendance, user)
         except IntegrityError:  # a concurrent import applied the same row first
             if ImportedRow.objects.filter(key=key).exists():
                 result.already_imported += 1

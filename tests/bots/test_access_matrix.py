@@ -60,6 +60,7 @@ ROUTES = {
     "helpdesk:person_detail": ("GET", "person", ("person",), None),
     "helpdesk:person_edit": ("GET", "person", ("person",), None),
     "helpdesk:person_card": ("GET", "person", ("person",), None),
+    "helpdesk:person_consent": ("POST", "person", ("person",), {}),
     "helpdesk:referral_create": ("GET", "person", ("person",), None),
     "helpdesk:person_erase": ("GET", "person", ("person",), None),
     "helpdesk:erasure_list": ("GET", None, (), None),

@@ -75,6 +75,8 @@ def test_change_language_from_the_menu(centre):
 def test_menu_word_in_either_language_returns_to_the_menu(centre, word):
     chat = Chat(centre, lang="en")
     chat.say("2")
+    assert chat.step == "cb_consent"
+    chat.say("1")  # agrees to name and phone being kept
     assert chat.step == "cb_name"
     reply = chat.say(word)
     assert chat.step == "menu" and "Make a complaint" in reply
@@ -84,6 +86,7 @@ def test_menu_word_in_either_language_returns_to_the_menu(centre, word):
 def test_stop_ends_and_forgets_the_answers(centre, word):
     chat = Chat(centre, lang="my")
     chat.say("2")
+    chat.say("1")
     chat.say("Ma Aye")
     reply = chat.say(word)
     assert chat.step == "" and chat.conversation.state["data"] == {}
@@ -94,10 +97,12 @@ def test_stop_ends_and_forgets_the_answers(centre, word):
 def test_back_asks_the_previous_question_again(centre, word):
     chat = Chat(centre, lang="en")
     chat.say("2")
+    chat.say("1")
     chat.say("Ma Aye")
     assert chat.step == "cb_phone"
     reply = chat.say(word)
     assert chat.step == "cb_name" and "your name" in reply
+    assert "Agree?" in chat.say(word) and chat.step == "cb_consent"
     chat.say(word)
     assert chat.step == "menu"
 
@@ -114,6 +119,7 @@ def test_back_from_the_first_complaint_question_returns_to_the_menu(centre):
     chat = Chat(centre, lang="en")
     chat.say("3")
     assert chat.step == "c_name"  # the migrant chose the centre (its poster link): not asked
+    assert chat.step == "c_consent"  # the conversation has a centre: not asked
     chat.say("back")
     assert chat.step == "menu"
 
@@ -131,6 +137,7 @@ def test_a_number_valid_in_both_plans_is_asked_about_once(centre, lang, answer, 
     """081 234 5678 is a Thai mobile and a Mandalay landline: the bot asks instead of calling the wrong one."""
     chat = Chat(centre, lang=lang)
     chat.say("2")
+    chat.say("1")
     chat.say("Ko Aung")
     reply = chat.say("081 234 5678")
     assert ("Is this a Thai number?" if lang == "en" else "ထိုင်းဖုန်းနံပါတ်") in reply
@@ -148,6 +155,7 @@ def test_a_number_valid_in_both_plans_is_asked_about_once(centre, lang, answer, 
 def test_back_from_the_thai_question_asks_for_the_number_again(centre):
     chat = Chat(centre, lang="en")
     chat.say("3")
+    chat.say("1")
     chat.say("Ma Su")
     chat.say("1")
     chat.say("0812345678")
@@ -162,6 +170,7 @@ def test_callback_request_records_person_and_moves_to_the_chosen_centre(centre, 
     CentreFactory(code="TCL", name="Mawk Kon Tachileik", name_my="မော့ကုန်း တာချီလိတ်", phone="084 51234")
     chat = Chat(centre, lang=lang)
     chat.say("2" if lang == "en" else "၂")
+    chat.say("1" if lang == "en" else "၁")
     chat.say("မခင်မာ")
     reply = chat.say("၀၉ ၇၆၇ ၈၈၉ ၈၀၂")  # Burmese digits
     assert ("Mawk Kon Tachileik" if lang == "en" else "မော့ကုန်း တာချီလိတ်") in reply
@@ -180,6 +189,7 @@ def test_callback_request_records_person_and_moves_to_the_chosen_centre(centre, 
 def test_callback_refuses_a_bad_phone_and_asks_again(centre):
     chat = Chat(centre, lang="en")
     chat.say("2")
+    chat.say("1")
     chat.say("Ko Min")
     reply = chat.say("12")
     assert "does not look right" in reply and chat.step == "cb_phone"
@@ -323,7 +333,8 @@ def test_zawgyi_is_remembered_for_short_ambiguous_messages(centre):
 def test_complaint_intake_opens_a_case_and_gives_the_reference(centre, lang):
     golden = agency("77/2015", "Golden Land Recruitment", status="revoked")
     chat = Chat(centre, lang=lang)
-    assert ("name" if lang == "en" else "အမည်") in chat.say("3")
+    assert ("Agree?" if lang == "en" else "သဘောတူ") in chat.say("3")
+    assert ("name" if lang == "en" else "အမည်") in chat.say("1")
     chat.say("Ma Thida")
     chat.say("1")  # woman
     chat.say("09767889802")
@@ -348,7 +359,7 @@ def test_complaint_intake_opens_a_case_and_gives_the_reference(centre, lang):
 
 def test_complaint_with_an_unknown_employer_and_no_amount(centre):
     chat = Chat(centre, lang="en")
-    for text in ("3", "-", "4", "-", "Factory in Penang", "2", "3", "Wages not paid for 3 months"):
+    for text in ("3", "1", "-", "4", "-", "Factory in Penang", "2", "3", "Wages not paid for 3 months"):
         chat.say(text)
     assert "Please type the amount" in chat.say("a lot")
     summary = chat.say("0")
@@ -361,7 +372,7 @@ def test_complaint_with_an_unknown_employer_and_no_amount(centre):
 
 def test_complaint_can_be_cancelled_at_the_end(centre):
     chat = Chat(centre, lang="my")
-    for text in ("၃", "မအေး", "၁", "-", "-", "၁", "၉", "အလုပ်ရှင်က ငွေမပေး", "၀"):
+    for text in ("၃", "၁", "မအေး", "၁", "-", "-", "၁", "၉", "အလုပ်ရှင်က ငွေမပေး", "၀"):
         chat.say(text)
     reply = chat.say("၂")
     assert not Complaint.objects.exists() and chat.step == "menu" and "မပို့" in reply
@@ -369,7 +380,7 @@ def test_complaint_can_be_cancelled_at_the_end(centre):
 
 def test_abuse_complaint_makes_the_conversation_sensitive(centre):
     chat = Chat(centre, lang="en")
-    for text in ("3", "-", "1", "-", "-", "1", "7", "The supervisor abused me", "0", "1"):
+    for text in ("3", "1", "-", "1", "-", "-", "1", "7", "The supervisor abused me", "0", "1"):
         chat.say(text)
     complaint = Complaint.objects.get()
     chat.conversation.refresh_from_db()
@@ -386,7 +397,7 @@ def sensitive(chat) -> bool:
 @pytest.mark.parametrize("grievance", ["6", "7", "8"])  # beaten, sexually abused, forced to work
 def test_picking_an_abuse_or_trafficking_grievance_is_sensitive_even_if_cancelled(centre, grievance):
     chat = Chat(centre, lang="en")
-    for text in ("3", "-", "1", "-", "-", "1"):
+    for text in ("3", "1", "-", "1", "-", "-", "1"):
         chat.say(text)
     assert not sensitive(chat)
     chat.say(grievance)
@@ -398,7 +409,7 @@ def test_picking_an_abuse_or_trafficking_grievance_is_sensitive_even_if_cancelle
 
 def test_stopping_after_the_grievance_keeps_the_conversation_sensitive(centre):
     chat = Chat(centre, lang="my")
-    for text in ("၃", "-", "၂", "-", "-", "၁", "၈", "ရပ်"):
+    for text in ("၃", "၁", "-", "၂", "-", "-", "၁", "၈", "ရပ်"):
         chat.say(text)
     assert chat.step == "" and sensitive(chat)
 
@@ -408,7 +419,7 @@ def test_a_call_back_about_abuse_is_sensitive(centre):
 
     chat = Chat(centre, lang="en")
     chat.conversation.last_contact = ContactFactory(centre=centre, person=None, service="helpline", channel="telegram", gender="undisclosed")
-    for text in ("2", "Ma Su", "09767889802", "1"):
+    for text in ("2", "1", "Ma Su", "09767889802", "1"):
         chat.say(text)
     assert not sensitive(chat)
     chat.say("5")  # Abuse or violence
@@ -458,7 +469,7 @@ def test_each_centre_keeps_its_own_list(centre):
 
 def test_a_case_opened_from_a_sensitive_conversation_is_sensitive_and_linked(centre):
     chat = Chat(centre, lang="en")
-    for text in ("3", "-", "1", "-", "-", "1", "9", "They threatened my family", "0", "1"):
+    for text in ("3", "1", "-", "1", "-", "-", "1", "9", "They threatened my family", "0", "1"):
         chat.say(text)
     complaint = Complaint.objects.get()
     assert complaint.grievance_codes == ["other"] and complaint.sensitive
@@ -468,7 +479,7 @@ def test_a_case_opened_from_a_sensitive_conversation_is_sensitive_and_linked(cen
 @pytest.mark.parametrize("lang", ["en", "my"])
 def test_complaint_amount_as_people_say_it_and_ambiguous_ones_asked_again(centre, lang):
     chat = Chat(centre, lang=lang)
-    for answer in ("3", "Ma Su", "1", "09767889802", "-", "1", "1", "They kept my passport."):
+    for answer in ("3", "1", "Ma Su", "1", "09767889802", "-", "1", "1", "They kept my passport."):
         chat.say(answer)
     assert chat.step == "c_amount"
     reply = chat.say("1.500")  # fifteen hundred, or one and a half?
@@ -520,3 +531,74 @@ def test_a_call_back_centre_answer_counts_as_the_choice(centre):
         chat.say(text)
     chat.say("3")
     assert chat.step == "c_name"
+# Consent ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "menu"), [("en", "2"), ("en", "3"), ("my", "၂"), ("my", "၃")])
+def test_consent_is_asked_before_the_first_personal_question(centre, lang, menu):
+    chat = Chat(centre, lang=lang)
+    reply = chat.say(menu)
+    assert ("Only centre staff see them. Agree?" if lang == "en" else "စင်တာဝန်ထမ်းများသာ") in reply
+    assert "name" not in reply.replace("your name and phone", "") and chat.step in ("cb_consent", "c_consent")
+
+
+@pytest.mark.parametrize("no", ["2", "၂", "no", "သဘောမတူပါ"])
+def test_no_to_the_call_back_keeps_nothing_and_the_agency_check_still_works(centre, no):
+    agency("1/2019", "Shwe Myanmar Services")
+    chat = Chat(centre, lang="en")
+    chat.say("2")
+    reply = chat.say(no)
+    assert "cannot call you back" in reply and "check an agency" in reply and "Make a complaint" in reply
+    assert chat.step == "menu" and chat.conversation.state["data"] == {}
+    assert not Person.objects.exists() and not CallbackRequest.objects.exists()
+    chat.say("1")
+    assert "Shwe Myanmar Services" in chat.say("1/2019")
+
+
+def test_no_to_the_complaint_explains_staff_cannot_carry_it_and_offers_a_person(centre):
+    chat = Chat(centre, lang="my")
+    chat.say("၃")
+    reply = chat.say("၂")
+    assert "တိုင်ကြားချက်ကို ဆောင်ရွက်မပေးနိုင်ပါ" in reply and chat.step == "menu"
+    assert not Person.objects.exists() and not Complaint.objects.exists()
+    chat.say("၄")  # talking to staff needs no name
+    assert chat.step == "handover"
+
+
+def test_an_unclear_answer_asks_again_and_does_not_guess(centre):
+    chat = Chat(centre, lang="en")
+    chat.say("2")
+    reply = chat.say("maybe later")
+    assert "did not understand" in reply and "Agree?" in reply and chat.step == "cb_consent"
+
+
+@pytest.mark.parametrize("yes", ["1", "၁", "yes", "ဟုတ္ကဲ့", "သေဘာတူပါတယ္"])  # the last two are Zawgyi
+def test_yes_in_either_script_or_encoding_goes_on_and_the_person_keeps_the_bot_consent(centre, yes):
+    chat = Chat(centre, lang="my")
+    chat.say("၂")
+    chat.say(yes)
+    assert chat.step == "cb_name"
+    for text in ("မခင်မာ", "09767889802", "1", "3"):
+        chat.say(text)
+    person = Person.objects.get()
+    assert person.consent_record and not person.consent_share  # "only centre staff see them": not shared
+    event = person.consent_events.get()
+    assert (event.scope, event.action, event.method, event.recorded_by) == ("record", "given", "bot", None)
+
+
+def test_a_flow_saved_before_consent_was_asked_asks_it_before_keeping_anything(centre):
+    chat = Chat(centre, lang="en")
+    chat.conversation.state = {"lang": "en", "step": "cb_name", "data": {}, "zawgyi": False}  # saved by the old version
+    reply = chat.say("Ma Aye")
+    assert "Agree?" in reply and chat.step == "cb_consent" and "name" not in chat.conversation.state["data"]
+
+
+def test_a_returning_person_without_recorded_consent_gets_it_from_the_bot(centre):
+    from tests.factories import PersonFactory
+
+    legacy = PersonFactory(centre=centre, consent_record=False, name="Ma Su")
+    chat = Chat(centre, lang="en")
+    chat.conversation.person = legacy
+    for text in ("2", "1", "Ma Su", "09767889802", "1", "3"):
+        chat.say(text)
+    legacy.refresh_from_db()
+    assert legacy.consent_record and legacy.consent_events.get().method == "bot" and legacy.phone == "+959767889802"

@@ -161,12 +161,13 @@ def test_telegram_bot_questions_come_with_number_buttons(client, centre, fake_ap
     from tests.bots.conftest import post_telegram
     from tests.bots.test_webhooks import telegram
 
-    for i, text in enumerate(["hi", "1", "2"]):
+    for i, text in enumerate(["hi", "1", "2", "1"]):
         with django_capture_on_commit_callbacks(execute=True):
             post_telegram(client, telegram(text, 100 + i))
-    welcome, menu, name_question = (r["body"]["reply_markup"] for r in fake_api.requests)
+    welcome, menu, consent, name_question = (r["body"]["reply_markup"] for r in fake_api.requests)
     assert welcome["keyboard"] == [[{"text": "1"}, {"text": "2"}]]
     assert [b["text"] for b in menu["keyboard"][0]] == ["၁", "၂", "၃", "၄", "၅"]  # the Burmese menu numbers
+    assert [b["text"] for b in consent["keyboard"][0]] == ["၁", "၂"]  # agree or not, one press
     assert name_question == {"remove_keyboard": True}  # a free-text question: no buttons
 
 

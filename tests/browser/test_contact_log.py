@@ -17,6 +17,7 @@ def test_staff_logs_drop_in_for_new_person_and_finds_them_by_burmese_digits(live
     page.select_option("#id_p-gender", "woman")
     page.fill("#id_p-phone", "09 767 889 802")
     page.fill("#id_p-birth_year", "၁၉၉၅")
+    page.check("#id_p-consent_record")
     page.select_option("#id_service", "drop_in")
     page.select_option("#id_channel", "walk_in")
     page.check("text=Recruitment costs")

@@ -20,6 +20,7 @@ def test_border_centre_staff_confirm_a_thai_number_and_see_it_with_its_country_c
     page.fill("#id_name", "Ma Aye Aye")
     page.select_option("#id_gender", "woman")
     page.fill("#id_phone", "081 234 5678")
+    page.check("#id_consent_record")
     page.click("button:has-text('Save')")
 
     page.wait_for_selector("text=valid both in Myanmar and in Thailand")

@@ -8,9 +8,9 @@ from tests.factories import CentreFactory, ComplaintFactory, PersonFactory, memb
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LEGACY = (
-    "date,centre,service,gender,count,person_ref,name\n"
-    "2023-01-05,NDG,helpline,အမျိုးသမီး,3,,\n"
-    "2023-01-06,NDG,drop_in,man,,NDG-7,Ko Aung\n"
+    "date,centre,service,gender,count,person_ref,name,consent\n"
+    "2023-01-05,NDG,helpline,အမျိုးသမီး,3,,,\n"
+    "2023-01-06,NDG,drop_in,man,,NDG-7,Ko Aung,yes\n"
     "2023-01-07,NDG,drop_in,robot,,,\n"
 )
 

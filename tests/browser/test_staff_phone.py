@@ -78,7 +78,7 @@ def test_every_control_on_the_main_staff_pages_is_big_enough_to_tap(live_server,
 def test_use_this_person_keeps_everything_typed(live_server, login):
     centre = CentreFactory(code="NDG", name="CTUM North Dagon")
     member("staff", centre, username="moe")
-    existing = PersonFactory(centre=centre, name="Ma Thandar Win", birth_year=1994, gender="woman")
+    existing = PersonFactory(centre=centre, name="Ma Thandar Win", birth_year=1994, gender="woman", consent_share=True)
     page = login("moe")
 
     page.click("text=Log contact")
@@ -125,6 +125,7 @@ def test_enter_in_a_field_saves_rather_than_picking_a_duplicate(live_server, log
     page.fill("#id_p-name", "Ko Min Min")
     page.select_option("#id_p-gender", "man")
     page.fill("#id_p-birth_year", "1990")
+    page.check("#id_p-consent_record")
     page.click("text=Save contact")
     page.locator("[data-testid=duplicates]").wait_for()
     page.check("#id_p-confirm_new")

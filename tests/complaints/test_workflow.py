@@ -30,7 +30,8 @@ def case_in(stage, centre):
     extra = {"referred_to": "molip"} if stage == Stage.REFERRED else {}
     if stage == Stage.RESOLVED:
         extra = {"outcome": "other_remedy"}
-    return ComplaintFactory(centre=centre, stage=stage, **extra)
+    # The complainant agreed to their details being shared: a referral needs it (tests/complaints/test_consent.py).
+    return ComplaintFactory(centre=centre, stage=stage, complainant__consent_share=True, **extra)
 
 
 def move_kwargs(target):

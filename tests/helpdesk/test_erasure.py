@@ -25,7 +25,7 @@ from complaints.services import complaint_add_note, complaint_open, complaint_up
 from helpdesk.erasure import erasure_cancel, erasure_confirm, erasure_request
 from helpdesk.models import Activity, Contact, ContactImport, ErasureRequest, Person, Referral
 from helpdesk.reports.table import BY_YEAR, ReportFilter, beneficiary_table
-from helpdesk.services import person_create, person_update
+from helpdesk.services import consent_give, consent_withdraw, person_create, person_update
 from tests.bots.conftest import bot_settings, load, post_twilio  # noqa: F401  (bot_settings: the channel secrets)
 from tests.factories import ActivityFactory, AgencyFactory, ContactFactory, PersonFactory, ReferralFactory, member
 
@@ -65,6 +65,10 @@ def person_with_every_record(client, centre, manager) -> Person:
     activity.attendees.add(person)
     activity.notes = f"Sunday dialogue; {BURMESE} told her story, call her on {PHONE}"
     activity.save()
+    consent_give(person=person, scopes=["share"], method="in_person", by=manager)
+    consent_withdraw(person=person, scope="share", method="phone", by=manager,
+                     reason=f"{LATIN} phoned from {LOCAL[1]}: her husband must not learn of the referral")
+    consent_give(person=person, scopes=["share"], method="in_person", by=manager)
     referral = ReferralFactory(centre=centre, person=person, reason=f"{LATIN} needs legal advice")
     referral.outcome_notes = f"Called {PHONE}"
     referral.save()

@@ -28,7 +28,7 @@ def test_ambiguous_number_is_asked_about_and_nothing_saved(staff_client):
 
 @pytest.mark.parametrize("country,e164", [("TH", "+66812345678"), ("MM", "+95812345678")])
 def test_the_chosen_country_is_stored(staff_client, country, e164):
-    staff_client.post(CREATE, {"name": "Ko Aung", "gender": "man", "phone": "081 234 5678", "phone_country": country})
+    staff_client.post(CREATE, {"name": "Ko Aung", "gender": "man", "phone": "081 234 5678", "phone_country": country, "consent_record": "on"})
     person = Person.objects.get()
     assert person.phone == e164
     page = staff_client.get(reverse("helpdesk:person_detail", args=[person.pk])).content.decode()
@@ -36,8 +36,8 @@ def test_the_chosen_country_is_stored(staff_client, country, e164):
 
 
 def test_thai_only_and_malaysian_numbers_need_no_question(staff_client):
-    staff_client.post(CREATE, {"name": "Ma Su", "gender": "woman", "phone": "06 344 003 22", "phone_country": "MM"})
-    staff_client.post(CREATE, {"name": "Ma Hla", "gender": "woman", "phone": "+60 12 345 6789"})
+    staff_client.post(CREATE, {"name": "Ma Su", "gender": "woman", "phone": "06 344 003 22", "phone_country": "MM", "consent_record": "on"})
+    staff_client.post(CREATE, {"name": "Ma Hla", "gender": "woman", "phone": "+60 12 345 6789", "consent_record": "on"})
     assert sorted(Person.objects.values_list("phone", flat=True)) == ["+60123456789", "+66634400322"]
 
 
@@ -56,7 +56,7 @@ def test_yangon_centre_staff_see_myanmar_first(staff_client):
 
 def test_contact_log_asks_too_and_keeps_the_contact_unsaved(staff_client, centre):
     data = {"centre": centre.pk, "service": "helpline", "channel": "phone", "date": "2026-11-20", "p-gender": "man",
-            "p-name": "Ko Aung", "p-phone": "၀၈၁ ၂၃၄ ၅၆၇၈"}
+            "p-name": "Ko Aung", "p-phone": "၀၈၁ ၂၃၄ ၅၆၇၈", "p-consent_record": "on"}
     page = staff_client.post(LOG, data).content.decode()
     assert "valid both in Myanmar and in Thailand" in page and not Contact.objects.exists()
     staff_client.post(LOG, {**data, "p-phone_country": "TH"})
@@ -75,7 +75,7 @@ def test_search_by_an_ambiguous_number_finds_both(staff_client, centre):
 def test_names_and_notes_keep_unicode_and_convert_zawgyi(staff_client, centre, typed, stored):
     """Mya Mya was stored as မွမွ: Unicode that is also well-formed Zawgyi must stay as typed."""
     data = {"centre": centre.pk, "service": "drop_in", "channel": "walk_in", "date": "2026-11-20", "p-gender": "woman",
-            "p-name": typed, "notes": "အမြဲစိမ်း အေဂျင်စီ"}
+            "p-name": typed, "notes": "အမြဲစိမ်း အေဂျင်စီ", "p-consent_record": "on"}
     staff_client.post(LOG, data)
     contact = Contact.objects.get()
     assert contact.person.name == stored and contact.notes == "အမြဲစိမ်း အေဂျင်စီ"

@@ -5,7 +5,7 @@ from helpdesk.imports import import_contacts
 from helpdesk.models import Person
 
 pytestmark = pytest.mark.django_db
-HEADER = "date,centre,service,gender,name,phone,phone_country\n"
+HEADER = "date,centre,service,gender,name,phone,phone_country,consent\n"
 
 
 def run(text: str):
@@ -14,9 +14,9 @@ def run(text: str):
 
 def test_phone_country_column_decides_numbers_valid_in_both_plans(centre):
     result = run(
-        "2023-01-05,NDG,drop_in,woman,Ma Hla,081 234 5678,TH\n"
-        "2023-01-05,NDG,drop_in,man,Ko Aung,081 234 5679,Myanmar\n"
-        "2023-01-05,NDG,drop_in,woman,Ma Su,06 344 003 22,\n"  # Thai only: no column needed
+        "2023-01-05,NDG,drop_in,woman,Ma Hla,081 234 5678,TH,yes\n"
+        "2023-01-05,NDG,drop_in,man,Ko Aung,081 234 5679,Myanmar,yes\n"
+        "2023-01-05,NDG,drop_in,woman,Ma Su,06 344 003 22,,yes\n"  # Thai only: no column needed
     )
     assert result.errors == []
     assert dict(Person.objects.values_list("name", "phone")) == {
@@ -26,8 +26,8 @@ def test_phone_country_column_decides_numbers_valid_in_both_plans(centre):
 
 def test_without_the_column_an_ambiguous_number_is_a_named_row_problem_and_nothing_of_it_kept(centre):
     result = import_contacts(
-        content=b"date,centre,service,gender,name,phone\n2023-01-05,NDG,drop_in,woman,Ma Hla,081 234 5678\n"
-                b"2023-01-06,NDG,drop_in,woman,Ma Su,09 767 889 802\n",
+        content=b"date,centre,service,gender,name,phone,consent\n2023-01-05,NDG,drop_in,woman,Ma Hla,081 234 5678,yes\n"
+                b"2023-01-06,NDG,drop_in,woman,Ma Su,09 767 889 802,yes\n",
         filename="legacy.csv",
     )
     assert len(result.errors) == 1
@@ -45,7 +45,7 @@ def test_a_country_that_does_not_fit_the_number_is_refused(centre):
 
 def test_imported_names_keep_unicode_and_convert_zawgyi(centre):
     result = import_contacts(
-        content="date,centre,service,gender,name\n2023-01-05,NDG,drop_in,woman,မြမြ\n2023-01-06,NDG,drop_in,woman,ေဒၚခင္ခင္ဝင္း\n".encode(),
+        content="date,centre,service,gender,name,consent\n2023-01-05,NDG,drop_in,woman,မြမြ,yes\n2023-01-06,NDG,drop_in,woman,ေဒၚခင္ခင္ဝင္း,ဟုတ္ကဲ့\n".encode(),
         filename="legacy.csv",
     )
     assert result.errors == []

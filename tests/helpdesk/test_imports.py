@@ -1,4 +1,5 @@
 """import_contacts: legacy spreadsheets in, contacts/activities/people out, bad rows named and nothing half-saved."""
+import csv
 import io
 from pathlib import Path
 
@@ -12,12 +13,21 @@ from helpdesk.imports import FileError, import_contacts
 from helpdesk.models import Activity, Contact, ImportedRow, Person
 
 pytestmark = pytest.mark.django_db
-HEADER = "date,centre,service,gender,count,person_ref,name,phone,birth_year,channel,topics,activity\n"
+HEADER = "date,centre,service,gender,count,person_ref,name,phone,birth_year,channel,topics,activity,consent\n"
 FIXTURES = Path(__file__).resolve().parents[2] / "helpdesk" / "fixtures"
 
 
+def with_consent(text: str, answer: str = "yes") -> str:
+    """Fill the consent column (the 13th) of every row: the people named agreed to records being kept."""
+    lines = []
+    for line in text.splitlines():
+        fields = next(csv.reader([line])) if line else []
+        lines.append(line + "," * (12 - len(fields)) + "," + answer if line else line)
+    return "".join(f"{line}\n" for line in lines)
+
+
 def run(text: str, **kwargs):
-    return import_contacts(content=(HEADER + text).encode(), filename="legacy.csv", **kwargs)
+    return import_contacts(content=(HEADER + with_consent(text)).encode(), filename="legacy.csv", **kwargs)
 
 
 def test_rows_become_contacts_people_and_activities(centre):
@@ -304,7 +314,7 @@ def test_a_crash_mid_file_leaves_a_job_that_says_what_was_saved_and_continues_wi
     from helpdesk.models import ContactImport
 
     monkeypatch.setattr(contacts, "CHUNK", 2)
-    content = (HEADER + "".join(f"2023-01-0{day},NDG,drop_in,woman,,NDG-{day},Ma {day},,,,,\n" for day in range(1, 6))).encode()
+    content = (HEADER + with_consent("".join(f"2023-01-0{day},NDG,drop_in,woman,,NDG-{day},Ma {day},,,,,\n" for day in range(1, 6)))).encode()
     with connection.execute_wrapper(_fail_writes_after(1)):  # the first chunk commits, the second fails
         job = contact_import_queue(content=content, filename="legacy.csv", user=admin_user, dry_run=False)
     job.refresh_from_db()

@@ -28,10 +28,10 @@ REGISTERED = {"woman": 3, "man": 2}  # per service and year: people with a benef
 
 
 def legacy_file() -> bytes:
-    """One row per registered person (with card number) plus head-count rows for everyone else."""
+    """One row per registered person (with card number and consent) plus head-count rows for everyone else."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["date", "centre", "service", "gender", "count", "person_ref", "name", "activity"])
+    writer.writerow(["date", "centre", "service", "gender", "count", "person_ref", "name", "activity", "consent"])
     for service, years in PUBLISHED.items():
         for year, (reached, women_pct, _men_pct) in years.items():
             women = int((Decimal(reached) * women_pct / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
@@ -39,7 +39,7 @@ def legacy_file() -> bytes:
                 registered = REGISTERED[gender]
                 for i in range(registered):
                     ref = f"{service[:3].upper()}-{year}-{gender[0]}{i}"
-                    writer.writerow([f"{year}-03-1{i}", "NDG", service, gender, "", ref, f"Person {ref}", f"{service} event"])
+                    writer.writerow([f"{year}-03-1{i}", "NDG", service, gender, "", ref, f"Person {ref}", f"{service} event", "yes"])
                 rest = total - registered
                 # split the head count over two dates, the second written in Burmese digits and words
                 first = rest // 2

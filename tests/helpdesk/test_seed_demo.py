@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from helpdesk.models import Activity, Centre, Contact, Membership, Person
+from helpdesk.models import Activity, Centre, Contact, Membership, Person, Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +19,11 @@ def test_seed_demo_loads_the_six_centres_and_is_idempotent(settings):
     assert {"NDG", "TCL", "MWD", "KTG", "OTM", "HTY"} <= codes and {"MAP", "FEDPOP", "YCO"} <= codes
     assert Person.objects.filter(centre__code="NDG").count() == 5
     assert Contact.objects.exists() and Activity.objects.exists()
+    # The demo obeys the consent rules: everyone recorded consented (and the timeline says how),
+    # and referrals go only to people who consented to sharing.
+    assert not Person.objects.filter(consent_record=False).exists()
+    assert not Person.objects.filter(consent_events__isnull=True).exists()
+    assert not Referral.objects.filter(person__consent_share=False).exists()
     before = counts()
     call_command("seed_demo", people=5)
     assert counts() == before

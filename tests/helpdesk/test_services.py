@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_contact_log_creates_person_inline_with_gender_snapshot(centre, staff):
     contact = services.contact_log(
         centre=centre, staff=staff, service="helpline", channel="viber",
-        new_person={"name": "Ko Aung", "gender": "man", "phone": "+959767889802", "birth_year": 1990},
+        new_person={"name": "Ko Aung", "gender": "man", "phone": "+959767889802", "birth_year": 1990, "consent_record": True},
         topics=["agency_check", "jobs", "jobs"],
     )
     assert contact.person.name == "Ko Aung" and contact.person.centre == centre
@@ -28,7 +28,7 @@ def test_contact_and_person_are_saved_together_or_not_at_all(centre, staff):
     with pytest.raises(ValidationError) as error:
         services.contact_log(
             centre=centre, staff=staff, service="drop_in", channel="walk_in",
-            new_person={"name": "Ma Su", "gender": "woman"},
+            new_person={"name": "Ma Su", "gender": "woman", "consent_record": True, "consent_share": True},
             referral={"target": "not-a-target"},
         )
     assert "target" in error.value.message_dict
@@ -43,7 +43,7 @@ def test_invalid_service_is_refused_with_field_error(centre, staff):
 
 
 def test_person_changes_are_kept_in_history(centre, staff):
-    person = services.person_create(centre=centre, created_by=staff, name="Ma Hla", gender="woman")
+    person = services.person_create(centre=centre, created_by=staff, name="Ma Hla", gender="woman", consent_record=True)
     services.person_update(person=person, phone="+959767889802")
     history = list(person.history.order_by("history_date").values_list("phone", flat=True))
     assert history == ["", "+959767889802"]
@@ -64,7 +64,7 @@ def test_attendance_only_for_people_of_the_activity_centre(centre, other_centre,
 
 
 def test_referral_outcome_dates(centre, staff):
-    person = PersonFactory(centre=centre)
+    person = PersonFactory(centre=centre, consent_share=True)
     referral = services.referral_create(centre=centre, person=person, target="gad")
     services.referral_record_outcome(referral=referral, outcome="served", notes="ID card issued")
     assert referral.outcome_date is not None

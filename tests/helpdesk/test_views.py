@@ -12,7 +12,8 @@ LOG = reverse("helpdesk:contact_log")
 
 
 def contact_post(centre, **extra):
-    data = {"centre": centre.pk, "service": "drop_in", "channel": "walk_in", "date": "2026-11-20", "p-gender": "woman"}
+    # The person agreed to records being kept (without it the form refuses a name: tests/helpdesk/test_consent.py).
+    data = {"centre": centre.pk, "service": "drop_in", "channel": "walk_in", "date": "2026-11-20", "p-gender": "woman", "p-consent_record": "on"}
     data.update(extra)
     return data
 
@@ -169,7 +170,7 @@ def test_admin_changelists_open(client, centre, model):
 
 
 def test_use_this_person_keeps_everything_typed_then_saves_for_that_person(staff_client, centre, staff):
-    existing = PersonFactory(centre=centre, name="Ma Thandar Win", birth_year=1994, phone="+959450000001", gender="woman")
+    existing = PersonFactory(centre=centre, name="Ma Thandar Win", birth_year=1994, phone="+959450000001", gender="woman", consent_share=True)
     typed = contact_post(centre, **{
         "p-name": "Ma Thandar  Win", "p-birth_year": "1994", "service": "helpline", "channel": "viber",
         "topics": ["jobs", "legal_advice"], "notes": "Agency kept her passport", "referral_target": "ngo",

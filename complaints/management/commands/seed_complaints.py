@@ -21,6 +21,7 @@ from complaints.models import Complaint, TimelineEntry
 from complaints.workflow import complaint_move
 from helpdesk.demo.centres import MIGRANT_CENTRE_CODES
 from helpdesk.models import Centre, Membership, Person
+from helpdesk.services import consent_give
 
 EMPLOYERS = ["Thai Union Frozen Products", "CP Foods Samut Sakhon", "Mae Sot garment factory", "Penang electronics plant",
              "Johor palm oil estate", "ရွှေ စက်ရုံ", "Ranong fishing fleet", "Bangkok construction site"]
@@ -123,6 +124,9 @@ class Command(BaseCommand):
                 Stage.CLOSED_UNRESOLVED: "Agency closed; no way to reach the owner.",
                 Stage.WITHDRAWN: "Complainant chose to go back abroad and withdrew.",
             }[stage]
+            if stage == Stage.REFERRED and not case.complainant.consent_share:
+                # Referring shares the complainant's details: staff ask for that consent first.
+                consent_give(person=case.complainant, scopes=["share"], method="in_person", by=staff, on=timezone.localdate(day))
             before = set(case.timeline.values_list("pk", flat=True))
             case = complaint_move(complaint=case, to_stage=stage, by=staff, reason=reason, **extra)
             self._date(case.timeline.exclude(pk__in=before), day)

@@ -38,7 +38,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{result.rows} rows: {verb} {result.imported}, already imported {result.already_imported}, "
             f"errors {len(result.errors)} ({result.contacts} contacts, {result.people_created} new people, "
-            f"{result.activities_created} new activities, {result.attendances} attendances, {result.head_counts} in head counts)"
+            f"{result.activities_created} new activities, {result.attendances} attendances, {result.head_counts} in head counts, "
+            f"{result.anonymous} counted anonymously for want of consent)"
         )
         if result.errors:
             raise SystemExit(1 if result.imported == 0 else 2)

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from helpdesk import services
 from helpdesk.accounts import services as account_services
 from helpdesk.accounts.selectors import second_factor_required
-from helpdesk.choices import ActivityFormat, Channel, Gender, MigrationStatus, Role, Topic
+from helpdesk.choices import ActivityFormat, Channel, ConsentMethod, Gender, MigrationStatus, Role, Topic
 from helpdesk.demo.centres import CENTRES, MIGRANT_CENTRE_CODES
 from helpdesk.demo.logins import DEMO_PASSWORD
 from helpdesk.models import Centre, Membership, Person
@@ -118,7 +118,9 @@ class Command(BaseCommand):
                 name=name if rng.random() > 0.1 else "", gender=gender, birth_year=rng.randint(1970, 2004),
                 phone=f"+959{rng.randint(250000000, 799999999)}", origin_region=rng.choice(REGIONS),
                 migration_status=rng.choice(MigrationStatus.values), destination_country=rng.choice(["TH", "MY", "SG", "JP", ""]),
-                consent_record=True,
+                # Everyone registered agreed to records (the rule); most also to sharing for referral.
+                consent_record=True, consent_share=rng.random() < 0.7,
+                consent_method=rng.choice([ConsentMethod.IN_PERSON, ConsentMethod.IN_PERSON, ConsentMethod.PHONE]),
             ))
         for person in people:
             for _ in range(rng.randint(1, 3)):
@@ -129,7 +131,8 @@ class Command(BaseCommand):
                     service="helpline" if helpline else "drop_in",
                     channel=rng.choice([Channel.PHONE, Channel.VIBER, Channel.MESSENGER]) if helpline else Channel.WALK_IN,
                     topics=rng.sample(Topic.values, rng.randint(1, 3)),
-                    referral={"target": "social_welfare"} if rng.random() < 0.05 else None,
+                    # Referred only with consent to share (helpdesk.consent).
+                    referral={"target": "social_welfare"} if person.consent_share and rng.random() < 0.05 else None,
                 )
         for i in range(8):
             training = i % 2 == 0
