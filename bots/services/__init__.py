@@ -1,11 +1,11 @@
 """Writes of the bots app, split by direction: inbound, outbound, staff, voice."""
+from bots.services.events import inbound_enqueue_unprocessed, inbound_store
 from bots.services.inbound import (
     Received,
     default_centre,
     inbound_receive,
     inbound_record_failure,
 )
-from bots.services.events import inbound_enqueue_unprocessed, inbound_store
 from bots.services.outbound import outbound_enqueue_due, outbound_mark, outbound_queue, outbound_retry, outbound_send
 from bots.services.staff import conversation_reply, conversation_resolve
 from bots.services.voice import voice_request_callback

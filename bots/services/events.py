@@ -22,8 +22,8 @@ import logging
 from datetime import timedelta
 
 from django.db import connections, router, transaction
-from django.db.models.sql import InsertQuery
 from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from bots.channels import clean_payload

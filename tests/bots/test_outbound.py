@@ -181,3 +181,39 @@ def test_staff_replies_have_no_buttons(chat, fake_api, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         conversation_reply(conversation=chat, text="1. Bring your passport\n2. Come on Monday", staff=staff)
     assert "reply_markup" not in fake_api.requests[0]["body"]
+
+
+def test_a_later_reply_waits_for_an_earlier_one_still_retrying(chat, fake_api, django_capture_on_commit_callbacks):
+    """The stale "type the agency's name" must not arrive after the answer and the menu."""
+    fake_api.fail_next(1, status=502)
+    first = queue(chat, "Type the agency's name", django_capture_on_commit_callbacks)
+    second = queue(chat, "Shwe Myanmar: licensed. Menu: 1 2 3", django_capture_on_commit_callbacks)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == "pending" and first.attempts == 1  # retrying
+    assert second.status == "pending" and second.attempts == 0
+    assert fake_api.texts() == ["Type the agency's name"]  # the failed attempt only: the second waits its turn
+    OutboundMessage.objects.filter(pk=first.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        outbound_enqueue_due()  # the retry is due: the first goes, and its end sends the second
+    assert fake_api.texts() == ["Type the agency's name"] * 2 + ["Shwe Myanmar: licensed. Menu: 1 2 3"]
+    assert set(OutboundMessage.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_reply_that_failed_for_good_no_longer_holds_the_next(chat, fake_api, django_capture_on_commit_callbacks):
+    fake_api.fail_next(1, status=403, body={"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"})
+    with django_capture_on_commit_callbacks(execute=True):
+        first = outbound_queue(conversation=chat, text="one")
+        second = outbound_queue(conversation=chat, text="two")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == "failed" and second.status == "sent" and fake_api.texts() == ["one", "two"]
+
+
+def test_another_conversation_never_waits(chat, centre, fake_api, django_capture_on_commit_callbacks):
+    other = Conversation.objects.create(channel="telegram", external_user_id="5100000001", centre=centre)
+    fake_api.fail_next(1, status=502)
+    queue(chat, "stuck", django_capture_on_commit_callbacks)
+    answered = queue(other, "answered", django_capture_on_commit_callbacks)
+    answered.refresh_from_db()
+    assert answered.status == "sent" and fake_api.texts() == ["stuck", "answered"]  # "stuck" was the failed attempt
