@@ -48,7 +48,7 @@ def forget_payloads(*, cutoff: dt.datetime, today: dt.date, dry_run: bool) -> in
     """Blank raw payloads and stored webhook answers (a TwiML answer repeats the reply)."""
     empty_twiml = messaging_twiml([])
     # The sender's id and name are copies from the payload the worker needed: they go with it once processed.
-    old = InboundMessage.objects.filter(received_at__lt=cutoff, processed_at__isnull=False).exclude(
+    old = InboundMessage.objects.filter(received_at__lt=cutoff).exclude(
         payload={}, response_body__in=("", empty_twiml), sender="", sender_name=""
     )
     if dry_run:
