@@ -69,10 +69,11 @@ def prepare_database(env: dict) -> None:
     subprocess.run([python, "-c", code], cwd=ROOT, env=env, check=True)
 
 
-def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(env: dict, port: int, workers: int, threads: int = 1) -> subprocess.Popen:
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     process = subprocess.Popen(
-        [gunicorn, "helpdesk.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"],
+        [gunicorn, "helpdesk.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--threads", str(threads), "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True,
     )
     deadline = time.monotonic() + 30
@@ -138,6 +139,10 @@ def hammer(url: str, bodies: list[bytes], threads: int, headers: dict) -> tuple[
 def ms(values: list[float], q: float) -> str:
     values = sorted(values)
     return f"{values[min(len(values) - 1, int(q * len(values)))] * 1000:.1f}"
+
+
+class Done(Exception):
+    """Part 1 only (``--throughput-only``)."""
 
 
 class FakeTelegram:
@@ -235,6 +240,8 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--gunicorn-threads", type=int, default=1, help="threads per gunicorn worker (gthread above 1)")
+    parser.add_argument("--throughput-only", action="store_true", help="skip part 2 (the latency phases)")
     parser.add_argument("--reply-workers", type=int, default=2)
     parser.add_argument("--samples", type=int, default=80, help="latency samples per phase")
     parser.add_argument("--import-rows", type=int, default=200_000)
@@ -252,7 +259,7 @@ def main(argv: list[str]) -> None:
     env["TELEGRAM_API_BASE"] = fake.url
     prepare_database(env)
     port = free_port()
-    server = start_gunicorn(env, port, args.workers)
+    server = start_gunicorn(env, port, args.workers, args.gunicorn_threads)
     workers: list[subprocess.Popen] = []
     base = f"http://127.0.0.1:{port}"
     signed = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
@@ -274,6 +281,8 @@ def main(argv: list[str]) -> None:
                 sides[side].append((args.requests / result[0], result[1]))
             loads.append(os.getloadavg()[0])
         replay = hammer(f"{base}/bots/telegram/", [telegram_update(n, 1) for n in range(args.requests)], args.threads, signed)
+        if args.throughput_only:
+            raise Done
         # Part 2: the workers drain part 1's backlog first, then the latency phases.
         workers = [start_worker(env, "replies") for _ in range(args.reply_workers)]
         wait_drained(env)
@@ -288,6 +297,8 @@ def main(argv: list[str]) -> None:
         busy = latencies(f"{base}/bots/telegram/", fake, 7_000_000, args.samples, signed)
         busy_load = os.getloadavg()[0]
         after = import_state(env)
+    except Done:
+        pass
     finally:
         for worker in workers:
             stop(worker)
@@ -300,16 +311,19 @@ def main(argv: list[str]) -> None:
         return [lat for _r, round_lat in sides[side] for lat in round_lat]
 
     ratio = rps("webhook") / rps("bare")
+    server_kind = (f"{args.workers} sync workers" if args.gunicorn_threads == 1
+                   else f"{args.workers} gthread workers x {args.gunicorn_threads} threads")
+    flags = (" --postgres" if args.postgres else "") + (f" --gunicorn-threads {args.gunicorn_threads}" if args.gunicorn_threads > 1 else "")
     rows = [
         f"| Telegram webhook, new update (store + queue) | {rps('webhook'):.0f} | {ms(pooled('webhook'), 0.5)} | {ms(pooled('webhook'), 0.95)} |",
         f"| Bare Django view (same server, same middleware) | {rps('bare'):.0f} | {ms(pooled('bare'), 0.5)} | {ms(pooled('bare'), 0.95)} |",
         f"| Telegram webhook, retried update (one round after) | {args.requests / replay[0]:.0f} | {ms(replay[1], 0.5)} | {ms(replay[1], 0.95)} |",
     ]
-    status, done, total = (after.split() + ["", "", ""])[:3]
-    markdown = "\n".join([
-        "## Bot webhooks under gunicorn: store-only throughput and webhook-to-send latency",
+    title = "## Bot webhooks under gunicorn: store-only throughput" + ("" if args.throughput_only else " and webhook-to-send latency")
+    lines = [
+        title,
         "",
-        f"`python -m bench.bench_webhooks{' --postgres' if args.postgres else ''}`: gunicorn with {args.workers} sync workers on 127.0.0.1, "
+        f"`python -m bench.bench_webhooks{flags}{' --throughput-only' if args.throughput_only else ''}`: gunicorn with {server_kind} on 127.0.0.1, "
         f"{database}, DEBUG off, database tasks backend. The machine is shared and noisy: read the load beside each figure.",
         "",
         f"**Throughput** ({args.rounds} interleaved rounds of {args.requests} requests per side from {args.threads} client threads, "
@@ -322,6 +336,19 @@ def main(argv: list[str]) -> None:
         "",
         f"The webhook serves **{ratio:.2f}x** the bare view's requests/s (goal: at least 0.5x; before issue 13: 0.09-0.12x). "
         "A new update is verified, parsed and stored with one `INSERT … ON CONFLICT DO NOTHING RETURNING id` plus its task row, in one commit.",
+    ]
+    if not args.throughput_only:
+        status, done, total = (after.split() + ["", "", ""])[:3]
+        lines += latency_lines(args, quiet, quiet_load, busy, busy_load, during, status, done, total)
+    markdown = "\n".join(lines)
+    key = f"webhooks-{'postgres' if args.postgres else 'sqlite'}" + (f"-threads{args.gunicorn_threads}" if args.throughput_only else "")
+    write_section(key, markdown)
+    print(markdown)
+    tmp.cleanup()
+
+
+def latency_lines(args, quiet, quiet_load, busy, busy_load, during, status, done, total) -> list[str]:
+    return [
         "",
         f"**Webhook-to-send latency** ({args.reply_workers} `db_worker --queue-name replies --interval 0.2` processes; one new chat's \"hi\" "
         f"every 0.25 s, {args.samples} per phase; from the POST to the welcome reaching a fake Bot API on 127.0.0.1):",
@@ -335,10 +362,7 @@ def main(argv: list[str]) -> None:
         f"The import was `{during}` (status, rows done, rows) when the phase began and `{status}` at row {done} of {total} when it ended"
         f"{': it ran the whole time' if status == 'running' else ''}. "
         "Before issue 13 one worker ran imports and replies in series: a reply waited 18.6 minutes behind a 200,000-row check.",
-    ])
-    write_section(f"webhooks-{'postgres' if args.postgres else 'sqlite'}", markdown)
-    print(markdown)
-    tmp.cleanup()
+    ]
 
 
 if __name__ == "__main__":
