@@ -40,17 +40,25 @@ def _insert_once(inbound: InboundMessage) -> int | None:
     Django's ``bulk_create(ignore_conflicts=True)`` writes the same ``ON CONFLICT DO
     NOTHING`` (``INSERT OR IGNORE`` on SQLite) but cannot say whether the row went in;
     ``RETURNING id`` can: it returns the new id, or no row when the event was a replay.
+    The SQL is compiled by Django once per database and kept (every webhook call needs it).
     """
     using = router.db_for_write(InboundMessage)
-    fields = [field for field in InboundMessage._meta.concrete_fields if not field.primary_key]
-    query = InsertQuery(InboundMessage, on_conflict=OnConflict.IGNORE)
-    query.insert_values(fields, [inbound])
     connection = connections[using]
-    [(sql, params)] = query.get_compiler(using=using).as_sql()
+    fields = [field for field in InboundMessage._meta.concrete_fields if not field.primary_key]
+    sql = _INSERT_SQL.get(connection.vendor)
+    if sql is None:
+        query = InsertQuery(InboundMessage, on_conflict=OnConflict.IGNORE)
+        query.insert_values(fields, [inbound])
+        [(sql, _params)] = query.get_compiler(using=using).as_sql()
+        sql = _INSERT_SQL[connection.vendor] = f"{sql} RETURNING {connection.ops.quote_name('id')}"
+    params = [field.get_db_prep_save(getattr(inbound, field.attname), connection) for field in fields]
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql} RETURNING {connection.ops.quote_name('id')}", params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+_INSERT_SQL: dict[str, str] = {}
 
 
 def inbound_store(
