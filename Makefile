@@ -20,9 +20,15 @@ setup: $(VENV)/.installed
 	$(BIN)/python manage.py seed_agencies
 	$(BIN)/python manage.py seed_complaints
 
+# Two background workers beside the server, as in production (docs/bots.md): bot replies on their own
+# queue so a demo bot answers even while an import runs; both stop with the server on Ctrl-C.
 run: setup
+	$(BIN)/python manage.py imports_recover
 	@echo ""
-	@echo "MC Helpdesk is at http://127.0.0.1:8000  (logins above; Ctrl-C to stop)"
+	@echo "MC Helpdesk is at http://127.0.0.1:8000  (logins above; Ctrl-C to stop the server and both workers)"
+	@$(BIN)/python manage.py db_worker --queue-name replies --interval 0.2 --no-reload & replies=$$!; \
+	$(BIN)/python manage.py db_worker --queue-name imports,default --no-reload & imports=$$!; \
+	trap 'kill $$replies $$imports 2>/dev/null; wait $$replies $$imports 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed

@@ -48,7 +48,7 @@ def agency_import_restart(*, job: AgencyImport) -> bool:
     return bool(queued)
 
 
-@task()
+@task(queue_name="imports")  # its own workers: a long import never delays a bot reply
 def agency_import_run(import_id: int) -> str:
     """Run one queued import, saving its progress as it goes and its report at the end."""
     if not AgencyImport.objects.filter(pk=import_id, status=Status.QUEUED).update(
@@ -75,3 +75,15 @@ def agency_import_run(import_id: int) -> str:
         lines = [str(line) for line in report_lines(report, missing_limit=MISSING_LIMIT)]
     jobs.update(status=Status.DONE, report=lines, rows_done=report.rows, rows_total=report.rows, content=b"", finished_at=timezone.now())
     return "done"
+
+
+def agency_imports_recover() -> int:
+    """Mark failed, and delete the file of, every licence-list import whose worker died; return how many.
+
+    These imports save all rows in one transaction, so a dead worker saved
+    nothing and there is nothing to resume from (``manage.py imports_recover``).
+    """
+    stale = timezone.now() - STALLED_AFTER
+    return AgencyImport.objects.filter(status=Status.RUNNING).filter(
+        Q(progress_at__lt=stale) | Q(progress_at__isnull=True, created_at__lt=stale)
+    ).update(status=Status.FAILED, error=str(WORKER_STOPPED), content=b"", finished_at=timezone.now())

@@ -9,7 +9,7 @@ if the migrant writes again, a new conversation starts.
 from __future__ import annotations
 
 from django.db.models import Case, CharField, Q, TextField, Value, When
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Coalesce, Concat, Now
 
 from bots.channels.twilio import messaging_twiml
 from bots.models import BotChannel, CallbackRequest, Conversation, InboundMessage, OutboundMessage
@@ -26,7 +26,8 @@ def erase_conversations(*, person: Person, erasure: ErasureRequest) -> int:
         mine |= Q(channel__in=(BotChannel.SMS, BotChannel.VOICE), external_user_id=person.phone)
     ids = list(Conversation.objects.filter(mine).values_list("pk", flat=True).distinct())
     answer = Case(When(channel__in=("sms", "voice"), then=Value(messaging_twiml([]))), default=Value(""), output_field=TextField())
-    InboundMessage.objects.filter(conversation__in=ids).update(text="", payload={}, response_body=answer)
+    InboundMessage.objects.filter(conversation__in=ids).update(
+        text="", payload={}, response_body=answer, sender="", sender_name="", processed_at=Coalesce("processed_at", Now()))
     OutboundMessage.objects.filter(conversation__in=ids).update(text="", last_error="")
     attachments_erase(conversations=ids)  # photos of contracts, voice notes and places: files and evidence links
     erased_id = Concat(Value(ERASED_PREFIX), Cast("id", CharField()), output_field=CharField())

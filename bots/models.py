@@ -118,13 +118,24 @@ class InboundMessage(models.Model):
     response_body = models.TextField(_("answer"), blank=True)
     response_type = models.CharField(max_length=60, default="application/json")
     received_at = models.DateTimeField(_("received"), default=timezone.now)
+    # What the worker needs to run the conversation later (webhooks that only store, issue 13):
+    # who wrote, the name the channel gave, whether the engine answers it, and when it was processed.
+    sender = models.CharField(_("sender on the channel"), max_length=100, blank=True)
+    sender_name = models.CharField(_("sender's name on the channel"), max_length=200, blank=True)
+    converse = models.BooleanField(_("answered by the bot"), default=False)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
 
     class Meta:
         ordering = ["received_at", "id"]
         verbose_name = _("inbound message")
         verbose_name_plural = _("inbound messages")
         constraints = [models.UniqueConstraint(fields=["channel", "external_id"], name="inbound_unique_channel_external_id")]
-        indexes = [models.Index(fields=["conversation", "received_at"]), models.Index(fields=["received_at"], name="inbound_received_at")]
+        indexes = [
+            models.Index(fields=["conversation", "received_at"]),
+            models.Index(fields=["received_at"], name="inbound_received_at"),
+            # The worker's queue: a sender's unprocessed events in the order they arrived.
+            models.Index(fields=["channel", "sender", "id"], condition=Q(processed_at__isnull=True), name="inbound_unprocessed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.external_id}"

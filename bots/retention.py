@@ -56,12 +56,14 @@ def _older(field: str, cutoff: dt.datetime, today: dt.date, via: str = "conversa
 def forget_payloads(*, cutoff: dt.datetime, today: dt.date, dry_run: bool) -> int:
     """Blank raw payloads and stored webhook answers (a TwiML answer repeats the reply)."""
     empty_twiml = messaging_twiml([])
-    old = InboundMessage.objects.filter(received_at__lt=cutoff).exclude(payload={}, response_body="")
-    old = old.exclude(payload={}, response_body=empty_twiml)
+    # The sender's id and name are copies from the payload the worker needed: they go with it once processed.
+    old = InboundMessage.objects.filter(received_at__lt=cutoff).exclude(
+        payload={}, response_body__in=("", empty_twiml), sender="", sender_name=""
+    )
     if dry_run:
         return old.count()
     answer = Case(When(channel__in=("sms", "voice"), then=Value(empty_twiml)), default=Value(""), output_field=TextField())
-    return old.update(payload={}, response_body=answer)
+    return old.update(payload={}, response_body=answer, sender="", sender_name="")
 
 
 def forget_transcripts(*, cutoff: dt.datetime, today: dt.date, dry_run: bool) -> int:

@@ -1,18 +1,32 @@
-"""Background work: sending replies, fetching attachments. Production runs ``python manage.py db_worker``."""
+"""Background work of the bots, on the ``replies`` queue: its own workers, so no import ever delays a reply.
+
+Production runs ``manage.py db_worker --queue-name replies`` (several processes:
+one slow channel call then delays only its own conversation) beside
+``manage.py db_worker --queue-name imports``; see docs/bots.md.
+"""
 from django_tasks import task
 
 from bots.services.attachments import attachment_download
+from bots.services.events import inbound_process
 from bots.services.outbound import outbound_send
 
+REPLIES_QUEUE = "replies"
 
-@task()
+
+@task(queue_name=REPLIES_QUEUE)
+def process_inbound(inbound_id: int) -> int:
+    """Run the conversation for a stored webhook event (and any earlier one of its sender still waiting)."""
+    return inbound_process(inbound_id=inbound_id)
+
+
+@task(queue_name=REPLIES_QUEUE)
 def send_outbound(outbound_id: int) -> str:
     """Make one sending attempt; a failure re-enqueues itself with backoff."""
-    outbound = outbound_send(outbound_id=outbound_id)
+    outbound = outbound_send(outbound_id=outbound_id, only_when_due=True)
     return outbound.status if outbound else "missing"
 
 
-@task()
+@task()  # the default queue (served with imports): a 10 MB download must not hold up a reply
 def download_attachment(attachment_id: int) -> str:
     """Fetch a file a migrant sent from the channel's file API (its own task: it never delays a reply)."""
     attachment = attachment_download(attachment_id=attachment_id)

@@ -1,8 +1,14 @@
 """Webhook endpoints. Authenticity first, then parsing; a bad payload gets 400, never 500.
 
-Each view is a thin adapter: check the signature, parse, hand an inbound
-message to ``bots.services.inbound_receive`` and return its stored answer
-(the same answer for a retried webhook).
+Each view is a thin adapter: check the signature, parse, then either
+
+- ``store``: channels that answer through their API (Telegram, Viber messages and
+  events) only store the event (``bots.services.inbound_store``: one INSERT … ON
+  CONFLICT DO NOTHING plus its task) and answer 200 at once; the ``replies``
+  worker runs the conversation, in order per conversation; or
+- ``inbound_receive``: channels whose reply *is* the HTTP answer (Twilio SMS and
+  voice TwiML, Viber's welcome) run the conversation in the request and return
+  the stored answer (the same answer for a retried webhook).
 """
 from __future__ import annotations
 
@@ -48,6 +54,15 @@ def _json(request) -> dict | list | None:
         return None
 
 
+def store(channel: str, external_id: str, payload: dict, **event) -> None:
+    """Store the event for the worker (every channel that replies through its API uses this); never raises."""
+    try:
+        services.inbound_store(channel=channel, external_id=external_id, payload=payload, **event)
+    except Exception:
+        log.exception("bots: %s %s could not be stored; payload kept for review", channel, external_id)
+        services.inbound_record_failure(channel=channel, external_id=external_id, payload=payload)
+
+
 def _receive(channel: str, external_id: str, payload: dict, call: Callable[[], services.Received], fallback: str = "") -> str:
     """Run the service; on an unexpected error keep the payload, log it and answer anyway."""
     try:
@@ -71,11 +86,10 @@ def telegram_webhook(request):
     if update.user_id is None:
         log.info("bots: telegram update %s (%s) stored but not answered: not a private chat message", update.external_id, update.kind)
     data = clean_payload(data)
-    _receive("telegram", update.external_id, data, lambda: services.inbound_receive(
-        channel="telegram", external_id=update.external_id, user_id=update.user_id, payload=data,
-        text=clean_payload(update.text), kind=update.kind, display_name=clean_payload(update.display_name),
-        converse=update.kind in ("message", "callback_query"), attachments=update.attachments,
-    ))
+    store(
+        "telegram", update.external_id, data, user_id=update.user_id, text=clean_payload(update.text), kind=update.kind,
+        display_name=clean_payload(update.display_name), converse=update.kind in ("message", "callback_query"),
+    )
     return HttpResponse("", content_type=JSON)
 
 
@@ -115,15 +129,20 @@ def viber_webhook(request):
         outbound_mark(channel="viber", external_id=clean_payload(str(data["message_token"])), status=event.event, error=clean_payload(event.description))
         return HttpResponse("", content_type=JSON)
     data = clean_payload(data)
-    kwargs = {"channel": "viber", "external_id": event.external_id, "user_id": event.user_id, "payload": data,
-              "kind": event.event, "display_name": clean_payload(event.display_name)}
-    if event.event == "message":
-        kwargs.update(text=clean_payload(event.text), attachments=event.attachments)
-    elif event.event == "conversation_started":
-        kwargs.update(handle=_viber_welcome(data.get("subscribed") is True, data.get("context") if isinstance(data.get("context"), str) else ""), answer=lambda replies: viber.welcome_body(replies[0]) if replies else "")
-    else:
-        kwargs.update(converse=False)
-    body = _receive("viber", event.external_id, data, lambda: services.inbound_receive(**kwargs))
+    if event.event != "conversation_started":
+        store(
+            "viber", event.external_id, data, user_id=event.user_id, kind=event.event, display_name=clean_payload(event.display_name),
+            text=clean_payload(event.text) if event.event == "message" else "", converse=event.event == "message",
+        )
+        return HttpResponse("", content_type=JSON)
+    # Synchronous on purpose: Viber shows the welcome only if it is the body of this answer
+    # (a message sent later through the API is refused until the user writes).
+    context = data.get("context") if isinstance(data.get("context"), str) else ""
+    body = _receive("viber", event.external_id, data, lambda: services.inbound_receive(
+        channel="viber", external_id=event.external_id, user_id=event.user_id, payload=data, kind=event.event,
+        display_name=clean_payload(event.display_name), handle=_viber_welcome(data.get("subscribed") is True, context),
+        answer=lambda replies: viber.welcome_body(replies[0]) if replies else "",
+    ))
     return HttpResponse(body, content_type=JSON)
 
 
@@ -137,6 +156,8 @@ def _twilio_form(request, *required: str) -> dict | None:
 @csrf_exempt
 @require_POST
 def twilio_sms_webhook(request):
+    # Synchronous on purpose: the reply is the TwiML of this answer (Twilio sends it as the SMS),
+    # which costs no Messages API call and keeps the reply in the same request as the message.
     if not twilio.verify(request):
         return _forbidden("twilio", request)
     data = _twilio_form(request, "MessageSid", "From")
@@ -152,6 +173,7 @@ def twilio_sms_webhook(request):
 @csrf_exempt
 @require_POST
 def twilio_voice_webhook(request):
+    # Synchronous by nature: the caller is on the line, waiting for the TwiML that says what to play next.
     if not twilio.verify(request):
         return _forbidden("twilio", request)
     data = _twilio_form(request, "CallSid")  # From is empty when some networks withhold the number
@@ -202,7 +224,5 @@ def _messenger_event(event: messenger.MessengerEvent) -> None:
         log.info("bots: messenger %s event not stored", event.kind)
         return
     payload = clean_payload(event.payload)
-    _receive("messenger", event.external_id, payload, lambda: services.inbound_receive(
-        channel="messenger", external_id=event.external_id, user_id=event.user_id, payload=payload,
-        text=clean_payload(event.text), kind=event.kind, attachments=event.attachments,
-    ))
+    # Stored only: the worker re-reads the attachments from this payload (one messaging event).
+    store("messenger", event.external_id, payload, user_id=event.user_id, text=clean_payload(event.text), kind=event.kind)

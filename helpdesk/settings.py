@@ -215,7 +215,10 @@ if os.environ.get("REDIS_URL"):
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
+        # Separate queues, separate workers (issue 13): a long import never delays a bot reply.
+        # replies: webhook events and sending (`db_worker --queue-name replies`, several processes);
+        # imports: contact and licence-list imports (`db_worker --queue-name imports`). See docs/bots.md.
+        "QUEUES": ["default", "replies", "imports"],
     }
 }
 

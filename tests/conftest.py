@@ -10,7 +10,7 @@ from tests.factories import CentreFactory, member
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings):
     """Run background tasks inline in tests; the database worker is exercised in its own tests."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "replies", "imports"]}}
 
 
 @pytest.fixture(autouse=True)

@@ -116,30 +116,9 @@ def inbound_receive(
         return Received(inbound, False)
     replies: list[str] = []
     if user_id:
+        inbound.sender, inbound.sender_name = user_id[:100], display_name[:200]
         conversation = conversation_for(channel=channel, user_id=user_id[:100], display_name=display_name)
-        before = _tracked(conversation) if conversation.pk else None
-        inbound.conversation = conversation
-        files = attachments_store(inbound=inbound, conversation=conversation, refs=attachments) if attachments else []
-        if handle is not None:
-            replies = handle(conversation)
-            conversation.last_message_at = timezone.now()
-        elif converse:
-            replies, inbound.text = _converse(conversation, text, files)
-        elif kind in ("subscribed", "unsubscribed"):
-            conversation.subscribed = kind == "subscribed"
-        if not converse or handle is not None:
-            inbound.text = read(text, zawgyi_known=conversation.zawgyi)[0][:10000]  # an edit in Zawgyi reads as Unicode too
-            if sensitive_word(inbound.text, conversation_sensitive_words(conversation)):
-                conversation.sensitive = True  # an edited message is in the transcript too
-        # History records changes staff care about (centre, person, hand-over), not every message.
-        if before == _tracked(conversation):
-            conversation.skip_history_when_saving = True  # simple_history checks for the attribute, not its value
-        conversation.save()
-        conversation.__dict__.pop("skip_history_when_saving", None)
-        # One message per turn: fewer SMS segments to pay for, and replies arrive in order.
-        # Nothing for a person who opted out by SMS STOP: the carrier refuses it (error 21610).
-        opted_out = conversation.channel == "sms" and not conversation.subscribed
-        replies = ["\n\n".join(replies)] if replies and not opted_out else []
+        replies = inbound_run(inbound, conversation, text=text, kind=kind, converse=converse, handle=handle, attachments=attachments)
         for reply in replies:
             if answer is None:
                 outbound_queue(conversation=conversation, text=reply, inbound=inbound)
@@ -150,8 +129,44 @@ def inbound_receive(
                 )
     if answer is not None:
         inbound.response_body = answer(replies)
+    inbound.processed_at = timezone.now()
     inbound.save()
     return Received(inbound, True)
+
+
+def inbound_run(
+    inbound: InboundMessage, conversation: Conversation, *, text: str, kind: str, converse: bool,
+    handle: Callable[[Conversation], list[str]] | None = None, attachments: Sequence[AttachmentRef] = (),
+) -> list[str]:
+    """Run one event in its (locked) conversation and save the conversation; return the turn's reply, if any.
+
+    Shared by the webhook that answers in its response (SMS, voice, Viber's welcome)
+    and by the worker that processes stored events (``bots.services.events``).
+    """
+    before = _tracked(conversation) if conversation.pk else None
+    inbound.conversation = conversation
+    files = attachments_store(inbound=inbound, conversation=conversation, refs=attachments) if attachments else []
+    replies: list[str] = []
+    if handle is not None:
+        replies = handle(conversation)
+        conversation.last_message_at = timezone.now()
+    elif converse:
+        replies, inbound.text = _converse(conversation, text, files)
+    elif kind in ("subscribed", "unsubscribed"):
+        conversation.subscribed = kind == "subscribed"
+    if not converse or handle is not None:
+        inbound.text = read(text, zawgyi_known=conversation.zawgyi)[0][:10000]  # an edit in Zawgyi reads as Unicode too
+        if sensitive_word(inbound.text, conversation_sensitive_words(conversation)):
+            conversation.sensitive = True  # an edited message is in the transcript too
+    # History records changes staff care about (centre, person, hand-over), not every message.
+    if before == _tracked(conversation):
+        conversation.skip_history_when_saving = True  # simple_history checks for the attribute, not its value
+    conversation.save()
+    conversation.__dict__.pop("skip_history_when_saving", None)
+    # One message per turn: fewer SMS segments to pay for, and replies arrive in order.
+    # Nothing for a person who opted out by SMS STOP: the carrier refuses it (error 21610).
+    opted_out = conversation.channel == "sms" and not conversation.subscribed
+    return ["\n\n".join(replies)] if replies and not opted_out else []
 
 
 def conversation_start_at(conversation: Conversation, code: str) -> None:

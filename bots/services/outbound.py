@@ -1,5 +1,12 @@
 """Sending: each reply is a row with a status; a task sends it after commit and retries with backoff.
 
+Replies to one conversation go out in the order they were written: a reply
+waits while an earlier one of its conversation is still pending (sending or
+waiting to retry), and the earlier one's end (sent, or failed for good) queues
+the next. So a first reply retried after 30 s never lands after the answer
+to the migrant's next message. Other conversations never wait: each reply is
+its own task, and the ``replies`` queue runs several worker processes.
+
 A channel outage loses nothing: a failed attempt leaves the message pending
 with ``next_attempt_at``; the task is re-enqueued for then (backends that can
 defer), and ``manage.py bots_send_pending`` re-enqueues anything due (run it
@@ -56,8 +63,12 @@ def _sender(channel: str):
     return {"telegram": telegram.send, "viber": viber.send, "sms": twilio.send, "voice": twilio.send, "messenger": messenger.send}[channel]
 
 
-def outbound_send(*, outbound_id: int) -> OutboundMessage | None:
-    """Make one attempt to send; record the result. Safe to run twice: only a pending row is sent."""
+def outbound_send(*, outbound_id: int, only_when_due: bool = False) -> OutboundMessage | None:
+    """Make one attempt to send; record the result. Safe to run twice: only a pending row is sent.
+
+    ``only_when_due`` (the task passes it) skips a row whose attempt is claimed or not due yet:
+    a reply can be queued twice (by its own task and by the end of the reply before it).
+    """
     from bots.channels import SendError
 
     with transaction.atomic():
@@ -66,6 +77,10 @@ def outbound_send(*, outbound_id: int) -> OutboundMessage | None:
         )
         if outbound is None or outbound.status != OutboundStatus.PENDING:
             return outbound
+        if only_when_due and outbound.next_attempt_at is not None and outbound.next_attempt_at > timezone.now():
+            return outbound  # another worker has claimed this attempt, or its retry is not due yet
+        if _earlier_pending(outbound).exists():
+            return outbound  # it waits its turn: the earlier reply's end queues it (``_queue_next``)
         outbound.attempts += 1
         # Claim the attempt before the network call, so a second worker does not send it too.
         outbound.next_attempt_at = timezone.now() + backoff(outbound.attempts)
@@ -83,13 +98,35 @@ def outbound_send(*, outbound_id: int) -> OutboundMessage | None:
         status=OutboundStatus.SENT, sent_at=timezone.now(), external_id=external_id[:100], last_error="", next_attempt_at=None
     )
     outbound.refresh_from_db()
+    _queue_next(outbound)
     return outbound
+
+
+def _earlier_pending(outbound: OutboundMessage):
+    return OutboundMessage.objects.filter(
+        conversation_id=outbound.conversation_id, status=OutboundStatus.PENDING, pk__lt=outbound.pk
+    )
+
+
+def _queue_next(outbound: OutboundMessage) -> None:
+    """This reply has ended (sent or failed for good): queue the conversation's next waiting one.
+
+    Called after the status change is committed, so a later reply that checked
+    before it either saw this one pending (and is queued here) or did not (and sent itself).
+    """
+    following = (
+        OutboundMessage.objects.filter(conversation_id=outbound.conversation_id, status=OutboundStatus.PENDING, pk__gt=outbound.pk)
+        .order_by("pk").values_list("pk", flat=True).first()
+    )
+    if following is not None:
+        transaction.on_commit(lambda: _enqueue(following))
 
 
 def _failed(outbound: OutboundMessage, exc) -> OutboundMessage:
     max_attempts = settings.BOT_SEND_MAX_ATTEMPTS
     error = str(exc)[:300]
-    if exc.permanent or outbound.attempts >= max_attempts:
+    ended = exc.permanent or outbound.attempts >= max_attempts
+    if ended:
         log.warning("bots: outbound %s failed for good after %s attempts: %s", outbound.pk, outbound.attempts, error)
         fields = {"status": OutboundStatus.FAILED, "next_attempt_at": None}
     else:
@@ -100,6 +137,8 @@ def _failed(outbound: OutboundMessage, exc) -> OutboundMessage:
         transaction.on_commit(lambda: _enqueue(outbound.pk, run_after=next_attempt))
     OutboundMessage.objects.filter(pk=outbound.pk).update(last_error=error, **fields)
     outbound.refresh_from_db()
+    if ended:
+        _queue_next(outbound)
     return outbound
 
 

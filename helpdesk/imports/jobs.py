@@ -10,6 +10,7 @@ from dataclasses import asdict
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,7 @@ STOPPED_MESSAGE = gettext_lazy(
     "The import stopped before the end. The rows counted below are saved; "
     "“Continue the import” imports the rest without repeating them."
 )
+CHECK_STOPPED = gettext_lazy("The background worker stopped before the end of the check. Nothing was saved: upload the file again.")
 STALLED_AFTER = timedelta(minutes=10)  # a running job with no progress for this long lost its worker
 
 
@@ -64,6 +66,49 @@ def contact_import_continue(*, job: ContactImport) -> bool:
     return bool(queued)
 
 
+def contact_imports_recover() -> tuple[int, int]:
+    """Find imports whose worker died (running, no progress for STALLED_AFTER): resume or fail them.
+
+    An import resumes from where it stopped (the fingerprints skip the rows it
+    applied); a check (dry run) saved nothing, so it is marked failed and its
+    file deleted. Return (resumed, failed). ``manage.py imports_recover`` runs it.
+    """
+    resumed = failed = 0
+    stale = ContactImport.objects.filter(
+        status=ContactImport.Status.RUNNING, progress_at__lt=timezone.now() - STALLED_AFTER
+    ).only("pk", "dry_run", "status", "progress_at", "created_at")
+    for job in stale:
+        if job.dry_run:
+            failed += ContactImport.objects.filter(pk=job.pk, status=ContactImport.Status.RUNNING).update(
+                status=ContactImport.Status.FAILED, error=str(CHECK_STOPPED), content=b"", finished_at=timezone.now(),
+            )
+        elif contact_import_continue(job=job):
+            resumed += 1
+    return resumed, failed
+
+
+def _progress_outside_the_check(import_id: int, done: int, total: int) -> None:
+    """Record a check's progress on a connection of its own.
+
+    A check runs in one transaction that is rolled back at the end, so progress written
+    inside it would never be seen (and the job would look stalled). SQLite allows one
+    writer at a time, so there the figures appear only at the end (production runs PostgreSQL).
+    """
+    if connection.vendor == "sqlite":
+        ContactImport.objects.filter(pk=import_id).update(rows_done=done, rows_total=total, progress_at=timezone.now())
+        return
+    beat = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with beat.cursor() as cursor:
+            table = beat.ops.quote_name(ContactImport._meta.db_table)
+            cursor.execute(
+                f"UPDATE {table} SET rows_done = %s, rows_total = %s, progress_at = %s WHERE id = %s",
+                [done, total, beat.ops.adapt_datetimefield_value(timezone.now()), import_id],
+            )
+    finally:
+        beat.close()
+
+
 def _with_earlier(result: ImportResult, earlier: ImportResult | None) -> ImportResult:
     """Count the rows a stopped run applied as imported by this job, not as "already imported"."""
     if earlier is None:
@@ -77,7 +122,7 @@ def _with_earlier(result: ImportResult, earlier: ImportResult | None) -> ImportR
     return merged
 
 
-@task()
+@task(queue_name="imports")  # its own workers: a long import never delays a bot reply
 def contact_import_run(import_id: int) -> str:
     """Run one queued import, saving its progress and what it applied after every chunk."""
     if not ContactImport.objects.filter(pk=import_id, status=ContactImport.Status.QUEUED).update(
@@ -89,7 +134,9 @@ def contact_import_run(import_id: int) -> str:
     earlier = ImportResult(**job.result) if job.result else None  # what a stopped run applied
 
     def progress(done: int, total: int, result: ImportResult) -> None:
-        if not job.dry_run:  # a check-only run saves nothing, so there is nothing to report part-way
+        if job.dry_run:  # a check saves nothing, but its page shows how far it got (and the beat says the worker lives)
+            _progress_outside_the_check(import_id, done, total)
+        else:
             merged = _with_earlier(result, earlier)
             jobs.update(rows_done=done, rows_total=total, result=asdict(merged), progress_at=timezone.now())
 

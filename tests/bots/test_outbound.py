@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from bots.models import Conversation, OutboundMessage
+from bots.models import Conversation, InboundMessage, OutboundMessage
 from bots.services import outbound_enqueue_due, outbound_queue, outbound_retry, outbound_send
 from bots.services.outbound import backoff
 from tests.bots.conftest import TELEGRAM_TOKEN, TWILIO_SID
@@ -41,7 +41,8 @@ def test_outage_then_retry_sends_the_message_once(chat, fake_api, django_capture
     assert outbound.status == "pending" and outbound.attempts == 1 and "Bad Gateway" in outbound.last_error
     assert outbound.next_attempt_at > timezone.now()
     assert outbound_enqueue_due() == 0  # not due yet: backoff
-    assert outbound_enqueue_due(now=timezone.now() + backoff(1) + timedelta(seconds=1)) == 1
+    OutboundMessage.objects.filter(pk=outbound.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    assert outbound_enqueue_due() == 1  # the retry time has come
     outbound.refresh_from_db()
     assert outbound.status == "sent" and outbound.attempts == 2 and outbound.last_error == ""
     assert len(fake_api.requests) == 2 and fake_api.texts() == ["Your complaint NDG-2026-0001 is registered"] * 2
@@ -117,7 +118,7 @@ def test_database_backend_defers_the_retry(chat, fake_api, settings, django_capt
     """In production the retry is a task scheduled for later, not a busy loop."""
     from django_tasks_db.models import DBTaskResult
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "replies", "imports"]}}
     with django_capture_on_commit_callbacks(execute=True):
         outbound = outbound_queue(conversation=chat, text="hello")
     task = DBTaskResult.objects.get()
@@ -136,7 +137,8 @@ def test_viber_outage_then_retry(centre, fake_api, django_capture_on_commit_call
     outbound = queue(viber, "ကျေးဇူးတင်ပါတယ်", django_capture_on_commit_callbacks)
     outbound.refresh_from_db()
     assert outbound.status == "pending" and "Service Unavailable" in outbound.last_error
-    outbound_enqueue_due(now=timezone.now() + backoff(1) + timedelta(seconds=1))
+    OutboundMessage.objects.filter(pk=outbound.pk).update(next_attempt_at=outbound.next_attempt_at - backoff(1) - timedelta(seconds=1))
+    outbound_enqueue_due()  # the retry time has come
     outbound.refresh_from_db()
     assert outbound.status == "sent" and [r["body"]["text"] for r in fake_api.requests] == ["ကျေးဇူးတင်ပါတယ်"] * 2
 
@@ -148,13 +150,16 @@ def test_production_worker_sends_the_reply_to_a_webhook(client, centre, fake_api
 
     from tests.bots.conftest import load, post_telegram
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "replies", "imports"]}}
     assert post_telegram(client, load("telegram_message")).status_code == 200
+    assert InboundMessage.objects.get().processed_at is None  # the webhook only stored it
+    assert not OutboundMessage.objects.exists() and fake_api.requests == []
+    call_command("db_worker", "--queue-name", "imports", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert not OutboundMessage.objects.exists()  # the imports worker leaves replies alone
+    call_command("db_worker", "--queue-name", "replies", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     outbound = OutboundMessage.objects.get()
-    assert outbound.status == "pending" and fake_api.requests == []
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    outbound.refresh_from_db()
     assert outbound.status == "sent" and "Choose a language" in fake_api.texts()[0]
+    assert InboundMessage.objects.get().processed_at is not None
 
 
 def test_telegram_bot_questions_come_with_number_buttons(client, centre, fake_api, django_capture_on_commit_callbacks):
@@ -179,3 +184,39 @@ def test_staff_replies_have_no_buttons(chat, fake_api, django_capture_on_commit_
     notice, reply = (r["body"] for r in fake_api.requests)
     assert notice["reply_markup"] == {"remove_keyboard": True}  # "a staff member is now answering": the bot's buttons go
     assert "reply_markup" not in reply
+
+
+def test_a_later_reply_waits_for_an_earlier_one_still_retrying(chat, fake_api, django_capture_on_commit_callbacks):
+    """The stale "type the agency's name" must not arrive after the answer and the menu."""
+    fake_api.fail_next(1, status=502)
+    first = queue(chat, "Type the agency's name", django_capture_on_commit_callbacks)
+    second = queue(chat, "Shwe Myanmar: licensed. Menu: 1 2 3", django_capture_on_commit_callbacks)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == "pending" and first.attempts == 1  # retrying
+    assert second.status == "pending" and second.attempts == 0
+    assert fake_api.texts() == ["Type the agency's name"]  # the failed attempt only: the second waits its turn
+    OutboundMessage.objects.filter(pk=first.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        outbound_enqueue_due()  # the retry is due: the first goes, and its end sends the second
+    assert fake_api.texts() == ["Type the agency's name"] * 2 + ["Shwe Myanmar: licensed. Menu: 1 2 3"]
+    assert set(OutboundMessage.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_reply_that_failed_for_good_no_longer_holds_the_next(chat, fake_api, django_capture_on_commit_callbacks):
+    fake_api.fail_next(1, status=403, body={"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"})
+    with django_capture_on_commit_callbacks(execute=True):
+        first = outbound_queue(conversation=chat, text="one")
+        second = outbound_queue(conversation=chat, text="two")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == "failed" and second.status == "sent" and fake_api.texts() == ["one", "two"]
+
+
+def test_another_conversation_never_waits(chat, centre, fake_api, django_capture_on_commit_callbacks):
+    other = Conversation.objects.create(channel="telegram", external_user_id="5100000001", centre=centre)
+    fake_api.fail_next(1, status=502)
+    queue(chat, "stuck", django_capture_on_commit_callbacks)
+    answered = queue(other, "answered", django_capture_on_commit_callbacks)
+    answered.refresh_from_db()
+    assert answered.status == "sent" and fake_api.texts() == ["stuck", "answered"]  # "stuck" was the failed attempt

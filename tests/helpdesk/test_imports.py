@@ -217,7 +217,7 @@ def test_a_waiting_upload_says_what_it_waits_for(client, admin_user):
     job = ContactImport.objects.create(file_name="big.xlsx", content=b"...", rows_total=50_000)
     client.force_login(admin_user)
     html = client.get(reverse("helpdesk:import_job", args=[job.pk])).content.decode()
-    assert "Waiting for the background worker" in html and 'http-equiv="refresh"' in html
+    assert "Waiting for the imports worker" in html and "--queue-name imports" in html and 'http-equiv="refresh"' in html
 
 
 def test_queue_refuses_files_above_the_limit(centre):

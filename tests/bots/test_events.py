@@ -1,0 +1,107 @@
+"""Webhooks that only store (bots.services.events): the worker runs each conversation in order; queues stay apart."""
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from bots.models import Conversation, InboundMessage, OutboundMessage
+from bots.services.events import inbound_enqueue_unprocessed, inbound_process
+from tests.bots.conftest import load, post_telegram
+from tests.bots.test_webhooks import telegram
+
+QUEUES = ["default", "replies", "imports"]
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """The production backend: the webhook stores and queues, ``db_worker`` runs the task."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": QUEUES}}
+
+
+def work(queue: str) -> None:
+    call_command("db_worker", "--queue-name", queue, "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_webhook_only_stores_and_the_replies_worker_answers_in_order(client, centre, fake_api, database_tasks):
+    for update_id, text in enumerate(["hi", "2", "menu"], start=1):
+        assert post_telegram(client, telegram(text, update_id)).status_code == 200
+    assert not Conversation.objects.exists() and not OutboundMessage.objects.exists()  # nothing ran in the request
+    work("replies")
+    texts = fake_api.texts()
+    assert len(texts) == 3 and "Choose a language" in texts[0] and "Check a recruitment agency's licence" in texts[1]
+    inbound = list(InboundMessage.objects.order_by("pk"))
+    assert all(message.processed_at and message.conversation for message in inbound)
+    assert [m.replies.get().text for m in inbound] == [o.text for o in OutboundMessage.objects.order_by("pk")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_replayed_update_stores_and_queues_nothing(client, centre, database_tasks):
+    from django_tasks_db.models import DBTaskResult
+
+    for _ in range(3):
+        assert post_telegram(client, load("telegram_message")).status_code == 200
+    assert InboundMessage.objects.count() == 1 and DBTaskResult.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tasks_that_run_out_of_order_still_answer_in_received_order(client, centre, fake_api, database_tasks):
+    for update_id, text in enumerate(["hi", "2", "1"], start=1):
+        post_telegram(client, telegram(text, update_id))
+    first, second, third = InboundMessage.objects.order_by("pk")
+    assert inbound_process(inbound_id=third.pk) == 3  # the last event's task runs first: it takes all three, oldest first
+    assert inbound_process(inbound_id=first.pk) == 0 and inbound_process(inbound_id=second.pk) == 0
+    conversation = Conversation.objects.get()
+    assert conversation.language == "en" and conversation.state["step"] != "menu"  # "1" was read after "2" chose English
+    replies = [m.replies.get().pk for m in (first, second, third)]
+    assert replies == sorted(replies)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_that_fails_keeps_its_payload_and_the_conversation_goes_on(client, centre, fake_api, database_tasks):
+    post_telegram(client, telegram("hi", 1))
+    work("replies")
+    Conversation.objects.update(state=["not", "a", "state"])  # a stored state the engine cannot read
+    post_telegram(client, telegram("1", 2))
+    post_telegram(client, telegram("hello", 3))
+    work("replies")
+    failed = InboundMessage.objects.get(external_id="2")
+    assert failed.kind == "error" and failed.payload["message"]["text"] == "1" and failed.processed_at
+    assert post_telegram(client, telegram("1", 2)).status_code == 200  # Telegram's retry is not run again
+    work("replies")
+    assert InboundMessage.objects.get(external_id="2").kind == "error"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_replies_worker_answers_while_an_import_waits_on_its_own_queue(client, centre, fake_api, database_tasks, admin_user):
+    from helpdesk.imports.jobs import contact_import_queue
+    from helpdesk.models import ContactImport
+
+    job = contact_import_queue(content=b"date,centre,service,gender\n2023-01-05,NDG,drop_in,woman\n", filename="big.csv",
+                               user=admin_user, dry_run=True)
+    post_telegram(client, load("telegram_message"))
+    work("replies")
+    assert OutboundMessage.objects.get().status == "sent"
+    assert ContactImport.objects.get(pk=job.pk).status == "queued"  # the replies worker never takes an import
+    work("imports")
+    assert ContactImport.objects.get(pk=job.pk).status == "done"
+
+
+def test_bot_work_and_imports_are_on_separate_queues():
+    from agencies.tasks import agency_import_run
+    from bots.tasks import process_inbound, send_outbound
+    from helpdesk.imports.jobs import contact_import_run
+
+    assert {process_inbound.queue_name, send_outbound.queue_name} == {"replies"}
+    assert {contact_import_run.queue_name, agency_import_run.queue_name} == {"imports"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_whose_task_was_lost_is_queued_again(client, centre, fake_api, database_tasks):
+    from django_tasks_db.models import DBTaskResult
+
+    post_telegram(client, load("telegram_message"))
+    DBTaskResult.objects.all().delete()  # the task row is gone (a database restored from backup, say)
+    InboundMessage.objects.update(received_at=timezone.now() - timezone.timedelta(minutes=5))
+    assert inbound_enqueue_unprocessed() == 1
+    work("replies")
+    assert OutboundMessage.objects.get().status == "sent"
