@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "agencies",
     "complaints",
     "bots",
+    "api",  # issue 14: the read API for partner systems (/api/v1/), top floor
 ]
 
 MIDDLEWARE = [
@@ -302,3 +303,7 @@ RETENTION_TRANSCRIPT_DAYS = int(os.environ.get("RETENTION_TRANSCRIPT_DAYS", "180
 RETENTION_OUTBOUND_DAYS = int(os.environ.get("RETENTION_OUTBOUND_DAYS", "180"))  # what the bot and staff sent
 RETENTION_SENSITIVE_DAYS = int(os.environ.get("RETENTION_SENSITIVE_DAYS", "365"))  # both, in conversations marked sensitive
 RETENTION_CHANNEL_ID_DAYS = int(os.environ.get("RETENTION_CHANNEL_ID_DAYS", "365"))  # chat ids, phones, names of conversations without a case
+
+# --- Partner API (issue 14, docs/api.md): calls per token per window (seconds); 0 turns the limit off.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
+API_RATE_WINDOW = int(os.environ.get("API_RATE_WINDOW", "60"))
