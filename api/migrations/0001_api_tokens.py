@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('helpdesk', '0009_api_tokens'),
+        ('helpdesk', '0008_merge_access_log_gender_imports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
