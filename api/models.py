@@ -20,7 +20,7 @@ class ApiToken(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, help_text=_("Who uses this token, e.g. the ILO M&E system."))
     token_prefix = models.CharField(_("token starts with"), max_length=12, editable=False, help_text=_("To recognise a token; not enough to use it."))
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    centres = models.ManyToManyField(Centre, related_name="+", verbose_name=_("centres"), blank=True, help_text=_("The token sees figures and cases of these centres only."))
+    centres = models.ManyToManyField(Centre, related_name="+", verbose_name=_("centres"), help_text=_("The token sees figures and cases of these centres only."))
     case_level = models.BooleanField(
         _("case-level access"), default=False,
         help_text=_("Also list cases, without names or any personal detail. Sensitive cases are never listed."),

@@ -5,14 +5,17 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from api.models import ApiToken
 from helpdesk.models import Centre
 from helpdesk.selectors import User
 
 TOKEN_PREFIX = "mch_"
+NO_CENTRE = _("Choose at least one centre: a token sees the figures of its centres only.")
 
 
 def token_digest(secret: str) -> str:
@@ -25,6 +28,9 @@ def api_token_create(
     *, organisation: str, centres: Iterable[Centre], case_level: bool = False, created_by: User | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret: the only moment the secret exists outside the caller's hands."""
+    centres = list(centres)
+    if not centres:
+        raise ValidationError({"centres": NO_CENTRE})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         organisation=organisation, case_level=case_level, created_by=created_by,

@@ -34,7 +34,10 @@ PARTNER_UNKNOWN = gettext_lazy("Unknown partner organisation.")
 CHOICE_INVALID = gettext_lazy("Not one of the allowed values: %(values)s.")
 CURSOR_INVALID = gettext_lazy("This cursor is not valid: start again without it.")
 VALUE_INVALID = gettext_lazy("This value is not valid here.")
+NO_CENTRES = gettext_lazy("This token covers no centre any more: ask an administrator to give it one.")
 
+# Repeatable ``?centre=NDG&centre=TCL``; none means every centre of the token.
+CENTRES = Query([], description="Centre codes (repeat for several); none: all the token's centres.")
 ERRORS = {400: schemas.Error, 401: schemas.Error, 429: schemas.Error}
 
 
@@ -104,9 +107,12 @@ def _report(request: HttpRequest, start: date | None, end: date | None, by: str,
     if partner and partner not in token_partners(request.auth):
         raise ApiError(400, str(PARTNER_UNKNOWN), "partner")
     try:
-        return token_report_filter(request.auth, start=start, end=end, by=by, centres=centre, partner=partner, channel=channel)
+        report = token_report_filter(request.auth, start=start, end=end, by=by, centres=centre, partner=partner, channel=channel)
     except LookupError as exc:
         raise ApiError(400, CENTRE_UNKNOWN % {"code": exc.args[0]}, "centre") from None
+    if not report.centre_ids:
+        raise ApiError(403, str(NO_CENTRES))
+    return report
 
 
 def _filters(request: HttpRequest, report: ReportFilter, centre: list[str]) -> dict:
@@ -128,10 +134,10 @@ def _periods(periods) -> list[dict]:
     return [{"label": p.label, "start": p.start, "end": p.end} for p in periods]
 
 
-@api.get("/beneficiary-table", response={200: schemas.BeneficiaryTable, **ERRORS}, summary="The beneficiary table")
+@api.get("/beneficiary-table", response={200: schemas.BeneficiaryTable, 403: schemas.Error, **ERRORS}, summary="The beneficiary table")
 def beneficiary_table_view(
     request, start: date | None = None, end: date | None = None, by: str = BY_QUARTER,
-    centre: list[str] = Query([]), partner: str = "", channel: str = "",
+    centre: list[str] = CENTRES, partner: str = "", channel: str = "",
 ):
     """People reached per service row and period, by gender: the report page's table, for the token's centres."""
     report = _report(request, start, end, by, centre, partner, channel)
@@ -155,10 +161,10 @@ def _counts(items) -> list[dict]:
     return [{"code": code, "label": str(label), "cases": n} for code, label, n in items]
 
 
-@api.get("/complaint-outcomes", response={200: schemas.ComplaintOutcomes, **ERRORS}, summary="Complaint outcomes")
+@api.get("/complaint-outcomes", response={200: schemas.ComplaintOutcomes, 403: schemas.Error, **ERRORS}, summary="Complaint outcomes")
 def complaint_outcomes_view(
     request, start: date | None = None, end: date | None = None, by: str = BY_QUARTER,
-    centre: list[str] = Query([]), partner: str = "", channel: str = "",
+    centre: list[str] = CENTRES, partner: str = "", channel: str = "",
 ):
     """Cases opened and closed, MMK claimed and recovered: the outcomes page's figures (sensitive cases counted too)."""
     report = _report(request, start, end, by, centre, partner, channel)
@@ -216,7 +222,7 @@ def agencies_view(request, status: str = "", country: str = "", cursor: str | No
 @api.get("/cases", response={200: schemas.CasePage, 403: schemas.Error, **ERRORS}, summary="Cases without names (case-level tokens)")
 def cases_view(
     request, opened_from: date | None = None, opened_to: date | None = None, stage: str = "",
-    centre: list[str] = Query([]), cursor: str | None = None, limit: int = DEFAULT_LIMIT,
+    centre: list[str] = CENTRES, cursor: str | None = None, limit: int = DEFAULT_LIMIT,
 ):
     """The token's cases, oldest first: reference, centre, stage, grievances, agency, amounts and dates; never a
     name, phone, story, note or person id. Sensitive cases are left out (they count in the outcomes)."""
@@ -227,6 +233,8 @@ def cases_view(
         centre_ids = token_centre_ids(request.auth, centre)
     except LookupError as exc:
         raise ApiError(400, CENTRE_UNKNOWN % {"code": exc.args[0]}, "centre") from None
+    if not centre_ids:
+        raise ApiError(403, str(NO_CENTRES))
     cases = token_cases(request.auth, centre_ids=centre_ids, opened_from=opened_from, opened_to=opened_to, stage=stage)
     items, next_url = _page(cases, ("opened_at", "id"), request, cursor, limit)
     return {"items": [
