@@ -181,7 +181,7 @@ LANGUAGES = [("en", _("English")), ("my", _("Burmese"))]
 # The project's catalogues come first: Django reads LOCALE_PATHS before the apps' catalogues, and without
 # this django.contrib.admin's old Burmese ("Log in" as ဖွင့်ဝင်) would win over ours for shared strings.
 # BASE_DIR/locale holds Burmese for the Django admin/auth strings staff see (Django ships few).
-LOCALE_PATHS = [BASE_DIR / "locale", *(BASE_DIR / app / "locale" for app in ("helpdesk", "agencies", "complaints", "bots"))]
+LOCALE_PATHS = [BASE_DIR / "locale", *(BASE_DIR / app / "locale" for app in ("helpdesk", "agencies", "complaints", "bots", "api"))]
 TIME_ZONE = "Asia/Yangon"
 USE_I18N = True
 USE_TZ = True
