@@ -21,6 +21,7 @@ ROUTES = {
     "api_v1:cases_view": True,
 }
 PUBLIC = {"api_v1:openapi-json"}  # the description only, no data
+ROOT = {"api_v1:api-root"}  # django-ninja's root, only to build paths: always 404
 ROLES = ["staff", "manager", "officer", "admin"]
 
 
@@ -34,7 +35,8 @@ def _api_routes(patterns, namespace=""):
 
 
 def test_every_api_url_is_in_the_matrix():
-    assert set(_api_routes(get_resolver().url_patterns)) == set(ROUTES) | PUBLIC
+    assert set(_api_routes(get_resolver().url_patterns)) == set(ROUTES) | PUBLIC | ROOT
+    assert Client().get(reverse("api_v1:api-root")).status_code == 404
 
 
 @pytest.mark.parametrize("name", sorted(ROUTES))

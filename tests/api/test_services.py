@@ -23,13 +23,14 @@ def test_only_the_hash_of_the_token_is_stored():
 
 def test_a_revoked_token_no_longer_authenticates_and_keeps_its_first_revocation():
     token, secret = api_token_create(organisation="MAP radio", centres=[CentreFactory()])
+    before = token.history.count()
     api_token_revoke(token=token)
     first = token.revoked_at
     api_token_revoke(token=token)
     token.refresh_from_db()
     assert token.revoked_at == first
     assert api_token_for_secret(secret) is None
-    assert token.history.count() == 2
+    assert token.history.count() == before + 1  # the revocation, once
 
 
 def test_a_token_needs_a_centre():
