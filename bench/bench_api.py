@@ -118,8 +118,7 @@ def main(argv: list[str] | None = None) -> None:
     markdown = f"""## API: beneficiary table at {args.contacts:,} contacts (`bench/bench_api.py`, {engine})
 
 6 centres, {args.contacts // 5:,} people, {args.contacts:,} contacts over 2019-2024 (1 in 10 anonymous), {args.contacts // 50:,}
-activities with head counts, generated with `INSERT ... SELECT generate_series` ({built:.0f} s including migrate, or 0 when
-cached). Six years by quarter (24 periods), every centre of the token. {args.rounds} interleaved rounds (order alternating);
+activities with head counts, generated with `INSERT ... SELECT generate_series` ({built:.0f} s including migrate; a second run reuses the data). Six years by quarter (24 periods), every centre of the token. {args.rounds} interleaved rounds (order alternating);
 one warm-up call of each side first. Both sides give the same grand total.
 
 | side | median | p95 |
@@ -127,8 +126,9 @@ one warm-up call of each side first. Both sides give the same grand total.
 {chr(10).join(rows)}
 
 API overhead over the direct call: {(api_median - direct_median) * 1000:+.0f} ms at the median ({api_median / direct_median:.2f}x):
-token lookup, the access-log row ({logged} rows written), pydantic validation and JSON. The time is the table's
-own queries. Load average (1 min) after each round: {", ".join(f"{x:.1f}" for x in loads)} on a 2-core machine shared
+token lookup, the access-log row, the token's centres ({logged} rows written), pydantic validation and JSON. The time is the table's
+own queries; at this load a difference of a second or two between the sides is within the noise (rounds of the
+same side differ by more). Load average (1 min) after each round: {", ".join(f"{x:.1f}" for x in loads)} on a 2-core machine shared
 with other engineers' tests: absolute figures are noisy and slower than on an idle machine; the ratio is the useful figure.
 With few rounds p95 is the slowest round.
 """
