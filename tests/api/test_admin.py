@@ -34,3 +34,11 @@ def test_a_token_without_centres_is_refused_in_the_admin(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     response = client.post(reverse("admin:api_apitoken_add"), {"organisation": "ILO M&E"})
     assert response.status_code == 200 and not ApiToken.objects.exists()
+
+
+def test_the_access_log_page_and_export_name_the_token(client, make_token):
+    token, secret = make_token(CentreFactory(), organisation="MOLIP desk")
+    Client().get("/api/v1/agencies", **bearer(secret))
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert f"#{token.pk} MOLIP desk" in client.get(reverse("helpdesk:access_log")).content.decode()
+    assert f"#{token.pk} MOLIP desk" in client.get(reverse("helpdesk:access_log_export")).content.decode()
