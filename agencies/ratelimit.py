@@ -31,12 +31,18 @@ def client_ip(request: HttpRequest) -> str:
 
 def rate_limit_hit(request: HttpRequest, scope: str = "agency-lookup") -> RateDecision:
     """Count this request against the client's window and say whether it may be served."""
-    limit = settings.AGENCY_LOOKUP_RATE_LIMIT
-    window = max(1, settings.AGENCY_LOOKUP_RATE_WINDOW)
+    return window_hit(
+        f"{scope}:{client_ip(request)}", limit=settings.AGENCY_LOOKUP_RATE_LIMIT, window=settings.AGENCY_LOOKUP_RATE_WINDOW,
+    )
+
+
+def window_hit(client: str, *, limit: int, window: int) -> RateDecision:
+    """Count one request of ``client`` (any stable key: an IP, an API token's id) against its window."""
+    window = max(1, window)
     if limit <= 0:
         return RateDecision(True, 0)
     # The window opens at the client's first request and lasts ``window`` seconds.
-    key = f"ratelimit:{scope}:{client_ip(request)}"
+    key = f"ratelimit:{client}"
     now = time.time()
     cache.add(f"{key}:start", now, timeout=window)
     cache.add(key, 0, timeout=window)

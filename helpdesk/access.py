@@ -57,8 +57,10 @@ def export_detail(query: QueryDict) -> str:
     return detail[:300]
 
 
-def access_record(request: HttpRequest, *, kind: str, object_id: int | None = None, detail: str = "") -> AccessLog:
-    """Write one access-log row for the request's user (the only place rows are written)."""
+def access_record(
+    request: HttpRequest, *, kind: str, object_id: int | None = None, detail: str = "", api_token: str = ""
+) -> AccessLog:
+    """Write one access-log row for the request's user, or the API token that made the call (the only place rows are written)."""
     user = request.user
     return AccessLog.objects.create(
         user=user if user.is_authenticated else None,
@@ -68,6 +70,7 @@ def access_record(request: HttpRequest, *, kind: str, object_id: int | None = No
         path=request.path[:300],
         detail=detail[:300],
         ip=client_ip(request),
+        api_token=api_token[:100],
     )
 
 

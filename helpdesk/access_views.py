@@ -45,7 +45,7 @@ def access_log_export(request):
     writer.writerow([_("When"), _("User"), _("What"), _("Record id"), _("Page"), _("Detail"), _("IP address")])
     for row in rows.iterator(chunk_size=1000):
         writer.writerow([
-            f"{timezone.localtime(row.at):%Y-%m-%d %H:%M:%S}", row.username, row.get_kind_display(), row.object_id,
+            f"{timezone.localtime(row.at):%Y-%m-%d %H:%M:%S}", row.username or row.api_token, row.get_kind_display(), row.object_id,
             row.path, row.detail, row.ip,
         ])
     return response

@@ -384,6 +384,7 @@ class AccessLog(models.Model):
         PDF = "pdf", _("PDF")
         EXPORT = "export", _("Export")
         ERASURE = "erasure", _("Erasure")
+        API = "api", _("API call")
 
     at = models.DateTimeField(_("when"), default=timezone.now)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user"))
@@ -393,6 +394,7 @@ class AccessLog(models.Model):
     path = models.CharField(_("page"), max_length=300, help_text=_("The address opened, without its query string."))
     detail = models.CharField(_("detail"), max_length=300, blank=True, help_text=_("For exports: the filters used (never the search terms)."))
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    api_token = models.CharField(_("API token"), max_length=100, blank=True, help_text=_("For API calls: the token's number and organisation."))
 
     objects = AccessLogQuerySet.as_manager()
 

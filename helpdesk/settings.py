@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "agencies",
     "complaints",
     "bots",
+    "api",  # issue 14: the read API for partner systems (/api/v1/), top floor
 ]
 
 MIDDLEWARE = [
@@ -180,7 +181,7 @@ LANGUAGES = [("en", _("English")), ("my", _("Burmese"))]
 # The project's catalogues come first: Django reads LOCALE_PATHS before the apps' catalogues, and without
 # this django.contrib.admin's old Burmese ("Log in" as ဖွင့်ဝင်) would win over ours for shared strings.
 # BASE_DIR/locale holds Burmese for the Django admin/auth strings staff see (Django ships few).
-LOCALE_PATHS = [BASE_DIR / "locale", *(BASE_DIR / app / "locale" for app in ("helpdesk", "agencies", "complaints", "bots"))]
+LOCALE_PATHS = [BASE_DIR / "locale", *(BASE_DIR / app / "locale" for app in ("helpdesk", "agencies", "complaints", "bots", "api"))]
 TIME_ZONE = "Asia/Yangon"
 USE_I18N = True
 USE_TZ = True
@@ -316,3 +317,7 @@ RETENTION_SENSITIVE_DAYS = int(os.environ.get("RETENTION_SENSITIVE_DAYS", "365")
 RETENTION_ATTACHMENT_DAYS = int(os.environ.get("RETENTION_ATTACHMENT_DAYS", "180"))  # files migrants sent, once handled and not case evidence
 RETENTION_CHANNEL_ID_DAYS = int(os.environ.get("RETENTION_CHANNEL_ID_DAYS", "365"))  # chat ids, phones, names of conversations without a case
 RETENTION_CALLBACK_DAYS = int(os.environ.get("RETENTION_CALLBACK_DAYS", "90"))  # name and phone of a call-back request, once called back
+
+# --- Partner API (issue 14, docs/api.md): calls per token per window (seconds); 0 turns the limit off.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
+API_RATE_WINDOW = int(os.environ.get("API_RATE_WINDOW", "60"))

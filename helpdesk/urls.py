@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from api.v1 import api as api_v1
 from helpdesk import access_views, erasure_views, report_views, views
 from helpdesk.accounts import views as account_views
 
@@ -48,4 +49,5 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("bots/", include("bots.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api_v1.urls),  # issue 14: token-authenticated read API (docs/api.md)
 ]
