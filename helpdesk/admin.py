@@ -17,6 +17,7 @@ from helpdesk.models import (
     Person,
     Referral,
 )
+from helpdesk.reports import rollups
 from helpdesk.text import normalize_text
 
 
@@ -55,6 +56,40 @@ class AccessLoggedAdmin:
         return response
 
 
+def _rollup_keys(obj) -> list:
+    """What a contact, an activity (head counts and attendees) or a person (attendances) counts under in the rollups."""
+    if isinstance(obj, Contact):
+        return rollups.contact_keys([obj])
+    if isinstance(obj, Activity):
+        return rollups.attendance_keys(obj, obj.attendees.values_list("pk", flat=True)) if obj.pk else []
+    return [(a.date, a.centre_id, obj.pk) for a in obj.activities.all()] if obj.pk else []
+
+
+class RollupsAdmin:
+    """Admin edits and deletions of contacts, activities and people keep the report rollups exact, like the services."""
+
+    def save_model(self, request, obj, form, change):
+        old = type(obj).objects.filter(pk=obj.pk).first() if change else None
+        request._rollup_before = (_rollup_keys(old) if old else [], getattr(old, "gender", None))
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before, gender = getattr(request, "_rollup_before", ([], None))
+        regendered = [form.instance.pk] if isinstance(form.instance, Person) and gender and gender != form.instance.gender else []
+        rollups.refresh(touched=before + _rollup_keys(form.instance), regendered=regendered)
+
+    def delete_model(self, request, obj):
+        before = _rollup_keys(obj)
+        super().delete_model(request, obj)
+        rollups.refresh(touched=before)
+
+    def delete_queryset(self, request, queryset):
+        before = [key for obj in queryset for key in _rollup_keys(obj)]
+        super().delete_queryset(request, queryset)
+        rollups.refresh(touched=before)
+
+
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
     """Read-only: rows are written by helpdesk.access and removed only by ``purge_access_log``."""
@@ -90,7 +125,7 @@ class MembershipAdmin(HistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(AccessLoggedAdmin, HistoryAdmin):
+class PersonAdmin(AccessLoggedAdmin, RollupsAdmin, HistoryAdmin):
     access_kind = AccessLog.Kind.PERSON
     list_display = ["__str__", "gender", "birth_year", "phone", "centre", "migration_status", "created_at"]
     list_filter = ["centre", "gender", "migration_status", "destination_country"]
@@ -106,7 +141,7 @@ class ContactTopicInline(admin.TabularInline):
 
 
 @admin.register(Contact)
-class ContactAdmin(HistoryAdmin):
+class ContactAdmin(RollupsAdmin, HistoryAdmin):
     list_display = ["date", "service", "channel", "gender", "person", "centre", "staff"]
     list_filter = ["service", "channel", "gender", "centre"]
     search_fields = ["person__name", "person__phone", "notes"]
@@ -117,7 +152,7 @@ class ContactAdmin(HistoryAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(HistoryAdmin):
+class ActivityAdmin(RollupsAdmin, HistoryAdmin):
     list_display = ["date", "title", "kind", "format", "centre", "women_count", "men_count"]
     list_filter = ["kind", "format", "centre"]
     search_fields = ["title", "location"]

@@ -401,3 +401,4 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.get_kind_display()} {self.object_id or ''} {self.at:%Y-%m-%d %H:%M}"
+from helpdesk.reports.rollup_models import RollupCount, RollupPresence, RollupQuarter, RollupReturn  # noqa: E402,F401  (report rollups)
