@@ -47,6 +47,10 @@ def quarter_end(quarter: int) -> date:
     return date.fromordinal(nxt.toordinal() - 1)
 
 
+def quarter_label(quarter: int) -> str:
+    return f"{quarter // 4} Q{quarter % 4 + 1}"
+
+
 def open_quarter() -> int:
     """The quarter of today (Asia/Yangon): never rolled up, its rows change every day."""
     return quarter_of(timezone.localdate())
@@ -124,10 +128,13 @@ def _last_closed() -> int:
     return open_quarter() - 1
 
 
+EARLIEST = quarter_of(date(2000, 1, 1))  # empty quarters cost nothing; building them lets late entries in too
+
+
 def _first_quarter(last: int) -> int | None:
     dates = [d for d in (Contact.objects.order_by("date").values_list("date", flat=True).first(),
                          Activity.objects.order_by("date").values_list("date", flat=True).first()) if d]
-    first = quarter_of(min(dates)) if dates else None
+    first = min(quarter_of(min(dates)), EARLIEST) if dates else None
     return first if first is not None and first <= last else None
 
 
@@ -185,12 +192,14 @@ def check() -> dict[str, int]:
             "return": (f"SELECT * FROM ({_return_select(f'(SELECT person_id, centre_id AS centre, q AS quarter, gender FROM {presence} pr WHERE q {in_built})')}) e", params * 4),
         }
     else:
-        expected = {name: ("SELECT * FROM " + t[name] + " WHERE 1 = 0", []) for name in ("count", "presence", "return")}
+        expected = {}
     stored = {
         "count": f"SELECT quarter, centre_id, row_key, channel, gender, reached, unidentified FROM {t['count']}",
         "presence": f"SELECT person_id, centre, quarter, gender FROM {t['presence']}",
         "return": f"SELECT scope, quarter, previous, gender, persons FROM {t['return']}",
     }
+    if not quarters:
+        expected = {name: (f"{sql} WHERE 1 = 0", []) for name, sql in stored.items()}
     with connection.cursor() as cursor:
         for name, (sql, params) in expected.items():
             cursor.execute(
