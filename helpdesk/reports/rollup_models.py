@@ -61,7 +61,8 @@ class RollupPresence(models.Model):
     can be taken back out of ``RollupReturn`` exactly.
     """
 
-    person = models.ForeignKey("helpdesk.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("person"))
+    # not a foreign key: deleting a person must leave its rows for ``refresh`` to take back out of RollupReturn
+    person = models.PositiveBigIntegerField(_("person"), db_column="person_id")
     centre = models.PositiveIntegerField(_("centre"))
     quarter = models.PositiveIntegerField(_("quarter"))
     gender = models.CharField(_("gender"), max_length=12)
@@ -75,7 +76,7 @@ class RollupPresence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person_id} {self.centre} {self.quarter}"
+        return f"{self.person} {self.centre} {self.quarter}"
 
 
 class RollupReturn(models.Model):

@@ -272,8 +272,8 @@ def _represent(persons: set[int], built: set[int]) -> None:
                 if quarter in built:
                     new.setdefault(person, set()).add((centre, quarter, gender))
         old: dict[int, set] = {}
-        for person, centre, quarter, gender in RollupPresence.objects.filter(person_id__in=chunk).values_list(
-            "person_id", "centre", "quarter", "gender"
+        for person, centre, quarter, gender in RollupPresence.objects.filter(person__in=chunk).values_list(
+            "person", "centre", "quarter", "gender"
         ):
             old.setdefault(person, set()).add((centre, quarter, gender))
         changed = [p for p in chunk if old.get(p, set()) != new.get(p, set())]
@@ -282,9 +282,9 @@ def _represent(persons: set[int], built: set[int]) -> None:
         for person in changed:
             delta.update(_contributions(new.get(person, ())))
             delta.subtract(_contributions(old.get(person, ())))
-        RollupPresence.objects.filter(person_id__in=changed).delete()
+        RollupPresence.objects.filter(person__in=changed).delete()
         RollupPresence.objects.bulk_create(
-            [RollupPresence(person_id=p, centre=c, quarter=q, gender=g) for p in changed for c, q, g in new.get(p, ())],
+            [RollupPresence(person=p, centre=c, quarter=q, gender=g) for p in changed for c, q, g in new.get(p, ())],
             batch_size=500,
         )
     _apply_returns(delta)

@@ -8,14 +8,13 @@ after each history every table (by quarter and by year, all centres, one,
 two, a partner, a channel, aligned and unaligned ranges) is compared with the
 raw computation and with ``rebuild_rollups --check``.
 """
+import os
 from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-import os
-
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
