@@ -34,7 +34,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from bench import setup_django, write_section
+from bench import OUT, setup_django, write_section
 
 SIZES = {"50k": 50_000, "1m": 1_000_000, "5m": 5_000_000, "10m": 10_000_000}
 START, END = date(2019, 1, 1), date(2024, 12, 31)
@@ -338,9 +338,14 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--sizes", default="1m", help="comma-separated: 1m (quick, make bench), 5m, 10m")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--size", help="run one size in this process (internal)")
+    parser.add_argument("--report", action="store_true", help="only rewrite BENCHMARKS.md from the sizes measured before")
     args = parser.parse_args(argv)
     if args.size:
         print(json.dumps(run_size(args.size, args.rounds)))
+        return
+    if args.report:
+        measured = [OUT / f"bench_reports_{size}.json" for size in args.sizes.split(",")]
+        write_section("reports", markdown([json.loads(path.read_text()) for path in measured if path.exists()]))
         return
     runs = []
     for size in args.sizes.split(","):
@@ -353,8 +358,8 @@ def main(argv: list[str]) -> None:
             print(completed.stderr, file=sys.stderr)
             raise SystemExit(completed.returncode)
         runs.append(json.loads(completed.stdout.strip().splitlines()[-1]))
-        (Path(__file__).resolve().parent / "out").mkdir(exist_ok=True)
-        (Path(__file__).resolve().parent / "out" / f"bench_reports_{size}.json").write_text(json.dumps(runs[-1]))
+        OUT.mkdir(exist_ok=True)
+        (OUT / f"bench_reports_{size}.json").write_text(json.dumps(runs[-1]))
     text = markdown(runs)
     write_section("reports", text)
     print(text)
