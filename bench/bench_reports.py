@@ -97,7 +97,7 @@ def generate(contacts: int) -> float:
         }, "FROM generate_series(1, 50) i"))
         # a person's centre and gender follow from the id, so contacts need no join to copy them
         cursor.execute(_insert(Person, {
-            "id": "i", "centre_id": "1 + (i - 1) % 50", "gender": GENDER_SQL.format(x="(i * 7919) % 100"),
+            "id": "i", "centre_id": "1 + (i - 1) % 50", "gender": GENDER_SQL.format(x="(i::bigint * 7919) % 100"),
         }, f"FROM generate_series(1, {people}) i"))
         cursor.execute(_insert(Contact, {
             "id": "i", "person_id": "CASE WHEN r1 < 0.6 THEN p END",
@@ -105,7 +105,7 @@ def generate(contacts: int) -> float:
             "date": f"DATE '{START}' + (r2 * {days})::int % {days}",
             "service": "(ARRAY['drop_in', 'helpline', 'complaint'])[1 + (r3 * 3)::int % 3]",
             "channel": "(ARRAY['walk_in', 'outreach', 'phone', 'viber', 'telegram', 'messenger', 'sms'])[1 + (r3 * 700)::int % 7]",
-            "gender": f"CASE WHEN r1 < 0.6 THEN {GENDER_SQL.format(x='(p * 7919) % 100')} ELSE {GENDER_SQL.format(x='(i * 31) % 100')} END",
+            "gender": f"CASE WHEN r1 < 0.6 THEN {GENDER_SQL.format(x='(p::bigint * 7919) % 100')} ELSE {GENDER_SQL.format(x='(i::bigint * 31) % 100')} END",
         }, f"FROM (SELECT i, random() r1, random() r2, random() r3, 1 + (random() * {people - 1})::int p "
            f"FROM generate_series(1, {contacts}) i) g"))
         cursor.execute(_insert(Activity, {
