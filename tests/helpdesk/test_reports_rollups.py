@@ -155,7 +155,7 @@ def _assert_rollups_equal_raw(centres):
 
 
 @settings(
-    max_examples=int(os.environ.get("ROLLUP_EXAMPLES", 40)), deadline=None, print_blob=True,
+    max_examples=int(os.environ.get("ROLLUP_EXAMPLES", 25)), deadline=None, print_blob=True,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each history takes a second: no minutes-long shrinking
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
