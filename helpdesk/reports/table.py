@@ -1,6 +1,6 @@
 """The quarterly beneficiary table, computed in the database from contacts and activities.
 
-Built closed quarters come from the rollups (two small queries, see
+Built closed quarters come from the rollups (three small queries, see
 ``helpdesk.reports.rollups``); the rest from the raw rows in four grouped
 queries (contacts by service, anonymous contacts, activity head counts,
 registered attendees) plus one for unique persons, whatever the number of
