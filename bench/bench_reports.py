@@ -216,6 +216,10 @@ UNION ALL SELECT 'unique', '', gender, i, (ARRAY[{bit_names}])[i + 1] FROM per_g
 }
 
 
+# Above 1M contacts only the two fastest versions at 1M run (the others took 1.5-2× as long there).
+LARGE_VERSIONS = ["bitmask", "bitmask_statements"]
+
+
 def hand_written_table(version: str, start: date, end: date) -> dict:
     """Run one hand-written version; return {(kind, key, gender, period): n} without zeros."""
     from django.db import connection
@@ -298,7 +302,8 @@ def run_size(size: str, rounds: int, all_tables: bool = False) -> dict:
         sides = {
             "beneficiary_table (rollups)": lambda report=report: flat_table(beneficiary_table(report)),
             "beneficiary_table (raw rows)": lambda report=report: flat_table(beneficiary_table(report, rollups=False)),
-            **{f"hand-written SQL: {v}": (lambda v=v, start=start, end=end: hand_written_table(v, start, end)) for v in HAND_SQL},
+            **{f"hand-written SQL: {v}": (lambda v=v, start=start, end=end: hand_written_table(v, start, end))
+               for v in (HAND_SQL if contacts <= SIZES["1m"] or all_tables else LARGE_VERSIONS)},
         }
         answers = {side: func() for side, func in sides.items()}  # warm-up round, and the numbers to compare
         reference = answers["beneficiary_table (raw rows)"]
@@ -331,7 +336,8 @@ def markdown(runs: list[dict]) -> str:
         "fastest of four hand-written versions (median), all bucketing dates with `width_bucket` (a binary search in C): "
         "`pairs` (the old algorithm: de-duplicated (period, person) pairs), `bitmask` (one bit per period folded per "
         "person with `bit_or`, summed by gender, one statement), `bitmask_one_scan` (contacts read once for cells and "
-        "persons through a shared CTE) and `bitmask_statements` (the same work as four statements, each planned on its own). The machine has 2 cores shared with other engineers' test runs: "
+        "persons through a shared CTE) and `bitmask_statements` (the same work as four statements, each planned on its own); "
+        "above 1M contacts only `bitmask` and `bitmask_statements`, the fastest at 1M, and only the 8-quarter table. The machine has 2 cores shared with other engineers' test runs: "
         "the load average (1 min) is given before and after each size; at a load above 2 every figure is slower than "
         "on a quiet machine.",
         "",
@@ -374,7 +380,8 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--sizes", default="1m", help="comma-separated: 1m (quick, make bench), 5m, 10m")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--size", help="run one size in this process (internal)")
-    parser.add_argument("--all-tables", action="store_true", help="above 1M contacts, time the 24-quarter table too")
+    parser.add_argument("--all-tables", action="store_true",
+                        help="above 1M contacts, time the 24-quarter table and every hand-written version too")
     parser.add_argument("--report", action="store_true", help="only rewrite BENCHMARKS.md from the sizes measured before")
     args = parser.parse_args(argv)
     if args.size:
