@@ -313,6 +313,7 @@ def refresh(*, touched: Iterable[tuple[date, int, int | None]] = (), regendered:
     regendered = set(regendered)
     if not touched and not regendered:
         return
+    _lock()  # before reading which quarters are built: a rebuild running now either waits for us or we for it
     built = built_quarters()
     if not built:
         return
@@ -323,7 +324,6 @@ def refresh(*, touched: Iterable[tuple[date, int, int | None]] = (), regendered:
         blocks |= {(quarter_of(day), centre) for day, centre in attended if quarter_of(day) in built}
     if not blocks and not persons:
         return
-    _lock()
     if blocks:
         _recount(blocks)
     if persons:
