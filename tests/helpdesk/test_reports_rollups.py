@@ -203,3 +203,20 @@ def test_logging_in_the_open_quarter_runs_no_rollup_query(centre, django_assert_
     RollupQuarter.objects.create(quarter=rollups.quarter_of(date(2025, 1, 1)))
     with django_assert_num_queries(0):
         rollups.refresh(touched=[(date(2026, 11, 30), centre.pk, None)])
+
+
+def test_admin_edits_and_deletions_keep_the_rollups_exact(client, centre):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    person = services.person_create(centre=centre, gender="woman")
+    contact = services.contact_log(centre=centre, staff=None, service="drop_in", channel="walk_in", person=person,
+                                   date=date(2025, 2, 1))
+    rollups.rebuild()
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    response = client.post(reverse("admin:helpdesk_contact_delete", args=[contact.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Contact.objects.exists()
+    assert all(n == 0 for n in rollups.check().values())
+    report = ReportFilter(start=date(2025, 1, 1), end=date(2025, 12, 31), by=BY_QUARTER)
+    assert beneficiary_table(report).total_unique_persons.total == 0
