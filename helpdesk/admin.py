@@ -21,6 +21,7 @@ from helpdesk.models import (
     Person,
     Referral,
 )
+from helpdesk.reports import rollups
 from helpdesk.text import normalize_text
 
 
@@ -57,6 +58,40 @@ class AccessLoggedAdmin:
         if request.method == "GET" and response.status_code == 200 and str(object_id).isdigit():
             access_record(request, kind=self.access_kind, object_id=int(object_id), detail="admin")
         return response
+
+
+def _rollup_keys(obj) -> list:
+    """What a contact, an activity (head counts and attendees) or a person (attendances) counts under in the rollups."""
+    if isinstance(obj, Contact):
+        return rollups.contact_keys([obj])
+    if isinstance(obj, Activity):
+        return rollups.attendance_keys(obj, obj.attendees.values_list("pk", flat=True)) if obj.pk else []
+    return [(a.date, a.centre_id, obj.pk) for a in obj.activities.all()] if obj.pk else []
+
+
+class RollupsAdmin:
+    """Admin edits and deletions of contacts, activities and people keep the report rollups exact, like the services."""
+
+    def save_model(self, request, obj, form, change):
+        old = type(obj).objects.filter(pk=obj.pk).first() if change else None
+        request._rollup_before = (_rollup_keys(old) if old else [], getattr(old, "gender", None))
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before, gender = getattr(request, "_rollup_before", ([], None))
+        regendered = [form.instance.pk] if isinstance(form.instance, Person) and gender and gender != form.instance.gender else []
+        rollups.refresh(touched=before + _rollup_keys(form.instance), regendered=regendered)
+
+    def delete_model(self, request, obj):
+        before = _rollup_keys(obj)
+        super().delete_model(request, obj)
+        rollups.refresh(touched=before)
+
+    def delete_queryset(self, request, queryset):
+        before = [key for obj in queryset for key in _rollup_keys(obj)]
+        super().delete_queryset(request, queryset)
+        rollups.refresh(touched=before)
 
 
 @admin.register(AccessLog)
@@ -109,7 +144,7 @@ class PersonAdminForm(NormalizedModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(AccessLoggedAdmin, HistoryAdmin):
+class PersonAdmin(AccessLoggedAdmin, RollupsAdmin, HistoryAdmin):
     access_kind = AccessLog.Kind.PERSON
     form = PersonAdminForm
     list_display = ["__str__", "gender", "birth_year", "phone", "centre", "migration_status", "created_at"]
@@ -164,7 +199,7 @@ class ContactAdminForm(NormalizedModelForm):
 
 
 @admin.register(Contact)
-class ContactAdmin(HistoryAdmin):
+class ContactAdmin(RollupsAdmin, HistoryAdmin):
     form = ContactAdminForm
     list_display = ["date", "service", "channel", "gender", "person", "centre", "staff"]
     list_filter = ["service", "channel", "gender", "centre"]
@@ -186,7 +221,7 @@ class ActivityAdminForm(NormalizedModelForm):
 
 
 @admin.register(Activity)
-class ActivityAdmin(HistoryAdmin):
+class ActivityAdmin(RollupsAdmin, HistoryAdmin):
     form = ActivityAdminForm
     list_display = ["date", "title", "kind", "format", "centre", "women_count", "men_count"]
     list_filter = ["kind", "format", "centre"]

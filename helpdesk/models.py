@@ -477,3 +477,4 @@ class ConsentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scope_display()}: {self.get_action_display()} {self.date:%Y-%m-%d}"
+from helpdesk.reports.rollup_models import RollupCount, RollupPresence, RollupQuarter, RollupReturn  # noqa: E402,F401  (report rollups)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk import consent
 from helpdesk.choices import ConsentMethod, ReferralOutcome
 from helpdesk.models import AccessLog, Activity, Centre, ConsentEvent, Contact, ContactTopic, Person, Referral
+from helpdesk.reports import rollups
 
 consent_give = consent.consent_give  # the consent services live in helpdesk.consent with the rules
 consent_withdraw = consent.consent_withdraw
@@ -72,10 +73,13 @@ def person_update(
     if not changed:
         return person
     consent.check_can_record(person)
+    old_gender = person.gender
     for name, value in changed.items():
         setattr(person, name, value)
     person.full_clean()
     person.save()
+    if person.gender != old_gender:  # attendance and unique persons count by the person's gender
+        rollups.refresh(regendered=[person.pk])
     return person
 
 
@@ -117,6 +121,7 @@ def contact_log(
     )
     contact.full_clean()
     contact.save()
+    rollups.refresh(touched=rollups.contact_keys([contact]))
     ContactTopic.objects.bulk_create([ContactTopic(contact=contact, topic=t) for t in dict.fromkeys(topics)])
     if referral and person is not None:
         referral_create(centre=centre, person=person, contact=contact, created_by=staff, **referral)
@@ -132,6 +137,7 @@ def contact_update(*, contact: Contact, **fields) -> Contact:
     unknown = set(fields) - set(CONTACT_UPDATABLE)
     if unknown:
         raise TypeError(f"Unknown contact fields: {sorted(unknown)}")
+    before = rollups.contact_keys([contact])
     for name, value in fields.items():
         setattr(contact, name, value)
     if "person" in fields and contact.person is not None:
@@ -140,7 +146,16 @@ def contact_update(*, contact: Contact, **fields) -> Contact:
             contact.gender = contact.person.gender
     contact.full_clean()
     contact.save()
+    rollups.refresh(touched=before + rollups.contact_keys([contact]))
     return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact) -> None:
+    """Delete a contact logged by mistake (its history keeps it); the report rollups follow."""
+    before = rollups.contact_keys([contact])
+    contact.delete()
+    rollups.refresh(touched=before)
 
 
 def contact_add_topic(*, contact: Contact, topic: str) -> None:
@@ -156,6 +171,7 @@ def activity_create(*, centre: Centre, created_by: AbstractBaseUser | None = Non
     activity = Activity(centre=centre, created_by=created_by, **fields)
     activity.full_clean()
     activity.save()
+    rollups.refresh(touched=rollups.attendance_keys(activity, ()))
     if attendees:
         activity_set_attendance(activity=activity, attendees=attendees)
     return activity
@@ -163,10 +179,15 @@ def activity_create(*, centre: Centre, created_by: AbstractBaseUser | None = Non
 
 @transaction.atomic
 def activity_update(*, activity: Activity, **fields) -> Activity:
+    before = (activity.date, activity.centre_id)
     for name, value in fields.items():
         setattr(activity, name, value)
     activity.full_clean()
     activity.save()
+    moved = before != (activity.date, activity.centre_id)
+    attendees = list(activity.attendees.values_list("pk", flat=True)) if moved and rollups.dated_closed(before[0]) else []
+    rollups.refresh(touched=[(before[0], before[1], None), *rollups.attendance_keys(activity, attendees)]
+                    + [(before[0], before[1], p) for p in attendees])
     return activity
 
 
@@ -190,7 +211,9 @@ def activity_set_attendance(*, activity: Activity, attendees: Iterable[Person]) 
     """
     attendees = list(attendees)
     _check_attendees(activity, attendees, present=activity.attendees.values_list("pk", flat=True))
+    before = set(activity.attendees.values_list("pk", flat=True)) if rollups.dated_closed(activity.date) else set()
     activity.attendees.set(attendees)
+    rollups.refresh(touched=rollups.attendance_keys(activity, before ^ {p.pk for p in attendees}))
     return activity
 
 
@@ -199,6 +222,7 @@ def activity_add_attendee(*, activity: Activity, person: Person) -> Activity:
     """Register one more attendee (one history snapshot, not a full replace)."""
     _check_attendees(activity, [person])
     activity.attendees.add(person)
+    rollups.refresh(touched=rollups.attendance_keys(activity, [person.pk]))
     return activity
 
 
@@ -222,6 +246,8 @@ def activities_add_attendees(
         [through(activity_id=activity.pk, person_id=person.pk) for activity, people in additions.items() for person in people],
         batch_size=500,
     )
+    rollups.refresh(touched=[key for activity, people in additions.items()
+                             for key in rollups.attendance_keys(activity, [p.pk for p in people])])
     history = Activity.history.bulk_history_create(
         list(additions), update=True, default_user=user, default_change_reason=reason, batch_size=500,
     )
@@ -243,7 +269,17 @@ def activities_add_attendees(
 @transaction.atomic
 def activity_remove_attendee(*, activity: Activity, person: Person) -> Activity:
     activity.attendees.remove(person)
+    rollups.refresh(touched=rollups.attendance_keys(activity, [person.pk]))
     return activity
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity) -> None:
+    """Delete an activity recorded by mistake (its history keeps it); the report rollups follow."""
+    attendees = list(activity.attendees.values_list("pk", flat=True))
+    before = rollups.attendance_keys(activity, attendees)
+    activity.delete()
+    rollups.refresh(touched=before)
 
 
 @transaction.atomic

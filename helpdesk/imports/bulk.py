@@ -23,6 +23,7 @@ from helpdesk.imports.result import DEFAULT_FORMAT, HEADCOUNT_FIELD, ImportResul
 from helpdesk.imports.rows import LegacyRow
 from helpdesk.imports.rowwise import IMPORT_NOTE, error_text
 from helpdesk.models import Activity, ConsentEvent, Contact, ContactTopic, ImportedRow, Person
+from helpdesk.reports import rollups
 
 BATCH = 500
 REASON = "import_contacts"
@@ -200,6 +201,10 @@ class _Plan:
                 [ContactTopic(contact=contact, topic=topic) for contact, topics in self.contacts for topic in topics],
                 batch_size=BATCH,
             )
+        rollups.refresh(touched=[  # late entries in closed quarters keep the report rollups exact
+            *rollups.contact_keys(contact for contact, _topics in self.contacts),
+            *((a.date, a.centre_id, None) for a in [*self.new_activities, *self.changed_activities.values()]),
+        ])
         self._write_attendance(user, result)
         ImportedRow.objects.bulk_create(self.fingerprints, batch_size=BATCH)
 

@@ -16,6 +16,7 @@ from helpdesk.choices import ConsentMethod, ConsentScope
 from helpdesk.imports.result import DEFAULT_FORMAT, HEADCOUNT_FIELD, ImportResult, activity_title
 from helpdesk.imports.rows import LegacyRow
 from helpdesk.models import Activity, Contact, ContactTopic, ImportedRow, Person
+from helpdesk.reports import rollups
 
 IMPORT_NOTE = "Imported from a legacy spreadsheet."
 
@@ -87,6 +88,7 @@ def _apply(row: LegacyRow, result: ImportResult, attendance: dict[int, dict[int,
             Contact,
             default_change_reason="import_contacts",
         )
+        rollups.refresh(touched=rollups.contact_keys(contacts))
         if row.topics:
             ContactTopic.objects.bulk_create([ContactTopic(contact=c, topic=t) for c in contacts for t in row.topics])
         result.contacts += row.count

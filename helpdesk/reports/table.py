@@ -1,18 +1,22 @@
 """The quarterly beneficiary table, computed in the database from contacts and activities.
 
-Five grouped queries, whatever the number of records: contacts by service,
-anonymous contacts, activity head counts, registered attendees, and unique
-persons; Python only places the few aggregated rows into the table. Periods
+Built closed quarters come from the rollups (three small queries, see
+``helpdesk.reports.rollups``); the rest from the raw rows in four grouped
+queries (contacts by service, anonymous contacts, activity head counts,
+registered attendees) plus one for unique persons, whatever the number of
+records; Python only places the few aggregated rows into the table. Periods
 are bucketed with CASEs over plain date ranges rather than Trunc/Extract
 (which SQLite runs as a Python function per row): the same SQL on both
 databases, and no time-zone conversion of a DateField.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, Count, DateField, F, Func, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
@@ -227,48 +231,71 @@ def _attendances(report: ReportFilter) -> QuerySet:
     return Activity.attendees.through.objects.filter(activity__in=_activities(report).values("pk"))
 
 
-def beneficiary_table(report: ReportFilter) -> BeneficiaryTable:
+def _rolled_quarters(report: ReportFilter) -> list[int]:
+    """The built quarters lying wholly inside the report's range: read from rollups, not raw rows."""
+    from helpdesk.reports.rollups import built_quarters, quarter_end, quarter_of, quarter_start
+
+    first, last = quarter_of(report.start), quarter_of(report.end)
+    if quarter_start(first) < report.start:
+        first += 1
+    if quarter_end(last) > report.end:
+        last -= 1
+    if first > last:
+        return []
+    return sorted(q for q in built_quarters() if first <= q <= last)
+
+
+def _raw_ranges(report: ReportFilter, rolled: list[int]) -> list[tuple[date, date]]:
+    """The parts of the range not covered by rolled quarters, as (first day, last day) pairs."""
+    from helpdesk.reports.rollups import quarter_end, quarter_start
+
+    ranges, cursor = [], report.start
+    for q in rolled:
+        if quarter_start(q) > cursor:
+            ranges.append((cursor, date.fromordinal(quarter_start(q).toordinal() - 1)))
+        cursor = date.fromordinal(quarter_end(q).toordinal() + 1)
+    if cursor <= report.end:
+        ranges.append((cursor, report.end))
+    return ranges
+
+
+def _dated(queryset: QuerySet, field: str, ranges: list[tuple[date, date]] | None) -> QuerySet:
+    """Keep rows dated in ``ranges`` (None: the whole report range, already filtered)."""
+    if ranges is None:
+        return queryset
+    condition = Q()
+    for first, last in ranges:
+        condition |= Q(**{f"{field}__gte": first, f"{field}__lte": last})
+    return queryset.filter(condition)
+
+
+def beneficiary_table(report: ReportFilter, *, rollups: bool = True) -> BeneficiaryTable:
     """Compute the beneficiary table: service rows x periods, each cell people reached by gender.
 
     A contact counts once per service given (a person who came twice counts
     twice, as in the centres' own table); an activity counts its registered
-    attendees (by their recorded gender) plus its head-count tallies.
+    attendees (by their recorded gender) plus its head-count tallies. Built
+    closed quarters are read from the rollups (``helpdesk.reports.rollups``),
+    the rest from the raw rows; ``rollups=False`` reads everything raw.
     """
     periods = report_periods(report.start, report.end, report.by)
     counts = {key: [dict.fromkeys(GENDERS, 0) for _p in periods] for key, _label in SERVICE_ROWS}
     unidentified = [dict.fromkeys(GENDERS, 0) for _p in periods]  # anonymous contacts and head counts
-
-    contact_rows = (
-        _contacts(report).order_by().values("service", "gender", period=_period_case(periods, "date")).annotate(n=Count("id"))
-    )
-    for item in contact_rows:  # read from the covering (date, service, gender) index alone
-        counts[item["service"]][item["period"]][item["gender"]] += item["n"]
-    anonymous = (
-        _contacts(report).filter(person__isnull=True).order_by()
-        .values("gender", period=_period_case(periods, "date")).annotate(n=Count("id"))
-    )
-    for item in anonymous:
-        unidentified[item["period"]][item["gender"]] += item["n"]
-
-    tallies = (
-        _activities(report).order_by().values("kind", period=_period_case(periods, "date"))
-        .annotate(woman=Sum("women_count"), man=Sum("men_count"), other=Sum("other_count"), undisclosed=Sum("undisclosed_count"))
-    )
-    for item in tallies:
-        for gender in GENDERS:
-            counts[item["kind"]][item["period"]][gender] += item[gender] or 0
-            unidentified[item["period"]][gender] += item[gender] or 0
-
-    attendance = (
-        _attendances(report).order_by()
-        .values(kind=F("activity__kind"), gender=F("person__gender"), period=_period_case(periods, "activity__date"))
-        .annotate(n=Count("id"))
-    )
-    for item in attendance:
-        counts[item["kind"]][item["period"]][item["gender"]] += item["n"]
-
+    rolled = _rolled_quarters(report) if rollups else []
+    ranges = _raw_ranges(report, rolled) if rolled else None
+    if rolled:
+        _add_rolled_counts(report, periods, rolled, counts, unidentified)
+    if ranges != []:
+        _add_raw_counts(report, periods, ranges, counts, unidentified)
     rows = [Row(key, label, tuple(Cell(**c) for c in counts[key])) for key, label in SERVICE_ROWS]
-    unique_cells, unique_total = _unique_persons(report, periods)
+    if rolled and not ranges and not report.channel and not report.partner and (
+        report.centre_ids is None or len(report.centre_ids) == 1
+    ):
+        unique_cells, unique_total = _unique_persons_rolled(report, periods)
+    elif len(periods) <= 62:
+        unique_cells, unique_total = _unique_persons_bitmask(report, periods)
+    else:
+        unique_cells, unique_total = _unique_persons(report, periods)
     return BeneficiaryTable(
         filter=report,
         periods=periods,
@@ -279,8 +306,132 @@ def beneficiary_table(report: ReportFilter) -> BeneficiaryTable:
     )
 
 
+def _period_index(periods: list[Period]):
+    starts = [p.start for p in periods]
+
+    def index(day: date) -> int:
+        return bisect_right(starts, day) - 1
+
+    return index
+
+
+def _add_rolled_counts(report: ReportFilter, periods: list[Period], rolled: list[int], counts, unidentified) -> None:
+    from helpdesk.reports.rollup_models import RollupCount
+    from helpdesk.reports.rollups import quarter_start
+
+    rollup = _in_centres(RollupCount.objects.filter(quarter__gte=rolled[0], quarter__lte=rolled[-1]), report)
+    if len(rolled) != rolled[-1] - rolled[0] + 1:
+        rollup = rollup.filter(quarter__in=rolled)
+    if report.channel:
+        rollup = rollup.filter(channel=report.channel)
+    index = _period_index(periods)
+    for item in rollup.order_by().values("quarter", "row_key", "gender").annotate(n=Sum("reached"), u=Sum("unidentified")):
+        period = index(quarter_start(item["quarter"]))
+        counts[item["row_key"]][period][item["gender"]] += item["n"]
+        unidentified[period][item["gender"]] += item["u"]
+
+
+def _add_raw_counts(report: ReportFilter, periods: list[Period], ranges, counts, unidentified) -> None:
+    contacts = _dated(_contacts(report), "date", ranges)
+    contact_rows = contacts.order_by().values("service", "gender", period=_period_case(periods, "date")).annotate(n=Count("id"))
+    for item in contact_rows:  # read from the covering (date, service, gender) index alone
+        counts[item["service"]][item["period"]][item["gender"]] += item["n"]
+    anonymous = (
+        contacts.filter(person__isnull=True).order_by()
+        .values("gender", period=_period_case(periods, "date")).annotate(n=Count("id"))
+    )
+    for item in anonymous:
+        unidentified[item["period"]][item["gender"]] += item["n"]
+
+    activities = _dated(_activities(report), "date", ranges)
+    tallies = (
+        activities.order_by().values("kind", period=_period_case(periods, "date"))
+        .annotate(woman=Sum("women_count"), man=Sum("men_count"), other=Sum("other_count"), undisclosed=Sum("undisclosed_count"))
+    )
+    for item in tallies:
+        for gender in GENDERS:
+            counts[item["kind"]][item["period"]][gender] += item[gender] or 0
+            unidentified[item["period"]][gender] += item[gender] or 0
+
+    attendance = (
+        Activity.attendees.through.objects.filter(activity__in=activities.values("pk")).order_by()
+        .values(kind=F("activity__kind"), gender=F("person__gender"), period=_period_case(periods, "activity__date"))
+        .annotate(n=Count("id"))
+    )
+    for item in attendance:
+        counts[item["kind"]][item["period"]][item["gender"]] += item["n"]
+
+
+def _unique_persons_rolled(report: ReportFilter, periods: list[Period]) -> tuple[list[Cell], Cell]:
+    """Unique persons from ``RollupReturn``: those seen in a period's quarters whose previous quarter seen is before it."""
+    from helpdesk.reports.rollup_models import RollupReturn
+    from helpdesk.reports.rollups import quarter_of
+
+    scope = report.centre_ids[0] if report.centre_ids else 0
+    spans = [(quarter_of(p.start), quarter_of(p.end)) for p in periods]
+    first, last = spans[0][0], spans[-1][1]
+    per_period = [dict.fromkeys(GENDERS, 0) for _p in periods]
+    overall = dict.fromkeys(GENDERS, 0)
+    rows = RollupReturn.objects.filter(scope=scope, quarter__gte=first, quarter__lte=last).values_list(
+        "quarter", "previous", "gender", "persons"
+    )
+    for quarter, previous, gender, persons in rows:
+        for i, (a, b) in enumerate(spans):
+            if a <= quarter <= b and previous < a:
+                per_period[i][gender] += persons
+        if previous < first:
+            overall[gender] += persons
+    return [Cell(**c) for c in per_period], Cell(**overall)
+
+
+def _unique_persons_bitmask(report: ReportFilter, periods: list[Period]) -> tuple[list[Cell], Cell]:
+    """Count registered persons once per period (and once overall) from the raw rows, by their recorded gender.
+
+    One pass: each person's periods folded into one integer (bit i = seen in
+    period i: ``bit_or`` on PostgreSQL, the sum of the distinct powers of two
+    on SQLite), then the bits summed by gender; no (period, person) pairs are
+    ever sorted or de-duplicated.
+    """
+    contact_pairs = (
+        Contact.objects.alias(day=_UnindexedOnSQLite("date"))
+        .filter(day__gte=report.start, day__lte=report.end, person__isnull=False)
+    )
+    contact_pairs = _in_centres(contact_pairs, report)
+    if report.channel:
+        contact_pairs = contact_pairs.filter(channel=report.channel)
+    contact_pairs = contact_pairs.order_by().values_list(_period_case(periods, "date"), "person_id")
+    attendance_pairs = _attendances(report).order_by().values_list(_period_case(periods, "activity__date"), "person_id")
+    parts, params = [], []
+    for pairs in (contact_pairs, attendance_pairs):
+        try:
+            part_sql, part_params = pairs.query.sql_with_params()
+        except EmptyResultSet:  # no activities under a channel filter
+            continue
+        parts.append(part_sql)
+        params.extend(part_params)
+    if not parts:
+        return [Cell() for _p in periods], Cell()
+    fold = "bit_or(1::bigint << period)" if connection.vendor == "postgresql" else "SUM(DISTINCT 1 << period)"
+    bits = ", ".join(f"SUM((m >> {i}) & 1)" for i in range(len(periods)))
+    person = Person._meta.db_table
+    sql = (
+        f"WITH pairs (period, person_id) AS ({' UNION ALL '.join(parts)}), "
+        f"masks AS (SELECT person_id, {fold} AS m FROM pairs GROUP BY person_id) "
+        f"SELECT p.gender, COUNT(*), {bits} FROM masks JOIN {person} p ON p.id = masks.person_id GROUP BY p.gender"
+    )
+    per_period = [dict.fromkeys(GENDERS, 0) for _p in periods]
+    overall = dict.fromkeys(GENDERS, 0)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for gender, total, *period_counts in cursor.fetchall():
+            overall[gender] += total
+            for i, n in enumerate(period_counts):
+                per_period[i][gender] += int(n or 0)
+    return [Cell(**c) for c in per_period], Cell(**overall)
+
+
 def _unique_persons(report: ReportFilter, periods: list[Period]) -> tuple[list[Cell], Cell]:
-    """Count registered persons once per period (and once overall), by their recorded gender.
+    """Count registered persons once per period (and once overall), by their recorded gender (over 62 periods).
 
     One query: the distinct (period, person) pairs of contacts and attendance,
     joined to the person for the gender only after de-duplication, grouped per
