@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 
-from bench import search_url, setup_django, write_section
+from bench import logged_in_client, search_url, setup_django, write_section
 
 PG = "postgres://postgres@127.0.0.1:5432/"
 SCHEMA_DB = "mch_bench_lists_schema"
@@ -151,25 +151,6 @@ def build_size(size: int) -> str:
     return name
 
 
-def _client(username: str):
-    from django.contrib.auth import get_user_model
-    from django.http import HttpRequest
-    from django.test import Client
-    from django_otp import login as otp_login
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    user = get_user_model().objects.get(username=username)
-    client = Client()
-    client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-        user=user, name="bench", confirmed=True)
-    request = HttpRequest()
-    request.session, request.user = client.session, user
-    otp_login(request, device)
-    request.session.save()
-    return client
-
-
 def pages_for(size: int) -> list[tuple[str, str, str]]:
     """Return (user, page, url) for one database: cursors and search tokens are made in that database."""
     from django.contrib.auth import get_user_model
@@ -188,7 +169,7 @@ def pages_for(size: int) -> list[tuple[str, str, str]]:
     clients = {}
     pages = []
     for who, user in (("staff", staff), ("admin", admin)):
-        clients[who] = _client(user.username)
+        clients[who] = logged_in_client(user.username)
         pages += [
             (who, "case list, first page", "/complaints/"),
             (who, "case list, page 500 (cursor)", f"/complaints/?after={deep(complaints_for_user(user))}"),
