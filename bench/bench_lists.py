@@ -176,6 +176,7 @@ def pages_for(size: int) -> list[tuple[str, str, str]]:
             (who, "case list, agency filter", f"/complaints/?agency={common_agency}"),
             (who, "case list, grievance filter", "/complaints/?grievance=documents_withheld"),
             (who, "case list, open and overdue", "/complaints/?stage=open&overdue=on"),
+            (who, "case search by phone (Burmese digits)", search_url(clients[who], "/complaints/", "၀၉ ၇၉၀ ၀၀၁ ၂၃၄")),
             (who, "contact list, first page", "/contacts/"),
             (who, "contact list, page 500 (cursor)", f"/contacts/?after={deep(contacts_for_user(user))}"),
             (who, "person list, first page", "/people/"),
