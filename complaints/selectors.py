@@ -100,10 +100,15 @@ def complaint_search(user: User, query: str) -> QuerySet[Complaint]:
 
 
 def _is_phone_number(query: str) -> bool:
-    """True for a whole phone number (any script, any format): no reference, name, agency or employer reads as one."""
-    from helpdesk.text import parse_phone
+    """True for a whole phone number as people type one (``09…``, ``+95…``, ``959…``, ``08…``, any script).
 
-    if not any(ch.isdigit() for ch in query) or any(ch.isalpha() for ch in query):
+    Digits of a reference ("2026-0032") can parse as a Thai landline, so a number must also start as phones do.
+    """
+    from helpdesk.text import digits_to_ascii, parse_phone
+
+    typed = digits_to_ascii(query).strip()
+    starts_as_a_phone = typed.startswith("+") or typed[:1] in ("0", "9")
+    if not starts_as_a_phone or any(ch.isalpha() for ch in typed):
         return False
     try:
         parse_phone(query)
