@@ -173,6 +173,7 @@ def main(argv: list[str]) -> None:
         sides = {"cached version": lookup_agencies, "query per call (before)": with_freshness_query}
         by_kind = queries(rows, args.queries, rng)
         times = {(kind, side): [] for kind in by_kind for side in sides}
+        cpu = {kind: [] for kind in by_kind}  # this thread's CPU time: what a call costs when it has a core
         right = {kind: [0, 0] for kind in by_kind}
         loads = []
         for i in range(args.queries):  # a round: every kind's i-th query on both sides, in a random order
@@ -180,9 +181,11 @@ def main(argv: list[str]) -> None:
             rng.shuffle(order)
             for kind, side in order:
                 query, expected = by_kind[kind][i]
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.thread_time()
                 matches = sides[side](query)
                 times[(kind, side)].append((time.perf_counter() - started) * 1000)
+                if side == "cached version":
+                    cpu[kind].append((time.thread_time() - started_cpu) * 1000)
                 if side == "cached version":
                     numbers = [m.agency.licence_number for m in matches]
                     right[kind][0] += bool(numbers) and numbers[0] == expected
@@ -197,23 +200,31 @@ def main(argv: list[str]) -> None:
             "`lookup_agencies()` call. Both sides run each query, interleaved in a random order, query by query. "
             f"Index build: {build_ms:.0f} ms (once, and after each change to the register).",
             "",
-            "| query | median ms | p95 ms | goal p95 < 10 ms | before: median / p95 ms | expected agency first | in top 5 |",
-            "|---|---:|---:|---|---:|---:|---:|",
+            "| query | median ms | p95 ms | goal p95 < 10 ms | CPU median / p95 ms | before: median / p95 ms "
+            "| expected agency first | in top 5 |",
+            "|---|---:|---:|---|---:|---:|---:|---:|",
         ]
         for kind in by_kind:
             now, before = times[(kind, "cached version")], times[(kind, "query per call (before)")]
             lines.append(
                 f"| {kind} | {statistics.median(now):.2f} | {p95(now):.2f} | {'yes' if p95(now) < 10 else '**no**'} | "
+                f"{statistics.median(cpu[kind]):.2f} / {p95(cpu[kind]):.2f} | "
                 f"{statistics.median(before):.2f} / {p95(before):.2f} | "
                 f"{right[kind][0] / args.queries:.0%} | {right[kind][1] / args.queries:.0%} |"
             )
         every = [t for (kind, side), v in times.items() if side == "cached version" for t in v]
         before_all = [t for (kind, side), v in times.items() if side != "cached version" for t in v]
+        every_cpu = [t for v in cpu.values() for t in v]
         lines.append(
             f"| **all** | **{statistics.median(every):.2f}** | **{p95(every):.2f}** | | "
+            f"{statistics.median(every_cpu):.2f} / {p95(every_cpu):.2f} | "
             f"{statistics.median(before_all):.2f} / {p95(before_all):.2f} | | |"
         )
-        lines += ["", "Goal (issue 15): p95 under 10 ms for every kind of query. " + load_note(loads)]
+        lines += [
+            "", "Goal (issue 15): p95 under 10 ms for every kind of query. Wall-clock time includes waiting for a core "
+            "on this shared machine; the CPU column is the calling thread's own CPU time per call (`time.thread_time`), "
+            "what a call costs when it has a core. " + load_note(loads),
+        ]
         lines += ["", *import_figures(rows)]
         vendor = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
         markdown = f"## Agency lookup, {vendor} (`bench/bench_lookup.py`)\n\n" + "\n".join(lines)
