@@ -133,6 +133,8 @@ class Complaint(models.Model):
             # The case list's order, so a page is an index range read (helpdesk.pagination.KeysetPage).
             models.Index(fields=["-opened_at", "-id"], name="complaint_newest"),
             models.Index(fields=["centre", "-opened_at", "-id"], name="complaint_centre_newest"),
+            # The agency filter: an agency's cases at a centre, newest first, without reading its other centres' cases.
+            models.Index(fields=["agency", "centre", "-opened_at", "-id"], name="complaint_agency_newest"),
             # The list's alert counts read only the cases they count (helpdesk.pagination.capped_counts).
             models.Index(fields=["centre", "next_follow_up"], condition=Q(stage__in=OPEN_STAGES), name="complaint_open_follow_up"),
             models.Index(fields=["centre", "stage"], condition=Q(is_minor=True), name="complaint_minor"),
