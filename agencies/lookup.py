@@ -1,8 +1,8 @@
 """The agency index and the ranked lookup; ``agencies.verdict`` decides on what it finds.
 
-An in-process index of the register, rebuilt when the register changes (one cheap
-aggregate query per call tells whether it is current, so 5,000 rows are not read
-from the database on every query), holds each name's words (``agencies.names``) for
+An in-process index of the register, rebuilt when the register changes (its version
+is cached and bumped on write, ``agencies.register``, so a call reads no table and
+5,000 rows are not read from the database on every query), holds each name's words (``agencies.names``) for
 finding every agency a query fits (``agencies.matching``), and comparable name keys
 for rapidfuzz, which finds look-alikes and ranks. rapidfuzz runs with
 ``processor=None``: its default processor strips Burmese vowel signs.
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import bisect
 import copy
+import dataclasses
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -31,6 +31,7 @@ from agencies.names import (
     skeleton,
     text_without_numbers,
 )
+from agencies.register import CACHE_KEY, register_version
 from helpdesk.text import normalize_text
 
 MAX_QUERY_LENGTH = 200
@@ -215,15 +216,16 @@ class AgencyIndex:
             if fit is None and max(number_score, name_score) < NAME_SCORE_CUTOFF:
                 continue
             on = "licence_number" if number_score >= name_score else "name"
-            # Copies: callers may not change the index's shared instances.
             matches.append(
                 AgencyMatch(
-                    copy.copy(self.agencies[pk]), max(number_score, name_score), on, fit=fit,
+                    self.agencies[pk], max(number_score, name_score), on, fit=fit,
                     number_fit=number_score >= NUMBER_ONLY_SCORE,
                 )
             )
         matches.sort(key=lambda m: (-m.rank, -(m.fit.weak if m.fit else 0), -m.score, m.agency.licence_number))
-        return matches if limit is None else matches[:limit]
+        kept = matches if limit is None else matches[:limit]
+        # Copies of what is returned: callers may not change the index's shared instances.
+        return [dataclasses.replace(m, agency=copy.copy(m.agency)) for m in kept]
 
 
 def _joined_keys(tokens: NameTokens) -> list[str]:
@@ -250,20 +252,10 @@ _index: AgencyIndex | None = None
 _lock = threading.Lock()
 
 
-def _register_version() -> tuple:
-    """Return a marker that changes whenever an agency is added, changed or deleted.
-
-    Every write goes through ``save()`` or ``agency_import``, which set ``updated_at``; a bare
-    ``QuerySet.update()`` would not, so the register is never written that way.
-    """
-    row = Agency.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
-    return (row["n"], row["latest"])
-
-
 def agency_index() -> AgencyIndex:
     """Return the current index, rebuilding it when the register has changed since it was built."""
     global _index
-    version = _register_version()
+    version = register_version()
     index = _index
     if index is not None and index.version == version:
         return index
@@ -274,9 +266,12 @@ def agency_index() -> AgencyIndex:
 
 
 def invalidate_index() -> None:
-    """Forget the index (the next lookup rebuilds it)."""
+    """Forget the index and the cached register version (the next lookup rebuilds it)."""
+    from django.core.cache import cache
+
     global _index
     _index = None
+    cache.delete(CACHE_KEY)
 
 
 def lookup_agencies(query: str, *, limit: int | None = 5, encoding_hint: str | None = None) -> list[AgencyMatch]:

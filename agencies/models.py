@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from agencies.register import register_changed
 from helpdesk.models import Contact, ImportJob
 from helpdesk.text import digits_to_ascii
 
@@ -104,6 +105,12 @@ class Agency(models.Model):
     def save(self, *args, **kwargs):
         self.licence_number = normalize_licence_number(self.licence_number)
         super().save(*args, **kwargs)
+        register_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        register_changed()
+        return result
 
     def clean(self):
         # Normalised before the uniqueness check, so "No. 123/2019" cannot slip past "123/2019".

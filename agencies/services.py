@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from agencies.imports import RowError, parse_rows
 from agencies.lookup import invalidate_index
 from agencies.models import Agency, AgencyCheck, LicenceStatus
+from agencies.register import register_changed
 from helpdesk.models import Contact
 from helpdesk.spreadsheets import read_table
 
@@ -128,6 +129,7 @@ def agency_import(
             default_user=user, default_change_reason=reason,
         )
     if report.changed:
+        register_changed()  # bulk writes skip Agency.save()
         transaction.on_commit(invalidate_index)
     return report
 

@@ -76,3 +76,56 @@ def write_section(name: str, markdown: str) -> None:
 def search_url(client, path: str, terms: str) -> str:
     """Post a search as the page's form does and return the address it leads to (``?s=<token>``: terms stay in the session)."""
     return client.post(path, {"q": terms})["Location"]
+
+
+def logged_in_client(username: str):
+    """Return a test client logged in as ``username``, past the second factor as managers and admins are every day."""
+    from django.contrib.auth import get_user_model
+    from django.http import HttpRequest
+    from django.test import Client
+    from django_otp import login as otp_login
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model().objects.get(username=username)
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="bench", confirmed=True)
+    request = HttpRequest()
+    request.session, request.user = client.session, user
+    otp_login(request, device)
+    request.session.save()
+    return client
+
+
+def interleaved(calls: dict, rounds: int) -> tuple[dict[str, list[float]], list[float]]:
+    """Time every call once per round, in a new random order each round; return ms samples per name and the loads seen."""
+    import random
+    import time
+
+    rng = random.Random(15)
+    names = list(calls)
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    loads = []
+    for _ in range(rounds):
+        rng.shuffle(names)
+        for name in names:
+            started = time.perf_counter()
+            calls[name]()
+            samples[name].append((time.perf_counter() - started) * 1000)
+        loads.append(os.getloadavg()[0])
+    return samples, loads
+
+
+def p95(values: list[float]) -> float:
+    import statistics
+
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+def load_note(loads: list[float]) -> str:
+    import statistics
+
+    return (f"Load average (1 min) over the rounds: min {min(loads):.1f}, median {statistics.median(loads):.1f}, "
+            f"max {max(loads):.1f} on {os.cpu_count()} cores shared with other work, so single figures move by tens "
+            "of percent between runs; interleaving spreads that load over every row alike.")

@@ -9,9 +9,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.forms import AgencyPickField, AgencyPickMixin
+from agencies.forms import NOT_IN_REGISTER, AgencyPickField, AgencyPickMixin
 from agencies.lookup import MAX_QUERY_LENGTH
-from agencies.models import Agency
 from complaints.choices import Currency, EntryKind, Grievance, Outcome, ReferredTo, ReimbursementKind, Stage
 from complaints.workflow import allowed_moves
 from helpdesk.choices import Channel, Country, Role
@@ -236,24 +235,58 @@ class ReassignForm(BurmeseTextMixin, forms.Form):
 YES = [("", "—"), ("1", _("Yes"))]
 
 
-class ComplaintFilterForm(BurmeseTextMixin, forms.Form):
-    """The case list's filters (GET); invalid values are ignored rather than failing the list."""
+AGENCY_FILTER_NOT_FOUND = _(
+    "No agency in the register matches this. A case naming an agency outside the register is found with the search box."
+)
+AGENCY_FILTER_PICK = _("Several agencies match: pick the one whose cases you want.")
+
+
+class ComplaintFilterForm(AgencyPickMixin, BurmeseTextMixin, forms.Form):
+    """The case list's filters (GET); invalid values are ignored rather than failing the list.
+
+    The agency is typed, as on the complaint form (AgencyPickMixin): never a menu of every agency
+    with a case. The agency filtered on travels as ``?agency=<id>`` (``current_agency``); a name
+    typed is looked up, and the list asks to pick when several agencies fit.
+    """
+
+    agency_query_field = "agency_query"
+    agency_pick_field = "agency_choice"
+    agency_pick_message = AGENCY_FILTER_PICK
+    not_in_register_label = _("None of these")
 
     q = forms.CharField(label=_("Reference, name, phone, agency or employer"), required=False)
     stage = forms.ChoiceField(label=_("Stage"), choices=[("", _("All")), ("open", _("All open")), *Stage.choices], required=False)
     centre = forms.ModelChoiceField(label=_("Centre"), queryset=None, required=False, empty_label=_("All"))
     grievance = forms.ChoiceField(label=_("Grievance"), choices=[("", _("All")), *Grievance.choices], required=False)
-    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False, empty_label=_("All"))
+    agency_query = forms.CharField(label=_("Agency: name or licence number"), max_length=MAX_QUERY_LENGTH, required=False)
+    agency_choice = AgencyPickField(label=_("Which agency?"))
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     unassigned = forms.BooleanField(label=_("Not assigned (bot intake)"), required=False)
     overdue = forms.BooleanField(label=_("Follow-up overdue"), required=False)
     minor = forms.BooleanField(label=_("Under 18"), required=False)
 
-    def __init__(self, *args, centres, agencies, **kwargs):
+    def __init__(self, *args, centres, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["centre"].queryset = centres
-        self.fields["agency"].queryset = agencies
+
+    def clean(self):
+        data = super().clean()
+        query = data.get("agency_query", "")
+        try:
+            data["agency"] = self.pick_agency(query)
+        except forms.ValidationError as error:
+            self.add_error("agency_choice", error)
+            return data
+        if query and data["agency"] is None and data.get("agency_choice") != NOT_IN_REGISTER:
+            self.add_error("agency_query", forms.ValidationError(AGENCY_FILTER_NOT_FOUND, code="not_found"))
+        return data
+
+    @property
+    def agency_unresolved(self) -> bool:
+        """An agency was typed but names none yet: the list waits for a pick rather than showing every case."""
+        return self.is_bound and bool(self.errors.get("agency_query") or self.errors.get("agency_choice"))
 
     def filters(self) -> dict:
         self.is_valid()  # cleaned_data keeps the fields that are valid
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+        skip = ("agency_query", "agency_choice")
+        return {k: v for k, v in self.cleaned_data.items() if k not in skip and v not in (None, "", False)}

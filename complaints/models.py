@@ -130,7 +130,20 @@ class Complaint(models.Model):
             models.Index(fields=["centre", "stage"]),
             models.Index(fields=["assigned_to", "stage"]),
             models.Index(fields=["next_follow_up"]),
-            models.Index(fields=["-opened_at"]),
+            # The case list's order, so a page is an index range read (helpdesk.pagination.KeysetPage).
+            models.Index(fields=["-opened_at", "-id"], name="complaint_newest"),
+            models.Index(fields=["centre", "-opened_at", "-id"], name="complaint_centre_newest"),
+            # The agency filter: an agency's cases at a centre, newest first, without reading its other centres' cases.
+            models.Index(fields=["agency", "centre", "-opened_at", "-id"], name="complaint_agency_newest"),
+            # The list's counts read only the cases they count, and from the index alone: the sensitive rule's
+            # columns are in it (helpdesk.pagination.capped_counts).
+            models.Index(fields=["centre", "stage", "sensitive", "assigned_to"], name="complaint_stage_visibility"),
+            models.Index(
+                fields=["centre", "next_follow_up", "sensitive", "assigned_to"], condition=Q(stage__in=OPEN_STAGES),
+                name="complaint_open_follow_up",
+            ),
+            models.Index(fields=["centre", "stage", "sensitive", "assigned_to"], condition=Q(is_minor=True), name="complaint_minor"),
+            models.Index(fields=["centre", "stage", "sensitive"], condition=Q(assigned_to=None), name="complaint_unassigned"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount_claimed__isnull=True) | Q(amount_claimed__gte=0), name="complaint_amount_claimed_not_negative"),

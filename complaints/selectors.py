@@ -17,6 +17,7 @@ from complaints.choices import OPEN_STAGES, Outcome, Stage
 from complaints.models import Complaint, ComplaintGrievance, Reimbursement
 from complaints.money import pyas_to_mmk, sum_mmk
 from helpdesk.choices import Role
+from helpdesk.pagination import capped_counts
 from helpdesk.selectors import User, user_centre_ids, user_is_admin, user_is_manager_of
 from helpdesk.text import normalize_text
 
@@ -88,12 +89,32 @@ def complaint_search(user: User, query: str) -> QuerySet[Complaint]:
     if not query:
         return complaints
     people = Person.objects.search(query).values("pk")
+    if _is_phone_number(query):  # only complainants' phones: an index read, never a scan of every case's texts
+        return complaints.filter(complainant__in=people)
     condition = (
         Q(reference__iexact=query) | Q(reference__icontains=query) | Q(complainant__in=people)
         | Q(agency__name_en__icontains=query) | Q(agency__name_my__icontains=query)
         | Q(agency__licence_number__iexact=query) | Q(employer__icontains=query)
     )
     return complaints.filter(condition)
+
+
+def _is_phone_number(query: str) -> bool:
+    """True for a whole phone number as people type one (``09…``, ``+95…``, ``959…``, ``08…``, any script).
+
+    Digits of a reference ("2026-0032") can parse as a Thai landline, so a number must also start as phones do.
+    """
+    from helpdesk.text import digits_to_ascii, parse_phone
+
+    typed = digits_to_ascii(query).strip()
+    starts_as_a_phone = typed.startswith("+") or typed[:1] in ("0", "9")
+    if not starts_as_a_phone or any(ch.isalpha() for ch in typed):
+        return False
+    try:
+        parse_phone(query)
+    except ValueError:
+        return False
+    return True
 
 
 def complaints_filtered(
@@ -132,11 +153,14 @@ def complaints_filtered(
     return complaints
 
 
-def agencies_with_complaints(user: User):
-    """Return the agencies named in the user's cases (the agency filter's choices)."""
+def filter_agency(pk):
+    """Return the agency of the case list's ``?agency=<id>``, or None for a missing or malformed id."""
     from agencies.models import Agency
 
-    return Agency.objects.filter(pk__in=visible_complaints(user).exclude(agency=None).values("agency_id"))
+    try:
+        return Agency.objects.filter(pk=int(pk)).first() if pk else None
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def user_can_reassign(user: User, complaint: Complaint) -> bool:
@@ -156,22 +180,27 @@ def person_complaints(user: User, person) -> QuerySet[Complaint]:
     return complaints_for_user(user).filter(complainant=person)
 
 
-def open_counts_by_stage(queryset: QuerySet[Complaint]) -> list[tuple[str, str, int]]:
-    """Return (stage, label, count) for every open stage, zeros included, in one query."""
-    counts = dict(queryset.open().order_by().values_list("stage").annotate(n=Count("id")))
+def case_list_counts(user: User, listed: QuerySet[Complaint]) -> dict:
+    """Return the case list's counts in one query, each capped at 1,000 (``helpdesk.pagination.capped_counts``).
+
+    ``total``: the cases listed (filters applied); ``by_stage``: (stage, label, count) for every open
+    stage; ``alerts``: open cases with an overdue follow-up, an under-18 complainant, or nobody
+    assigned. All start from :func:`visible_complaints`, so a hidden sensitive case is never counted.
+    """
+    visible = visible_complaints(user)
+    counts = capped_counts({
+        "total": listed,
+        **{stage: visible.filter(stage=stage) for stage in OPEN_STAGES},
+        "overdue": visible.overdue(),
+        "minors": visible.open().minors(),
+        "unassigned": visible.open().filter(assigned_to=None),
+    })
     labels = dict(Stage.choices)
-    return [(stage, labels[stage], counts.get(stage, 0)) for stage in OPEN_STAGES]
-
-
-def open_case_alerts(queryset: QuerySet[Complaint]) -> dict[str, int]:
-    """Return how many open cases have an overdue follow-up, an under-18 complainant, or nobody assigned (one query)."""
-    from django.utils import timezone
-
-    return queryset.open().aggregate(
-        overdue=Count("id", filter=Q(next_follow_up__lt=timezone.localdate())),
-        minors=Count("id", filter=Q(is_minor=True)),
-        unassigned=Count("id", filter=Q(assigned_to=None)),
-    )
+    return {
+        "total": counts["total"],
+        "by_stage": [(stage, labels[stage], counts[stage]) for stage in OPEN_STAGES],
+        "alerts": {name: counts[name] for name in ("overdue", "minors", "unassigned")},
+    }
 
 
 def complaint_payments(complaint: Complaint) -> list[Reimbursement]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -28,11 +27,10 @@ from helpdesk.access import logs_access
 from helpdesk.downloads import csv_writer
 from helpdesk.forms import apply_service_errors
 from helpdesk.models import AccessLog
+from helpdesk.pagination import NOT_CARRIED, KeysetPage, list_query
 from helpdesk.permissions import personal_data_required
 from helpdesk.searches import search_redirect, search_terms
 from helpdesk.selectors import centres_for_user, person_get_for_user
-
-PAGE_SIZE = 50
 
 
 def _filter_form(request):
@@ -41,9 +39,25 @@ def _filter_form(request):
     data.pop("s", None)
     if terms := search_terms(request):
         data["q"] = terms
-    return ComplaintFilterForm(
-        data or None, centres=centres_for_user(request.user), agencies=selectors.agencies_with_complaints(request.user)
-    )
+    current = selectors.filter_agency(data.get("agency"))
+    if current is not None and "agency_query" not in data:
+        data["agency_query"] = str(current)  # the text field shows the agency filtered on
+    return ComplaintFilterForm(data or None, centres=centres_for_user(request.user), current_agency=current)
+
+
+def _agency_redirect(request, form):
+    """After a name was typed in the agency filter and names one agency: the list's address with ``agency=<id>``.
+
+    So the pager and the export carry the agency itself, not the text looked up again on every page.
+    """
+    if "agency_query" not in request.GET or form.agency_unresolved:
+        return None
+    query = request.GET.copy()
+    for name in ("agency_query", "agency_choice", "agency", *NOT_CARRIED):
+        query.pop(name, None)
+    if agency := form.cleaned_data.get("agency"):
+        query["agency"] = agency.pk
+    return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
 
 
 @personal_data_required
@@ -52,14 +66,15 @@ def complaint_list(request):
         return redirect_to
     form = _filter_form(request)
     filters = form.filters() if form.is_bound else {}
+    if redirect_to := _agency_redirect(request, form):
+        return redirect_to
     complaints = selectors.complaints_filtered(request.user, **filters)
-    page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    if form.agency_unresolved:
+        complaints = complaints.none()
+    counts = selectors.case_list_counts(request.user, complaints)
     return render(request, "complaints/complaint_list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters),
-        "by_stage": selectors.open_counts_by_stage(selectors.visible_complaints(request.user)),
-        "alerts": selectors.open_case_alerts(selectors.visible_complaints(request.user)),
+        "form": form, "page": KeysetPage(complaints, request.GET), "query": list_query(request.GET),
+        "filtered": bool(filters) or form.agency_unresolved, **counts,
     })
 
 
@@ -71,6 +86,8 @@ def complaint_export(request):
         return redirect_to
     form = _filter_form(request)
     complaints = selectors.complaints_filtered(request.user, **(form.filters() if form.is_bound else {}))
+    if form.agency_unresolved:
+        complaints = complaints.none()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="complaints-{timezone.localdate():%Y%m%d}.csv"'
     response.write("\ufeff")  # Excel needs the BOM to read Burmese as UTF-8

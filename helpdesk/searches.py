@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 SESSION_KEY = "helpdesk_searches"
 KEEP = 20  # tokens kept per session, newest last
 TERMS_MAX = 200
-NOT_CARRIED = {"q", "s", "page", "csrfmiddlewaretoken"}
+NOT_CARRIED = {"q", "s", "page", "after", "before", "csrfmiddlewaretoken"}  # a new search starts at the first page
 
 
 def search_terms(request: HttpRequest) -> str:

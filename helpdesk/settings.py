@@ -207,6 +207,8 @@ STORAGES = {
 AGENCY_LOOKUP_RATE_LIMIT = int(os.environ.get("AGENCY_LOOKUP_RATE_LIMIT", "30"))
 AGENCY_LOOKUP_RATE_WINDOW = int(os.environ.get("AGENCY_LOOKUP_RATE_WINDOW", "60"))
 AGENCY_LOOKUP_TRUSTED_PROXIES = int(os.environ.get("AGENCY_LOOKUP_TRUSTED_PROXIES", "0"))
+# How long a process trusts its cached register version (agencies/register.py); writes bump it at once.
+AGENCY_REGISTER_RECHECK_SECONDS = int(os.environ.get("AGENCY_REGISTER_RECHECK_SECONDS", "10"))
 
 # One process: the default local-memory cache. Several gunicorn workers or machines:
 # set REDIS_URL (e.g. redis://127.0.0.1:6379/0) so rate limits and caches are shared.

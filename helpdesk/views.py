@@ -29,6 +29,7 @@ from helpdesk.forms import (
     apply_service_errors,
 )
 from helpdesk.models import AccessLog
+from helpdesk.pagination import KeysetPage, capped_counts, list_query
 from helpdesk.periods import quarter_bounds, quarter_label
 from helpdesk.permissions import personal_data_required
 from helpdesk.searches import search_redirect, search_terms
@@ -62,7 +63,9 @@ def person_list(request):
     query = search_terms(request)
     people = selectors.person_search(request.user, query) if query else selectors.people_for_user(request.user)
     token = {"query": urlencode({"s": request.GET["s"]})} if query else {}  # the pager carries the token, not the terms
-    return render(request, "helpdesk/person_list.html", {"page": _page(request, people), "q": query, **token})
+    return render(request, "helpdesk/person_list.html", {
+        "page": KeysetPage(people, request.GET), "total": capped_counts({"people": people})["people"], "q": query, **token,
+    })
 
 
 @personal_data_required
@@ -176,7 +179,10 @@ def contact_list(request):
     service = request.GET.get("service")
     if service:
         contacts = contacts.filter(service=service)
-    return render(request, "helpdesk/contact_list.html", {"page": _page(request, contacts), "service": service})
+    return render(request, "helpdesk/contact_list.html", {
+        "page": KeysetPage(contacts, request.GET), "total": capped_counts({"contacts": contacts})["contacts"],
+        "service": service, "query": list_query(request.GET),
+    })
 
 
 @personal_data_required

@@ -20,6 +20,16 @@ def _english_after_each_test():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _agency_register_version_forgotten():
+    """Each test's rolled-back agencies must not leave their register version cached for the next test."""
+    from django.core.cache import cache
+
+    from agencies.register import CACHE_KEY
+
+    cache.delete(CACHE_KEY)
+
+
 class SecondFactorClient(Client):
     """A test client whose ``force_login`` also passes the second factor, as a manager or admin does every day.
 

@@ -116,3 +116,13 @@ def test_recovered_totals_are_exact_to_the_pya(centre):
     ReimbursementFactory.create_batch(200, complaint=complaint, amount_mmk=Decimal("1000.05"))
     assert recovered_total(centre_ids=[centre.pk]) == Decimal("200010.00")
     assert [row["total"] for row in recovered_totals(by="centre")] == [Decimal("200010.00")]
+
+
+def test_a_whole_phone_number_finds_the_complainant_and_digits_of_a_reference_still_find_the_case(centre, staff):
+    from tests.factories import PersonFactory
+
+    caller = PersonFactory(centre=centre, phone="+959767889802")
+    by_phone = ComplaintFactory(centre=centre, complainant=caller, reference="NDG-2026-0031")
+    other = ComplaintFactory(centre=centre, reference="NDG-2026-0032", employer="Factory 09767889802")
+    assert list(complaint_search(staff, "၀၉ ၇၆၇ ၈၈၉ ၈၀၂")) == [by_phone]
+    assert list(complaint_search(staff, "2026-0032")) == [other]

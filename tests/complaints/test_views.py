@@ -1,6 +1,7 @@
 """Case pages as staff use them: list filters, open from the person page, actions, export, panels."""
 import csv
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -50,15 +51,94 @@ def test_list_filters(staff_client, centre, staff, agency):
     assert staff_client.get(url, {"stage": "nonsense", "agency": "x"}).status_code == 200
 
 
+def test_agency_filter_is_typed_like_the_complaint_form(staff_client, centre, agency):
+    against = ComplaintFactory(centre=centre, agency=agency, reference="NDG-2026-0011")
+    ComplaintFactory(centre=centre, reference="NDG-2026-0012")
+    url = reverse("complaints:list")
+    page = staff_client.get(url).content.decode()
+    assert 'name="agency_query"' in page and "<option" not in page.split('data-testid="agency-filter"')[1].split("</div>")[0]
+    # A name typed (any script) names the agency: the list moves to ?agency=<id> and shows the name in the box.
+    response = staff_client.post(url, {"q": "", "agency_query": "golden land"})
+    response = staff_client.get(response.url)
+    assert response.status_code == 302 and f"agency={agency.pk}" in response.url and "agency_query" not in response.url
+    response = staff_client.get(response.url)
+    assert refs(response) == {against.reference} and f'value="{agency}"' in response.content.decode()
+
+
+def test_agency_filter_asks_to_pick_when_several_fit_and_says_when_none_does(staff_client, centre):
+    first = AgencyFactory(licence_number="1/2020", name_en="Golden Star Overseas Employment Agency")
+    second = AgencyFactory(licence_number="2/2020", name_en="Golden Star International Recruitment")
+    ComplaintFactory(centre=centre, agency=first)
+    ComplaintFactory(centre=centre, agency=second, reference="NDG-2026-0022")
+    url = reverse("complaints:list")
+    response = staff_client.get(url, {"agency_query": "golden star"})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'name="agency_choice"' in page and refs(response) == set()
+    assert first.name_en in page and second.name_en in page
+    response = staff_client.get(url, {"agency_query": "golden star", "agency_choice": str(second.pk)}, follow=True)
+    assert refs(response) == {"NDG-2026-0022"}
+    response = staff_client.get(url, {"agency_query": "Quick Visa Brokers"})
+    assert refs(response) == set() and "No agency in the register matches this." in response.content.decode()
+
+
 def test_list_counts_open_cases_by_stage(staff_client, centre):
     for stage in ("intake", "intake", "assessment", "resolved"):
         ComplaintFactory(centre=centre, stage=stage, outcome="other_remedy" if stage == "resolved" else "")
     ComplaintFactory(centre=centre, is_minor=True, next_follow_up=timezone.localdate() - timedelta(days=1))
     response = staff_client.get(reverse("complaints:list"))
-    by_stage = {stage: n for stage, _label, n in response.context["by_stage"]}
+    by_stage = {stage: n.value for stage, _label, n in response.context["by_stage"]}
     assert by_stage == {"intake": 3, "assessment": 1, "negotiation": 0, "referred": 0}
-    assert response.context["alerts"] == {"overdue": 1, "minors": 1, "unassigned": 4}
+    assert {name: n.value for name, n in response.context["alerts"].items()} == {"overdue": 1, "minors": 1, "unassigned": 4}
     assert "1 follow-up overdue" in response.content.decode()
+
+
+def test_list_counts_stop_at_the_cap_and_say_so(staff_client, centre, settings, monkeypatch):
+    from helpdesk import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    monkeypatch.setattr(pagination.capped_counts, "__defaults__", (3,))
+    ComplaintFactory.create_batch(5, centre=centre, stage="intake")
+    response = staff_client.get(reverse("complaints:list"))
+    page = response.content.decode()
+    assert "3+ cases" in page and "3+ open cases nobody carries" in page
+    assert dict((s, str(n)) for s, _label, n in response.context["by_stage"])["intake"] == "3+"
+
+
+def test_counts_by_stage_never_reveal_a_hidden_sensitive_case(client, centre):
+    staff, other = member("staff", centre), member("staff", centre)
+    ComplaintFactory(centre=centre, stage="intake", sensitive=True, assigned_to=other)
+    ComplaintFactory(centre=centre, stage="intake")
+    client.force_login(staff)
+    response = client.get(reverse("complaints:list"))
+    assert {s: n.value for s, _label, n in response.context["by_stage"]}["intake"] == 1
+    assert response.context["total"].value == 1 and response.context["alerts"]["unassigned"].value == 1
+    client.force_login(other)
+    assert {s: n.value for s, _label, n in client.get(reverse("complaints:list")).context["by_stage"]}["intake"] == 2
+
+
+def test_list_pages_walk_every_case_once_and_keep_the_filters(staff_client, centre):
+    from django.utils import timezone as tz
+
+    same_moment = tz.now()
+    cases = [ComplaintFactory(centre=centre, stage="intake", opened_at=same_moment - timedelta(hours=i // 3)) for i in range(120)]
+    ComplaintFactory(centre=centre, stage="withdrawn")  # filtered out
+    url, seen, pages = f"{reverse('complaints:list')}?stage=intake", [], []
+    while url:
+        response = staff_client.get(url)
+        pages.append(response.context["page"])
+        seen += [case.reference for case in response.context["page"]]
+        page = response.content.decode()
+        found = re.search(r'href="\?([^"]+)" rel="next"', page)
+        url = f"{reverse('complaints:list')}?{found.group(1).replace('&amp;', '&')}" if found else ""
+        if found:
+            assert "stage=intake" in found.group(1)
+    assert len(pages) == 3 and len(seen) == 120 == len(set(seen))
+    assert set(seen) == {case.reference for case in cases}
+    # Back from the last page: the previous page is the second, in the same order.
+    back = re.search(r'href="\?([^"]+)" rel="prev"', page).group(1).replace("&amp;", "&")
+    assert [c.reference for c in staff_client.get(f"{reverse('complaints:list')}?{back}").context["page"]] == seen[50:100]
+    # A cursor that does not parse gives the first page, not an error.
+    assert [c.reference for c in staff_client.get(reverse("complaints:list"), {"stage": "intake", "after": "nonsense"}).context["page"]] == seen[:50]
 
 
 def test_list_search_typed_in_zawgyi_finds_unicode_employer(staff_client, centre):
