@@ -280,3 +280,29 @@ def test_an_admin_sees_every_panel(client, centre):
     page = dashboard(client)
     for panel in ("my_cases", "team", "waiting", "people_served", "complaints_quarter"):
         assert f'data-testid="panel-{panel}"' in page
+
+
+def test_a_call_back_done_leaves_the_count_and_the_list(client, staff, conversations):
+    client.force_login(staff)
+    CallbackRequest.objects.filter(conversation=conversations["called"]).update(done_at=timezone.now(), done_by=staff)
+    page = dashboard(client)
+    assert count(page, "waiting_callback") == 0
+    assert count(page, "waiting_person") == 1  # the hand-over is still waiting
+
+
+def test_a_note_on_a_stale_case_takes_it_off_the_stale_list(client, manager, team):
+    from complaints.services import complaint_add_note
+
+    client.force_login(manager)
+    complaint_add_note(complaint=team["stale"], by=manager, text="Phoned the agency again.")
+    page = dashboard(client)
+    assert count(page, "stale") == 1
+    assert listed_references(client, link(page, "stale")) == {team["sensitive_later"].reference}
+
+
+def test_the_case_list_keeps_the_dashboard_filters_when_searching(client, staff, staff_setup):
+    client.force_login(staff)
+    response = client.post(f"{reverse('complaints:list')}?mine=1&due=1", {"q": "", "mine": "on", "due": "on"}, follow=True)
+    body = response.content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    expected = {staff_setup[k].reference for k in ("due_today", "overdue", "sensitive_mine")}
+    assert set(REFERENCE.findall(body)) == expected
