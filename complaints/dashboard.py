@@ -52,13 +52,6 @@ def my_cases_panel(request: HttpRequest) -> dict | None:
     ]}
 
 
-def _managed(user):
-    """The cases of the centres the user manages (admins: all) that the user may see."""
-    if user_is_admin(user):
-        return visible_complaints(user)
-    return visible_complaints(user).filter(centre_id__in=user_centre_ids(user, (Role.MANAGER,)))
-
-
 def _is_manager(user) -> bool:
     return user_is_admin(user) or bool(user_centre_ids(user, (Role.MANAGER,)))
 
@@ -66,15 +59,15 @@ def _is_manager(user) -> bool:
 def team_panel(request: HttpRequest) -> dict | None:
     """Managers: unassigned cases, sensitive intakes, cases without movement, and the team's load (two queries).
 
-    The links filter the whole case list the manager sees; a manager who is only staff at another
-    centre may find that centre's cases there too, so the links also name the centre when there is one.
+    Counted over every case the manager may see (as the case list is), so each link lists exactly the
+    counted cases, also for a manager who is staff at another centre.
     """
     user = request.user
     if not _is_manager(user):
         return None
     cutoff = timezone.now() - timedelta(days=STALE_DAYS)
     moved = TimelineEntry.objects.filter(created_at__gte=cutoff).values("complaint_id")
-    cases = _managed(user).open().order_by()
+    cases = visible_complaints(user).open().order_by()
     counts = cases.aggregate(
         unassigned=Count("id", filter=Q(assigned_to=None)),
         sensitive_intake=Count("id", filter=Q(stage=Stage.INTAKE, sensitive=True)),
@@ -86,32 +79,21 @@ def team_panel(request: HttpRequest) -> dict | None:
         .annotate(n=Count("id"), due=Count("id", filter=Q(next_follow_up__lte=timezone.localdate())))
         .order_by("-n", "assigned_to__username")
     )
-    scope = _scope_filter(user)
     items = [
-        DashboardItem(_("open cases nobody is assigned to"), counts["unassigned"], _list_url(stage="open", unassigned=1, **scope), "unassigned"),
-        DashboardItem(_("sensitive cases still at intake"), counts["sensitive_intake"], _list_url(stage=Stage.INTAKE, sensitive=1, **scope), "sensitive_intake"),
+        DashboardItem(_("open cases nobody is assigned to"), counts["unassigned"], _list_url(stage="open", unassigned=1), "unassigned"),
+        DashboardItem(_("sensitive cases still at intake"), counts["sensitive_intake"], _list_url(stage=Stage.INTAKE, sensitive=1), "sensitive_intake"),
         DashboardItem(
             _("open cases without movement for %(days)s days") % {"days": STALE_DAYS}, counts["stale"],
-            _list_url(stage="open", stale=STALE_DAYS, **scope), "stale",
+            _list_url(stage="open", stale=STALE_DAYS), "stale",
         ),
     ]
     for row in load:
         name = " ".join(filter(None, [row["assigned_to__first_name"], row["assigned_to__last_name"]])) or row["assigned_to__username"]
         items.append(DashboardItem(
             _("open cases with %(name)s (%(due)s follow-ups due)") % {"name": name, "due": row["due"]}, row["n"],
-            _list_url(stage="open", assignee=row["assigned_to_id"], **scope), f"load-{row['assigned_to_id']}",
+            _list_url(stage="open", assignee=row["assigned_to_id"]), f"load-{row['assigned_to_id']}",
         ))
     return {"key": "team", "title": _("My team"), "items": items}
-
-
-def _scope_filter(user) -> dict:
-    """Narrow the links to the managed centre when the user also sees another centre's cases as staff."""
-    if user_is_admin(user):
-        return {}
-    managed = user_centre_ids(user, (Role.MANAGER,))
-    if len(managed) == 1 and len(user_centre_ids(user)) > 1:
-        return {"centre": managed[0]}
-    return {}
 
 
 def officer_panel(request: HttpRequest) -> dict | None:

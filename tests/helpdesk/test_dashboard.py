@@ -306,3 +306,17 @@ def test_the_case_list_keeps_the_dashboard_filters_when_searching(client, staff,
     body = response.content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     expected = {staff_setup[k].reference for k in ("due_today", "overdue", "sensitive_mine")}
     assert set(REFERENCE.findall(body)) == expected
+
+
+def test_a_manager_who_is_staff_elsewhere_counts_what_the_link_lists(client, centre, other_centre):
+    from helpdesk.models import Membership
+
+    boss = member("manager", centre, username="boss")
+    Membership.objects.create(user=boss, centre=other_centre, role="staff")
+    mine = ComplaintFactory(centre=centre, assigned_to=None)
+    there = ComplaintFactory(centre=other_centre, assigned_to=None)
+    ComplaintFactory(centre=other_centre, assigned_to=None, sensitive=True)  # hidden from a staff member there
+    client.force_login(boss)
+    page = dashboard(client)
+    assert count(page, "unassigned") == 2
+    assert listed_references(client, link(page, "unassigned")) == {mine.reference, there.reference}
