@@ -43,3 +43,8 @@ class BotsConfig(AppConfig):
             ("bot attachment files", "RETENTION_ATTACHMENT_DAYS", retention.forget_attachment_files),
         ]):
             register_retention_kind(RetentionKind(name, setting, apply, order=60 + order))
+
+        from bots.dashboard import waiting_panel
+        from helpdesk.extensions import DashboardPanel, register_dashboard_panel
+
+        register_dashboard_panel(DashboardPanel(waiting_panel, order=20))

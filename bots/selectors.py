@@ -7,7 +7,15 @@ from datetime import datetime
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
-from bots.models import Attachment, AttachmentStatus, CallbackRequest, ComplaintEvidence, Conversation, OutboundMessage
+from bots.models import (
+    Attachment,
+    AttachmentStatus,
+    Attention,
+    CallbackRequest,
+    ComplaintEvidence,
+    Conversation,
+    OutboundMessage,
+)
 from helpdesk.choices import Role
 from helpdesk.selectors import user_centre_ids, user_is_admin
 
@@ -33,6 +41,22 @@ def conversations_for_user(user) -> QuerySet[Conversation]:
         complaint__assigned_to_id=user.pk, complaint__centre_id=F("conversation__centre_id")
     ).values("conversation_id")
     return queryset.filter(centre_id__in=ids).filter(Q(sensitive=False) | Q(centre_id__in=managed) | Q(pk__in=carried))
+
+
+WAITING_PERSON = "person"
+WAITING_CALLBACK = "callback"
+
+
+def conversations_waiting(conversations: QuerySet[Conversation], waiting: str) -> QuerySet[Conversation]:
+    """Narrow to conversations where someone waits for a person (handover), or has a call-back not yet done.
+
+    The inbox's ``?waiting=`` filter and the dashboard's counts use this, so the link lists what was counted.
+    """
+    if waiting == WAITING_PERSON:
+        return conversations.filter(attention=Attention.HANDOVER)
+    if waiting == WAITING_CALLBACK:
+        return conversations.filter(pk__in=CallbackRequest.objects.filter(done_at=None).values("conversation_id"))
+    return conversations
 
 
 def conversation_get_for_user(user, pk) -> Conversation:

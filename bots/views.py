@@ -30,8 +30,15 @@ def inbox(request):
     conversations = selectors.conversations_for_user(request.user).inbox_order()
     if chosen:
         conversations = conversations.filter(centre__code=chosen)
+    waiting = request.GET.get("waiting", "")
+    if waiting in (selectors.WAITING_PERSON, selectors.WAITING_CALLBACK):
+        conversations = selectors.conversations_waiting(conversations, waiting)
+    else:
+        waiting = ""
     page = Paginator(conversations, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "bots/inbox.html", {"page": page, "centres": centres if len(centres) > 1 else [], "chosen": chosen})
+    return render(request, "bots/inbox.html", {
+        "page": page, "centres": centres if len(centres) > 1 else [], "chosen": chosen, "waiting": waiting,
+    })
 
 
 def _detail(request, conversation, form):

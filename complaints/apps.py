@@ -36,3 +36,10 @@ class ComplaintsConfig(AppConfig):
         from helpdesk.extensions import ReportSection, register_report_section
 
         register_report_section(ReportSection("complaints/reports/section.html", report_views.report_section))
+
+        from complaints import dashboard
+        from helpdesk.extensions import DashboardPanel, register_dashboard_panel
+
+        register_dashboard_panel(DashboardPanel(dashboard.my_cases_panel, order=10))
+        register_dashboard_panel(DashboardPanel(dashboard.team_panel, order=30))
+        register_dashboard_panel(DashboardPanel(dashboard.officer_panel, "helpdesk/includes/dashboard_comparison.html", order=85))

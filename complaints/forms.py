@@ -264,6 +264,10 @@ class ComplaintFilterForm(AgencyPickMixin, BurmeseTextMixin, forms.Form):
     unassigned = forms.BooleanField(label=_("Not assigned (bot intake)"), required=False)
     overdue = forms.BooleanField(label=_("Follow-up overdue"), required=False)
     minor = forms.BooleanField(label=_("Under 18"), required=False)
+    due = forms.BooleanField(label=_("Follow-up due today or overdue"), required=False)
+    sensitive = forms.BooleanField(label=_("Sensitive"), required=False)
+    stale = forms.IntegerField(label=_("No movement for (days)"), min_value=1, max_value=3650, required=False)
+    assignee = forms.IntegerField(label=_("Assigned to (user id)"), min_value=1, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, centres, **kwargs):
         super().__init__(*args, **kwargs)

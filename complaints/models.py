@@ -1,7 +1,7 @@
 """Para-legal complaint cases, the money recovered for them and their timeline."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -58,6 +58,16 @@ class ComplaintQuerySet(models.QuerySet):
     def overdue(self, today: date | None = None) -> ComplaintQuerySet:
         """Open cases whose next follow-up date has passed."""
         return self.open().filter(next_follow_up__lt=today or timezone.localdate())
+
+    def follow_up_due(self, today: date | None = None) -> ComplaintQuerySet:
+        """Open cases whose next follow-up is today or has passed."""
+        return self.open().filter(next_follow_up__lte=today or timezone.localdate())
+
+    def stale(self, days: int) -> ComplaintQuerySet:
+        """Open cases with no movement for ``days`` days: no edit, stage move, reassignment, note or payment."""
+        cutoff = timezone.now() - timedelta(days=days)
+        moved = TimelineEntry.objects.filter(created_at__gte=cutoff).values("complaint_id")
+        return self.open().filter(updated_at__lt=cutoff).exclude(pk__in=moved)
 
     def with_grievance(self, grievance: str) -> ComplaintQuerySet:
         return self.filter(grievances__grievance=grievance)

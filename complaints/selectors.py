@@ -129,8 +129,12 @@ def complaints_filtered(
     unassigned: bool = False,
     overdue: bool = False,
     minor: bool = False,
+    due: bool = False,
+    sensitive: bool = False,
+    stale: int | None = None,
+    assignee: int | None = None,
 ) -> QuerySet[Complaint]:
-    """Return the user's cases narrowed by the case list's filters (the export uses the same)."""
+    """Return the user's cases narrowed by the case list's filters (the export and the dashboard's links use the same)."""
     complaints = complaint_search(user, q)
     if stage == "open":
         complaints = complaints.open()
@@ -150,6 +154,14 @@ def complaints_filtered(
         complaints = complaints.overdue().order_by("next_follow_up", "id")  # the longest overdue first
     if minor:
         complaints = complaints.minors()
+    if due:
+        complaints = complaints.follow_up_due().order_by("next_follow_up", "id")
+    if sensitive:
+        complaints = complaints.filter(sensitive=True)
+    if stale:
+        complaints = complaints.stale(stale).order_by("updated_at", "id")  # the longest untouched first
+    if assignee:
+        complaints = complaints.filter(assigned_to_id=assignee)
     return complaints
 
 

@@ -20,3 +20,8 @@ class HelpdeskConfig(AppConfig):
 
         register_person_panel(PersonPanel("helpdesk/includes/erasure_panel.html", person_panel))
         register_nav_item(NavItem("helpdesk:erasure_list", _("Erasures"), user_can_erase, order=85))
+
+        from helpdesk.dashboard import people_served_panel
+        from helpdesk.extensions import DashboardPanel, register_dashboard_panel
+
+        register_dashboard_panel(DashboardPanel(people_served_panel, "helpdesk/includes/dashboard_comparison.html", order=80))

@@ -158,3 +158,37 @@ ERASURE_HANDLERS: list[ErasureHandler] = []
 def register_erasure_handler(handler: ErasureHandler) -> None:
     _register(ERASURE_HANDLERS, handler)
     ERASURE_HANDLERS.sort(key=lambda h: h.order)
+
+
+@dataclass(frozen=True)
+class DashboardItem:
+    """One line of a dashboard panel: a count and the list that shows exactly those items (or a report page)."""
+
+    label: str
+    count: int | str
+    url: str = ""
+    key: str = ""  # a stable name for tests and the page's data-testid
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A box on the dashboard that says what to do next.
+
+    ``context(request)`` returns ``{"title": ..., "items": [DashboardItem, ...]}`` (or anything
+    ``template`` needs), or None to hide the panel from this user. It must run a fixed number of
+    queries whatever the data (aggregate with filtered Counts), count only what the user may open
+    (a staff member's counts never include a sensitive case they are not assigned to), and for
+    officers show aggregates only: no names, links to report pages, never to personal lists.
+    """
+
+    context: Callable[[HttpRequest], dict | None]
+    template: str = "helpdesk/includes/dashboard_panel.html"
+    order: int = 50
+
+
+DASHBOARD_PANELS: list[DashboardPanel] = []
+
+
+def register_dashboard_panel(panel: DashboardPanel) -> None:
+    _register(DASHBOARD_PANELS, panel)
+    DASHBOARD_PANELS.sort(key=lambda p: p.order)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from helpdesk import consent, selectors, services
 from helpdesk.access import logs_access
-from helpdesk.extensions import CONTACT_FORM_EXTENSIONS, PERSON_PANELS
+from helpdesk.extensions import CONTACT_FORM_EXTENSIONS, DASHBOARD_PANELS, PERSON_PANELS
 from helpdesk.forms import (
     ActivityForm,
     ConsentForm,
@@ -47,6 +47,7 @@ def dashboard(request):
     today = timezone.localdate()
     start, end = quarter_bounds(today)
     context = {"quarter": quarter_label(today), "start": start, "end": end}
+    context["panels"] = [(p.template, ctx) for p in DASHBOARD_PANELS if (ctx := p.context(request)) is not None]
     if selectors.user_can_see_personal_data(request.user):
         context["counts"] = selectors.dashboard_counts(request.user, start, end)
         context["centres"] = selectors.centres_for_user(request.user)
