@@ -34,7 +34,10 @@ ERASURE_NOT_PENDING = _("This request is no longer waiting for confirmation.")
 ERASED = "[erased]"
 
 # The person's own fields that go; gender, centre, migration status, destination and consent stay for the counts.
-PERSON_BLANK = {"name": "", "phone": "", "card_number": "", "birth_year": None, "origin_township": "", "origin_region": ""}
+PERSON_BLANK = {
+    "name": "", "phone": "", "card_number": "", "nrc": "", "nrc_key": "", "passport_number": "", "passport_key": "",
+    "birth_year": None, "origin_township": "", "origin_region": "",
+}
 
 
 def history_blank(model: type[models.Model], ids, *, person_field: str = "", person: Person | None = None, **values) -> int:
@@ -50,8 +53,8 @@ def history_blank(model: type[models.Model], ids, *, person_field: str = "", per
 
 
 def person_needles(person: Person) -> list[str]:
-    """The strings that identify the person in free text: name, card number, phone in E.164 and local forms."""
-    needles = [person.name.strip(), person.card_number.strip()]
+    """The strings that identify the person in free text: name, card number, NRC, passport, phone in E.164 and local forms."""
+    needles = [person.name.strip(), person.card_number.strip(), person.nrc.strip(), person.passport_number.strip()]
     if person.phone:
         needles.append(person.phone)
         try:

@@ -36,7 +36,8 @@ BURMESE = "ဒေါ်ခင်မြင့်အေး"
 ZAWGYI = "ေဒၚခင္ျမင့္ေအး"  # the same name typed on a Zawgyi phone
 PHONE = "+959451234987"
 LOCAL = ("09451234987", "09 451 234 987", "959451234987", "451234987")
-NEEDLES = (LATIN, "Ayezqx", BURMESE, "ခင်မြင့်အေး", ZAWGYI, "ခင္ျမင့္ေအး", PHONE, *LOCAL)
+NRC, NRC_KEY, PASSPORT = "12/MaYaKa(N)482913", "12/MYK(N)482913", "MC482913"  # typed, its key, a Myanmar passport
+NEEDLES = (LATIN, "Ayezqx", BURMESE, "ခင်မြင့်အေး", ZAWGYI, "ခင္ျမင့္ေအး", PHONE, *LOCAL, NRC, NRC_KEY, PASSPORT)
 STORY = f"{BURMESE} ({LATIN}, {PHONE}) paid Golden Star agency 1,500,000 kyat for a job that did not exist"
 
 
@@ -53,7 +54,7 @@ def sms(client, sid: str, body: str):
 def person_with_every_record(client, centre, manager) -> Person:
     """A migrant known to the centre through every door, with edits so each history table holds versions."""
     person = person_create(centre=centre, created_by=manager, name=BURMESE, phone=PHONE, gender="woman", birth_year=1991,
-                           card_number="NDG-ZQX-0417", origin_township="Hpa-an", origin_region="Kayin",
+                           card_number="NDG-ZQX-0417", nrc=NRC, passport_number="mc 482-913", origin_township="Hpa-an", origin_region="Kayin",
                            migration_status="returned", destination_country="TH", consent_record=True)
     person_update(person=person, birth_year=1990)
     for days, notes in ((40, f"{LATIN} asked about Thailand jobs, phone {LOCAL[1]}"), (3, f"{ZAWGYI} came back")):
