@@ -21,8 +21,9 @@ CONSONANT_SYLLABLES = {
     "ရ": "Ya", "လ": "La", "ဝ": "Wa", "သ": "Tha", "ဟ": "Ha", "ဠ": "La", "အ": "Ah",
 }
 # Romanised syllables people type, longest first so "Kha" is read before "Ka"; "Ra" is another spelling of ရ.
-SYLLABLES = sorted({s.casefold() for s in CONSONANT_SYLLABLES.values()} | {"ra", "a", "hpa", "gya", "kya", "tta"}, key=len, reverse=True)
-SYLLABLE_INITIAL = {s: s[0].upper() for s in SYLLABLES}
+# "Kya"/"Gya" are a consonant with its medial, whose sign the Burmese side drops too.
+SYLLABLES = sorted({s.casefold() for s in CONSONANT_SYLLABLES.values()} | {"ra", "a", "hpa", "gya", "kya"}, key=len, reverse=True)
+SYLLABLE_INITIAL = {s: s[0].upper() for s in SYLLABLES} | {"ra": "Y", "hpa": "P"}
 
 # Citizenship in English (letter or word) and Burmese: citizen, associate, naturalised, religious (thathana).
 CITIZENSHIP = {
@@ -46,7 +47,7 @@ def _township_initials(code: str) -> str:
     if not letters.isascii() or not letters.isalpha() or not 2 <= len(letters) <= 12:
         return ""
     if letters.isupper() and 2 <= len(letters) <= 4 and not re.search(r"[AEIOU]", letters[1:]):
-        return letters  # initials already: MYK
+        return letters.replace("R", "Y")  # initials already: MYK (ရ is Y, as in the syllables)
     initials, rest = "", letters.casefold()
     while rest:
         syllable = next((s for s in SYLLABLES if rest.startswith(s)), None)
