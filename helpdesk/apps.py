@@ -20,3 +20,7 @@ class HelpdeskConfig(AppConfig):
 
         register_person_panel(PersonPanel("helpdesk/includes/erasure_panel.html", person_panel))
         register_nav_item(NavItem("helpdesk:erasure_list", _("Erasures"), user_can_erase, order=85))
+        # Managers decide the transfers of their centres' records; staff follow the ones they asked for.
+        from helpdesk.selectors import user_can_see_personal_data
+
+        register_nav_item(NavItem("helpdesk:transfer_list", _("Transfers"), user_can_see_personal_data, order=84))
