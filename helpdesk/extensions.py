@@ -158,3 +158,22 @@ ERASURE_HANDLERS: list[ErasureHandler] = []
 def register_erasure_handler(handler: ErasureHandler) -> None:
     _register(ERASURE_HANDLERS, handler)
     ERASURE_HANDLERS.sort(key=lambda h: h.order)
+
+
+@dataclass(frozen=True)
+class PersonMergeHandler:
+    """What an app re-points when two records of one person at one centre are merged (``helpdesk.merge``).
+
+    ``merge(keep=, gone=, user=)`` moves every row of ``gone`` the app holds to ``keep`` (saving each so
+    the history records it) and returns how many rows it moved; it runs in the merge's one transaction.
+    """
+
+    name: str
+    merge: Callable[..., int]
+
+
+PERSON_MERGE_HANDLERS: list[PersonMergeHandler] = []
+
+
+def register_person_merge_handler(handler: PersonMergeHandler) -> None:
+    _register(PERSON_MERGE_HANDLERS, handler)

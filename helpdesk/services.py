@@ -25,7 +25,7 @@ PERSON_FIELDS = (
 )
 
 
-def _set_document_keys(person: Person) -> None:
+def set_document_keys(person: Person) -> None:
     """Read the typed NRC and passport into their keys; an unreadable NRC keeps no key (never a guess)."""
     person.nrc_key = nrc_key(person.nrc)
     person.passport_key = passport_key(person.passport_number)
@@ -43,7 +43,7 @@ def person_create(
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
     person = Person(centre=centre, created_by=created_by, **fields)
-    _set_document_keys(person)
+    set_document_keys(person)
     consent.check_new_person(person)
     if not person.consent_date:
         person.consent_date = timezone.localdate()
@@ -82,7 +82,7 @@ def person_update(
     consent.check_can_record(person)
     for name, value in changed.items():
         setattr(person, name, value)
-    _set_document_keys(person)
+    set_document_keys(person)
     person.full_clean()
     person.save()
     return person
