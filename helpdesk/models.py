@@ -98,16 +98,19 @@ class Membership(models.Model):
 
 class PersonQuerySet(models.QuerySet):
     def search(self, query: str) -> PersonQuerySet:
-        """Filter by name, beneficiary card number or phone (any script, any format).
+        """Filter by name, beneficiary card number, phone, NRC or passport (any script, any format).
 
         A query that parses as a phone number is an indexed exact match; a
         partial number (6+ digits) matches the end of stored numbers.
         """
         from helpdesk.text import digits_to_ascii, normalize_text, parse_phone
+        from helpdesk.text.documents import nrc_key, passport_key
 
         query = normalize_text(query)
         if not query:
             return self
+        if key := nrc_key(query):  # a readable NRC is exact: any spelling finds the others
+            return self.filter(nrc_key=key)
         ascii_query = digits_to_ascii(query)
         card = Q(card_number=ascii_query)
         digits = re.sub(r"[\s\-().]", "", ascii_query)
@@ -118,7 +121,8 @@ class PersonQuerySet(models.QuerySet):
                 if len(digits) >= 6:
                     return self.filter(Q(phone__endswith=digits.lstrip("+").lstrip("0")) | card)
                 return self.filter(card)
-        return self.filter(Q(name__icontains=query) | card)
+        passport = passport_key(query)
+        return self.filter(Q(name__icontains=query) | card | (Q(passport_key=passport) if passport else Q(pk__in=[])))
 
 
 class Person(models.Model):

@@ -149,3 +149,14 @@ def test_a_manager_of_another_centre_cannot_see_or_decide_the_request(client, ce
     assert client.post(reverse("helpdesk:transfer_decide", args=[transfer.pk]), {"decision": "accept"}).status_code == 404
     held.refresh_from_db()
     assert held.centre == other_centre
+
+
+def test_search_finds_a_person_by_any_spelling_of_their_nrc_or_by_passport(other_centre, held):
+    assert list(Person.objects.search("12/MYK(N)482913")) == [held]
+    assert list(Person.objects.search("၁၂/မရက(နိုင်)၄၈၂၉၁၃")) == [held]
+    assert list(Person.objects.search("mc482913")) == [held]
+    assert list(Person.objects.search("12/MYK(N)482914")) == []
+
+
+def test_a_query_of_dashes_finds_nobody_without_a_passport(held):
+    assert list(Person.objects.search("--")) == []
