@@ -32,6 +32,11 @@ class ComplaintsConfig(AppConfig):
 
         register_erasure_handler(ErasureHandler("complaints", erase_complainant, order=60))
 
+        from complaints.merge import merge_complainant
+        from helpdesk.extensions import PersonMergeHandler, register_person_merge_handler
+
+        register_person_merge_handler(PersonMergeHandler("complaints", merge_complainant))
+
         from complaints import report_views
         from helpdesk.extensions import ReportSection, register_report_section
 

@@ -149,7 +149,7 @@ class PersonAdmin(AccessLoggedAdmin, RollupsAdmin, HistoryAdmin):
     form = PersonAdminForm
     list_display = ["__str__", "gender", "birth_year", "phone", "centre", "migration_status", "created_at"]
     list_filter = ["centre", "gender", "migration_status", "destination_country"]
-    search_fields = ["name", "phone", "card_number"]
+    search_fields = ["name", "phone", "card_number", "nrc", "nrc_key", "passport_key"]
     list_select_related = ["centre"]
     raw_id_fields = ["created_by"]
     date_hierarchy = "created_at"

@@ -25,3 +25,7 @@ class HelpdeskConfig(AppConfig):
         from helpdesk.extensions import DashboardPanel, register_dashboard_panel
 
         register_dashboard_panel(DashboardPanel(people_served_panel, "helpdesk/includes/dashboard_comparison.html", order=80))
+        # Managers decide the transfers of their centres' records; staff follow the ones they asked for.
+        from helpdesk.selectors import user_can_see_personal_data
+
+        register_nav_item(NavItem("helpdesk:transfer_list", _("Transfers"), user_can_see_personal_data, order=84))

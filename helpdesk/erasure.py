@@ -22,7 +22,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.extensions import ERASURE_HANDLERS
-from helpdesk.models import Activity, ConsentEvent, Contact, ContactImport, ErasureRequest, Person, Referral
+from helpdesk.models import (
+    Activity,
+    ConsentEvent,
+    Contact,
+    ContactImport,
+    ErasureRequest,
+    Person,
+    Referral,
+    TransferRequest,
+)
 from helpdesk.selectors import user_is_manager_of
 
 ERASURE_NOT_MANAGER = _("Only a manager of the person's centre or an admin can erase a person.")
@@ -34,7 +43,10 @@ ERASURE_NOT_PENDING = _("This request is no longer waiting for confirmation.")
 ERASED = "[erased]"
 
 # The person's own fields that go; gender, centre, migration status, destination and consent stay for the counts.
-PERSON_BLANK = {"name": "", "phone": "", "card_number": "", "birth_year": None, "origin_township": "", "origin_region": ""}
+PERSON_BLANK = {
+    "name": "", "phone": "", "card_number": "", "nrc": "", "nrc_key": "", "passport_number": "", "passport_key": "",
+    "birth_year": None, "origin_township": "", "origin_region": "",
+}
 
 
 def history_blank(model: type[models.Model], ids, *, person_field: str = "", person: Person | None = None, **values) -> int:
@@ -50,8 +62,9 @@ def history_blank(model: type[models.Model], ids, *, person_field: str = "", per
 
 
 def person_needles(person: Person) -> list[str]:
-    """The strings that identify the person in free text: name, card number, phone in E.164 and local forms."""
+    """The strings that identify the person in free text: name, card number, NRC, passport, phone in E.164 and local forms."""
     needles = [person.name.strip(), person.card_number.strip()]
+    needles += [person.nrc.strip(), person.nrc_key, person.passport_number.strip(), person.passport_key]  # typed and read
     if person.phone:
         needles.append(person.phone)
         try:
@@ -206,12 +219,13 @@ def _scrub_import_results(needles: list[str]) -> int:
 
 
 def _scrub_requests(person: Person, needles: list[str]) -> None:
-    """A manager may have written the name in the request's reason: the request must not say who it was."""
-    for erasure in ErasureRequest.objects.filter(person=person):
-        reason = text_scrub(erasure.reason, needles)
-        if reason != erasure.reason:
-            ErasureRequest.objects.filter(pk=erasure.pk).update(reason=reason)
-    for version in ErasureRequest.history.filter(person_id=person.pk):
-        reason = text_scrub(version.reason, needles)
-        if reason != version.reason:
-            ErasureRequest.history.filter(history_id=version.history_id).update(reason=reason)
+    """Staff may have written the name in an erasure's or a transfer's reason: the request must not say who it was."""
+    for model in (ErasureRequest, TransferRequest):
+        for request in model.objects.filter(person=person):
+            reason = text_scrub(request.reason, needles)
+            if reason != request.reason:
+                model.objects.filter(pk=request.pk).update(reason=reason)
+        for version in model.history.filter(person_id=person.pk):
+            reason = text_scrub(version.reason, needles)
+            if reason != version.reason:
+                model.history.filter(history_id=version.history_id).update(reason=reason)

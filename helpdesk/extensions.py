@@ -192,3 +192,22 @@ DASHBOARD_PANELS: list[DashboardPanel] = []
 def register_dashboard_panel(panel: DashboardPanel) -> None:
     _register(DASHBOARD_PANELS, panel)
     DASHBOARD_PANELS.sort(key=lambda p: p.order)
+
+
+@dataclass(frozen=True)
+class PersonMergeHandler:
+    """What an app re-points when two records of one person at one centre are merged (``helpdesk.merge``).
+
+    ``merge(keep=, gone=, user=)`` moves every row of ``gone`` the app holds to ``keep`` (saving each so
+    the history records it) and returns how many rows it moved; it runs in the merge's one transaction.
+    """
+
+    name: str
+    merge: Callable[..., int]
+
+
+PERSON_MERGE_HANDLERS: list[PersonMergeHandler] = []
+
+
+def register_person_merge_handler(handler: PersonMergeHandler) -> None:
+    _register(PERSON_MERGE_HANDLERS, handler)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.choices import GENDER_REQUIRED, ConsentMethod, ConsentScope, Gender, ReferralTarget, Topic
 from helpdesk.models import AccessLog, Activity, Centre, Contact, Person, Referral
 from helpdesk.text import digits_to_ascii, normalize_text, parse_phone
+from helpdesk.text.documents import nrc_key
 from helpdesk.text.phones import CALLING_CODES, COUNTRY_NAMES, PhoneAmbiguous, phone_countries_for
 
 BIRTH_YEAR_INVALID = _("Enter a year between 1900 and this year.")
@@ -127,7 +128,17 @@ def consent_method_field() -> forms.TypedChoiceField:
     )
 
 
-class PersonForm(PhoneCountryMixin, BurmeseTextMixin, forms.ModelForm):
+class NrcFieldMixin:
+    """Say so when an NRC cannot be read: it is kept as typed but finds no duplicates."""
+
+    def clean_nrc(self):
+        value = self.cleaned_data.get("nrc", "")
+        if value and not nrc_key(value):
+            self.nrc_unreadable = True
+        return value
+
+
+class PersonForm(NrcFieldMixin, PhoneCountryMixin, BurmeseTextMixin, forms.ModelForm):
     """Register or edit a person. Consent is given here on registration; later changes go through ConsentForm."""
 
     phone = PhoneField(label=_("Phone"), required=False, max_length=40)
@@ -136,7 +147,7 @@ class PersonForm(PhoneCountryMixin, BurmeseTextMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = [
-            "name", "gender", "birth_year", "phone", "card_number", "origin_township", "origin_region",
+            "name", "gender", "birth_year", "phone", "card_number", "nrc", "passport_number", "origin_township", "origin_region",
             "migration_status", "destination_country", "consent_record", "consent_share",
         ]
         widgets = {"birth_year": forms.TextInput(attrs={"inputmode": "numeric"})}
@@ -152,7 +163,7 @@ class PersonForm(PhoneCountryMixin, BurmeseTextMixin, forms.ModelForm):
         return clean_birth_year(self.cleaned_data.get("birth_year"))
 
 
-class QuickPersonForm(PhoneCountryMixin, BurmeseTextMixin, forms.Form):
+class QuickPersonForm(NrcFieldMixin, PhoneCountryMixin, BurmeseTextMixin, forms.Form):
     """The few fields staff fill in to create a person while logging a contact."""
 
     name = forms.CharField(label=_("Name"), required=False, max_length=200)
@@ -161,6 +172,8 @@ class QuickPersonForm(PhoneCountryMixin, BurmeseTextMixin, forms.Form):
     )
     phone = PhoneField(label=_("Phone"), required=False, max_length=40)
     birth_year = forms.IntegerField(label=_("Birth year"), required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    nrc = forms.CharField(label=_("NRC"), required=False, max_length=60, help_text=_("e.g. 12/MaYaKa(N)123456, in English or Burmese"))
+    passport_number = forms.CharField(label=_("Passport number"), required=False, max_length=40)
     consent_record = forms.BooleanField(label=_("Consents to records being kept"), required=False)
     consent_share = forms.BooleanField(label=_("Consents to sharing for referral"), required=False)
     consent_method = consent_method_field()
@@ -171,7 +184,8 @@ class QuickPersonForm(PhoneCountryMixin, BurmeseTextMixin, forms.Form):
 
     def person_fields(self) -> dict:
         data = self.cleaned_data
-        return {k: data[k] for k in ("name", "gender", "phone", "birth_year", "consent_record", "consent_share", "consent_method")}
+        fields = ("name", "gender", "phone", "birth_year", "nrc", "passport_number", "consent_record", "consent_share", "consent_method")
+        return {k: data[k] for k in fields}
 
 
 class ContactForm(BurmeseTextMixin, forms.Form):

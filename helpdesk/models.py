@@ -98,16 +98,19 @@ class Membership(models.Model):
 
 class PersonQuerySet(models.QuerySet):
     def search(self, query: str) -> PersonQuerySet:
-        """Filter by name, beneficiary card number or phone (any script, any format).
+        """Filter by name, beneficiary card number, phone, NRC or passport (any script, any format).
 
         A query that parses as a phone number is an indexed exact match; a
         partial number (6+ digits) matches the end of stored numbers.
         """
         from helpdesk.text import digits_to_ascii, normalize_text, parse_phone
+        from helpdesk.text.documents import nrc_key, passport_key
 
         query = normalize_text(query)
         if not query:
             return self
+        if key := nrc_key(query):  # a readable NRC is exact: any spelling finds the others
+            return self.filter(nrc_key=key)
         ascii_query = digits_to_ascii(query)
         card = Q(card_number=ascii_query)
         digits = re.sub(r"[\s\-().]", "", ascii_query)
@@ -118,7 +121,8 @@ class PersonQuerySet(models.QuerySet):
                 if len(digits) >= 6:
                     return self.filter(Q(phone__endswith=digits.lstrip("+").lstrip("0")) | card)
                 return self.filter(card)
-        return self.filter(Q(name__icontains=query) | card)
+        passport = passport_key(query)
+        return self.filter(Q(name__icontains=query) | card | (Q(passport_key=passport) if passport else Q(pk__in=[])))
 
 
 class Person(models.Model):
@@ -132,6 +136,10 @@ class Person(models.Model):
     )
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True, help_text=_("Stored in international format, e.g. +959…"))
+    nrc = models.CharField(_("NRC"), max_length=60, blank=True, help_text=_("National registration card as typed, e.g. 12/MaYaKa(N)123456 or in Burmese."))
+    nrc_key = models.CharField(_("NRC key"), max_length=40, blank=True, db_index=True, editable=False, help_text=_("The NRC read into one spelling; blank when it could not be read."))
+    passport_number = models.CharField(_("passport number"), max_length=40, blank=True)
+    passport_key = models.CharField(_("passport key"), max_length=40, blank=True, db_index=True, editable=False)
     origin_township = models.CharField(_("township of origin"), max_length=100, blank=True)
     origin_region = models.CharField(_("state or region of origin"), max_length=100, blank=True)
     migration_status = models.CharField(_("migration status"), max_length=10, choices=MigrationStatus.choices, blank=True)
@@ -445,6 +453,50 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} person {self.person_id} ({self.get_status_display()})"
+
+
+class TransferRequest(models.Model):
+    """Staff of one centre ask the centre holding a person's record (found by NRC or passport) to move it to them.
+
+    The requesting side never sees the person until the holding centre's manager accepts.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the other centre")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+
+    class Mode(models.TextChoices):
+        MOVE = "move", _("Move the record")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="transfer_requests", verbose_name=_("person"))
+    from_centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+", verbose_name=_("from centre"))
+    to_centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+", verbose_name=_("to centre"))
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.MOVE)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("accepted or refused by")
+    )
+    decided_at = models.DateTimeField(_("accepted or refused"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("transfer request")
+        verbose_name_plural = _("transfer requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "to_centre"], condition=Q(status="pending"), name="transferrequest_one_pending_per_person_centre"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} person {self.person_id} {self.from_centre_id}->{self.to_centre_id} ({self.get_status_display()})"
+
+
 class ConsentEvent(models.Model):
     """One step of a person's consent: given or withdrawn (to keep records, to share), or a manager's override.
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from helpdesk.choices import Role
 from helpdesk.models import AccessLog, Activity, Centre, Contact, ErasureRequest, Membership, Person, Referral
-from helpdesk.text import normalize_text
+from helpdesk.text import documents, normalize_text
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -144,9 +144,10 @@ def person_search(user: User, query: str) -> QuerySet[Person]:
 
 
 def person_possible_duplicates(
-    *, centre_ids: list[int], phone: str = "", name: str = "", birth_year: int | None = None
+    *, centre_ids: list[int], phone: str = "", name: str = "", birth_year: int | None = None,
+    nrc: str = "", passport_number: str = "",
 ) -> list[Person]:
-    """Return people who may be the same as a new one: same phone, or a similar name and the same birth year.
+    """Return people who may be the same as a new one: same NRC or passport, same phone, or a similar name and birth year.
 
     Names are compared with rapidfuzz on Unicode text without its default
     processor, which strips Burmese vowel signs and medials.
@@ -155,6 +156,9 @@ def person_possible_duplicates(
 
     found: dict[int, Person] = {}
     people = Person.objects.filter(centre_id__in=centre_ids).select_related("centre")
+    same_document = _document_match(nrc, passport_number)
+    if same_document:
+        found.update((p.pk, p) for p in people.filter(same_document)[:10])
     if phone:
         found.update((p.pk, p) for p in people.filter(phone=phone)[:10])
     name = normalize_text(name).casefold()
@@ -164,6 +168,26 @@ def person_possible_duplicates(
             if fuzz.token_sort_ratio(name, person.name.casefold(), processor=None) >= 80:
                 found.setdefault(person.pk, person)
     return list(found.values())
+
+
+def _document_match(nrc: str, passport_number: str) -> Q | None:
+    nrc_key, passport = documents.nrc_key(nrc), documents.passport_key(passport_number)
+    match = Q(nrc_key=nrc_key) if nrc_key else None
+    if passport:
+        match = match | Q(passport_key=passport) if match else Q(passport_key=passport)
+    return match
+
+
+def person_centres_elsewhere(*, centre_ids: list[int], nrc: str = "", passport_number: str = "") -> list[Centre]:
+    """Return only the other centres where someone holds the same NRC or passport.
+
+    Nothing else of that person leaves their centre: staff are told where to ask or to request a transfer.
+    """
+    same_document = _document_match(nrc, passport_number)
+    if same_document is None:
+        return []
+    holders = Person.objects.filter(same_document, erased_at__isnull=True).exclude(centre_id__in=centre_ids)
+    return list(Centre.objects.filter(pk__in=holders.values("centre_id")).order_by("name"))
 
 
 def dashboard_counts(user: User, start: date, end: date) -> dict:

@@ -14,15 +14,22 @@ from helpdesk import consent
 from helpdesk.choices import ConsentMethod, ReferralOutcome
 from helpdesk.models import AccessLog, Activity, Centre, ConsentEvent, Contact, ContactTopic, Person, Referral
 from helpdesk.reports import rollups
+from helpdesk.text.documents import nrc_key, passport_key
 
 consent_give = consent.consent_give  # the consent services live in helpdesk.consent with the rules
 consent_withdraw = consent.consent_withdraw
 
 PERSON_ERASED = _("This person was erased on request: their details cannot be entered again. If they come back, register them as a new person.")
 PERSON_FIELDS = (
-    "card_number", "name", "gender", "birth_year", "phone", "origin_township", "origin_region",
+    "card_number", "name", "gender", "birth_year", "phone", "nrc", "passport_number", "origin_township", "origin_region",
     "migration_status", "destination_country", "consent_record", "consent_share", "consent_date",
 )
+
+
+def set_document_keys(person: Person) -> None:
+    """Read the typed NRC and passport into their keys; an unreadable NRC keeps no key (never a guess)."""
+    person.nrc_key = nrc_key(person.nrc)
+    person.passport_key = passport_key(person.passport_number)
 
 
 @transaction.atomic
@@ -37,6 +44,7 @@ def person_create(
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
     person = Person(centre=centre, created_by=created_by, **fields)
+    set_document_keys(person)
     consent.check_new_person(person)
     if not person.consent_date:
         person.consent_date = timezone.localdate()
@@ -76,6 +84,7 @@ def person_update(
     old_gender = person.gender
     for name, value in changed.items():
         setattr(person, name, value)
+    set_document_keys(person)
     person.full_clean()
     person.save()
     if person.gender != old_gender:  # attendance and unique persons count by the person's gender

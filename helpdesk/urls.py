@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from api.v1 import api as api_v1
-from helpdesk import access_views, erasure_views, report_views, views
+from helpdesk import access_views, erasure_views, report_views, transfer_views, views
 from helpdesk.accounts import views as account_views
 
 helpdesk_patterns = [
@@ -20,6 +20,9 @@ helpdesk_patterns = [
     path("erasures/", erasure_views.erasure_list, name="erasure_list"),
     path("erasures/<int:pk>/confirm/", erasure_views.erasure_confirm, name="erasure_confirm"),
     path("erasures/<int:pk>/cancel/", erasure_views.erasure_cancel, name="erasure_cancel"),
+    path("transfers/", transfer_views.transfer_list, name="transfer_list"),
+    path("transfers/request/", transfer_views.transfer_request, name="transfer_request"),
+    path("transfers/<int:pk>/decide/", transfer_views.transfer_decide, name="transfer_decide"),
     path("contacts/", views.contact_list, name="contact_list"),
     path("contacts/new/", views.contact_log, name="contact_log"),
     path("activities/", views.activity_list, name="activity_list"),

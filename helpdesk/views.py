@@ -133,18 +133,28 @@ def _duplicates_for(request, data: dict, exclude_pk=None) -> list:
         phone=data.get("phone") or "",
         name=data.get("name") or "",
         birth_year=data.get("birth_year"),
+        nrc=data.get("nrc") or "",
+        passport_number=data.get("passport_number") or "",
     )
     return [p for p in dups if p.pk != exclude_pk]
+
+
+def _elsewhere_for(request, data: dict) -> list:
+    """The other centres holding the same document: their names only, never the person."""
+    return selectors.person_centres_elsewhere(
+        centre_ids=list(selectors.centres_for_user(request.user).values_list("pk", flat=True)),
+        nrc=data.get("nrc") or "", passport_number=data.get("passport_number") or "",
+    )
 
 
 @personal_data_required
 def person_create(request):
     centres = selectors.centres_for_user(request.user)
     form = PersonForm(request.POST or None, phone_centre=centres.first())
-    duplicates = []
+    duplicates, elsewhere = [], []
     if request.method == "POST" and form.is_valid():
-        duplicates = _duplicates_for(request, form.cleaned_data)
-        if not duplicates or request.POST.get("confirm_new"):
+        duplicates, elsewhere = _duplicates_for(request, form.cleaned_data), _elsewhere_for(request, form.cleaned_data)
+        if not (duplicates or elsewhere) or request.POST.get("confirm_new"):
             centre = centres.filter(pk=request.POST.get("centre")).first() or centres.first()
             try:
                 person = services.person_create(centre=centre, created_by=request.user, **form.cleaned_data)
@@ -153,7 +163,9 @@ def person_create(request):
             else:
                 messages.success(request, _("Person registered."))
                 return redirect("helpdesk:person_detail", pk=person.pk)
-    return render(request, "helpdesk/person_form.html", {"form": form, "duplicates": duplicates, "centres": centres})
+    return render(
+        request, "helpdesk/person_form.html", {"form": form, "duplicates": duplicates, "elsewhere": elsewhere, "centres": centres},
+    )
 
 
 @personal_data_required
@@ -209,7 +221,7 @@ def contact_log(request):
     extensions = [
         (ext, ext.form_class(request.POST or None, prefix=ext.prefix, user=user)) for ext in CONTACT_FORM_EXTENSIONS
     ]
-    duplicates = []
+    duplicates, elsewhere = [], []
     if request.method == "POST" and not picked:
         forms_ok = form.is_valid() & (person is not None or person_form.is_valid())
         forms_ok &= all([extension_form.is_valid() for _, extension_form in extensions])
@@ -217,11 +229,11 @@ def contact_log(request):
             new_person = None
             if person is None:
                 data = person_form.cleaned_data
-                if data["name"] or data["phone"] or data["birth_year"]:
+                if data["name"] or data["phone"] or data["birth_year"] or data["nrc"] or data["passport_number"]:
                     new_person = person_form.person_fields()
-                    duplicates = _duplicates_for(request, new_person)
+                    duplicates, elsewhere = _duplicates_for(request, new_person), _elsewhere_for(request, new_person)
             # With possible duplicates nothing is saved until staff pick one or confirm a new person.
-            if not duplicates or person_form.cleaned_data.get("confirm_new"):
+            if not (duplicates or elsewhere) or person_form.cleaned_data.get("confirm_new"):
                 contact = _log_contact(request, form, person_form, person, new_person, extensions)
                 if contact is not None:
                     messages.success(request, _("Contact logged."))
@@ -233,7 +245,7 @@ def contact_log(request):
         "helpdesk/contact_form.html",
         {
             "form": form, "person_form": person_form, "person": person, "query": query, "matches": matches,
-            "duplicates": duplicates, "extension_forms": [(f, ext.template) for ext, f in extensions],
+            "duplicates": duplicates, "elsewhere": elsewhere, "extension_forms": [(f, ext.template) for ext, f in extensions],
         },
     )
 

@@ -96,7 +96,9 @@ class _Plan:
             person = Person(
                 centre=row.centre, card_number=row.person_ref, name=row.name, gender=row.gender,
                 phone=row.phone, birth_year=row.birth_year, consent_record=True, consent_date=row.date,
+                nrc=row.nrc, passport_number=row.passport,
             )
+            services.set_document_keys(person)
             person.full_clean(exclude=PERSON_EXCLUDE, validate_unique=False, validate_constraints=False)
             staged.append(("person", key, person))
         return person

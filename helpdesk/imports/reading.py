@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from helpdesk.spreadsheets import SpreadsheetError, read_table
 
 REQUIRED_COLUMNS = ("date", "centre", "service", "gender")
-OPTIONAL_COLUMNS = ("count", "person_ref", "name", "phone", "phone_country", "birth_year", "channel", "topics", "activity", "consent")
+OPTIONAL_COLUMNS = ("count", "person_ref", "name", "phone", "phone_country", "birth_year", "channel", "topics", "activity", "consent", "nrc", "passport")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 

@@ -64,6 +64,8 @@ class LegacyRow:
     topics: tuple[str, ...]
     activity: str
     consent: bool = False  # consent to records: without it the row is counted anonymously
+    nrc: str = ""  # as typed; the person's key is read from it (helpdesk.text.documents)
+    passport: str = ""
 
     @property
     def is_activity(self) -> bool:
@@ -71,7 +73,7 @@ class LegacyRow:
 
     @property
     def names_person(self) -> bool:
-        return bool(self.person_ref or self.name or self.phone or self.birth_year)
+        return bool(self.person_ref or self.name or self.phone or self.birth_year or self.nrc or self.passport)
 
     @property
     def has_person(self) -> bool:
@@ -85,6 +87,8 @@ class LegacyRow:
             self.person_ref, self.name.casefold(), self.phone, str(self.birth_year or ""), self.channel,
             ",".join(sorted(self.topics)), self.activity.casefold(), str(occurrence),
         ]
+        if self.nrc or self.passport:  # only then: files imported before these columns keep their fingerprints
+            parts += [self.nrc, self.passport]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -205,9 +209,10 @@ def parse_row(number: int, raw: dict[str, str], centres: dict[str, Centre], *, e
 
     consent = check(parse_consent, values.get("consent", ""))
     person_ref = digits_to_ascii(values.get("person_ref", ""))
-    if count is not None and (person_ref or values.get("name") or phone or birth_year):
+    nrc, passport = values.get("nrc", ""), values.get("passport", "")
+    if count is not None and (person_ref or values.get("name") or phone or birth_year or nrc or passport):
         errors.append(_("count: a head-count row cannot also name a person (person_ref, name, phone, birth_year)."))
-    if len(values.get("name", "")) > 200 or len(values.get("activity", "")) > 200 or len(person_ref) > 40:
+    if len(values.get("name", "")) > 200 or len(values.get("activity", "")) > 200 or len(person_ref) > 40 or len(nrc) > 60 or len(passport) > 40:
         errors.append(_("name, activity or person_ref: too long."))
     if errors:
         raise RowError(errors)
@@ -215,5 +220,5 @@ def parse_row(number: int, raw: dict[str, str], centres: dict[str, Centre], *, e
         number=number, date=day, centre=centre, service=service, gender=gender, count=count,
         person_ref=person_ref, name=values.get("name", ""), phone=phone, birth_year=birth_year,
         channel=channel or DEFAULT_CHANNEL.get(service, Channel.WALK_IN.value), topics=tuple(topics),
-        activity=values.get("activity", ""), consent=bool(consent),
+        activity=values.get("activity", ""), consent=bool(consent), nrc=nrc, passport=passport,
     )

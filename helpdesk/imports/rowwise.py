@@ -47,6 +47,7 @@ def _find_or_create_person(row: LegacyRow, result: ImportResult, user: AbstractB
         person = services.person_create(
             centre=row.centre, created_by=user, consent_method=ConsentMethod.PAPER, card_number=row.person_ref, name=row.name,
             gender=row.gender, phone=row.phone, birth_year=row.birth_year, consent_record=True, consent_date=row.date,
+            nrc=row.nrc, passport_number=row.passport,
         )
         result.people_created += 1
     return person

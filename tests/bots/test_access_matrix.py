@@ -24,7 +24,7 @@ from agencies.models import AgencyImport
 from bots.models import Attachment, Conversation, InboundMessage, OutboundMessage
 from complaints.models import Complaint
 from complaints.services import complaint_open
-from helpdesk.models import ContactImport, ErasureRequest
+from helpdesk.models import ContactImport, ErasureRequest, TransferRequest
 from tests.conftest import SecondFactorClient
 from tests.factories import (
     ActivityFactory,
@@ -66,6 +66,9 @@ ROUTES = {
     "helpdesk:erasure_list": ("GET", None, (), None),
     "helpdesk:erasure_confirm": ("POST", "person", ("erasure",), {}),  # the box not ticked: nothing is erased
     "helpdesk:erasure_cancel": ("POST", "person", ("other_erasure",), {}),  # another person's request, cancelled by the first POST
+    "helpdesk:transfer_list": ("GET", None, (), None),
+    "helpdesk:transfer_request": ("POST", None, (), {}),  # no reason yet: the request form, nothing sent
+    "helpdesk:transfer_decide": ("POST", "person", ("transfer",), {}),  # no decision: nothing changes
     "helpdesk:contact_list": ("GET", None, (), None),
     "helpdesk:contact_log": ("GET", None, (), None),
     "helpdesk:activity_list": ("GET", None, (), None),
@@ -197,6 +200,8 @@ class World:
             "other_erasure": ErasureRequest.objects.create(
                 person=PersonFactory(centre=self.centre), centre=self.centre, reason="asked", requested_by=self.users["manager"]).pk,
             "attachment": photo.pk,
+            "transfer": TransferRequest.objects.create(
+                person=self.person, from_centre=self.centre, to_centre=self.other, reason="moved", requested_by=self.users["other_staff"]).pk,
         }
         self.carrier = None  # who carries the sensitive case
 

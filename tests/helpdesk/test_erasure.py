@@ -26,8 +26,17 @@ from helpdesk.erasure import erasure_cancel, erasure_confirm, erasure_request
 from helpdesk.models import Activity, Contact, ContactImport, ErasureRequest, Person, Referral
 from helpdesk.reports.table import BY_YEAR, ReportFilter, beneficiary_table
 from helpdesk.services import consent_give, consent_withdraw, person_create, person_update
+from helpdesk.transfers import transfer_refuse, transfer_request
 from tests.bots.conftest import bot_settings, load, post_twilio  # noqa: F401  (bot_settings: the channel secrets)
-from tests.factories import ActivityFactory, AgencyFactory, ContactFactory, PersonFactory, ReferralFactory, member
+from tests.factories import (
+    ActivityFactory,
+    AgencyFactory,
+    CentreFactory,
+    ContactFactory,
+    PersonFactory,
+    ReferralFactory,
+    member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +45,8 @@ BURMESE = "ဒေါ်ခင်မြင့်အေး"
 ZAWGYI = "ေဒၚခင္ျမင့္ေအး"  # the same name typed on a Zawgyi phone
 PHONE = "+959451234987"
 LOCAL = ("09451234987", "09 451 234 987", "959451234987", "451234987")
-NEEDLES = (LATIN, "Ayezqx", BURMESE, "ခင်မြင့်အေး", ZAWGYI, "ခင္ျမင့္ေအး", PHONE, *LOCAL)
+NRC, NRC_KEY, PASSPORT = "12/MaYaKa(N)482913", "12/MYK(N)482913", "MC482913"  # typed, its key, a Myanmar passport
+NEEDLES = (LATIN, "Ayezqx", BURMESE, "ခင်မြင့်အေး", ZAWGYI, "ခင္ျမင့္ေအး", PHONE, *LOCAL, NRC, NRC_KEY, PASSPORT)
 STORY = f"{BURMESE} ({LATIN}, {PHONE}) paid Golden Star agency 1,500,000 kyat for a job that did not exist"
 
 
@@ -53,7 +63,7 @@ def sms(client, sid: str, body: str):
 def person_with_every_record(client, centre, manager) -> Person:
     """A migrant known to the centre through every door, with edits so each history table holds versions."""
     person = person_create(centre=centre, created_by=manager, name=BURMESE, phone=PHONE, gender="woman", birth_year=1991,
-                           card_number="NDG-ZQX-0417", origin_township="Hpa-an", origin_region="Kayin",
+                           card_number="NDG-ZQX-0417", nrc=NRC, passport_number="mc 482-913", origin_township="Hpa-an", origin_region="Kayin",
                            migration_status="returned", destination_country="TH", consent_record=True)
     person_update(person=person, birth_year=1990)
     for days, notes in ((40, f"{LATIN} asked about Thailand jobs, phone {LOCAL[1]}"), (3, f"{ZAWGYI} came back")):
@@ -96,6 +106,10 @@ def person_with_every_record(client, centre, manager) -> Person:
 
     LogEntry.objects.log_actions(user_id=manager.pk, queryset=[person], action_flag=CHANGE, change_message=f"Changed phone {PHONE}")
     ContactImport.objects.create(file_name="register.xlsx", status="done", result={"errors": [[7, f"phone {LOCAL[0]}: duplicate of {BURMESE}"]]})
+    asking = CentreFactory(code="TCL")
+    transfer = transfer_request(from_centre=centre, to_centre=asking, user=member("staff", asking, username="tcl-staff"),
+                                nrc=NRC, reason=f"{BURMESE} moved to Tachileik, NRC {NRC}, passport {PASSPORT}")
+    transfer_refuse(transfer=transfer, user=manager)
     return person
 
 
@@ -137,7 +151,8 @@ def test_erasing_keeps_every_figure_and_leaves_no_trace_of_the_name_or_phone(cli
     for table in ("helpdesk_person", "helpdesk_historicalperson", "helpdesk_contact", "helpdesk_historicalcontact",
                   "complaints_complaint", "complaints_historicalcomplaint", "complaints_timelineentry", "bots_inboundmessage",
                   "bots_outboundmessage", "bots_conversation", "bots_historicalconversation", "bots_callbackrequest",
-                  "bots_historicalcallbackrequest", "django_admin_log", "helpdesk_contactimport", "helpdesk_activity"):
+                  "bots_historicalcallbackrequest", "django_admin_log", "helpdesk_contactimport", "helpdesk_activity",
+                  "helpdesk_transferrequest", "helpdesk_historicaltransferrequest"):
         assert any(t.startswith(f"{table}.") for t in found), f"the scan should find the name or phone in {table} first"
     before = figures()
 

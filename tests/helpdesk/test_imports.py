@@ -371,3 +371,17 @@ def test_a_unicode_file_keeps_names_that_would_read_differently_as_zawgyi(centre
         "2023-01-05,NDG,drop_in,woman,,,မခင္မာ,,,,,\n"  # one Zawgyi name: the file is mixed, each name decides alone
     )
     assert sorted(Person.objects.values_list("name", flat=True)) == ["မကျော်ကျော်", "မခင်မာ", "မြမြ"]
+
+
+@pytest.mark.parametrize("row_by_row", [False, True])
+def test_nrc_and_passport_columns_give_the_person_their_keys(centre, row_by_row):
+    header = "date,centre,service,gender,person_ref,name,consent,nrc,passport\n"
+    text = (
+        "2023-01-05,NDG,drop_in,woman,NDG-1,Ma Hla,yes,၁၂/မရက(နိုင်)၁၂၃၄၅၆,mc 123-456\n"
+        "2023-01-06,NDG,drop_in,man,NDG-2,Ko Min,yes,12/Mxyz(N)1,\n"  # kept as typed, no key
+    )
+    result = import_contacts(content=(header + text).encode(), filename="legacy.csv", row_by_row=row_by_row)
+    assert result.errors == [] and result.imported == 2
+    hla, min_ = Person.objects.get(card_number="NDG-1"), Person.objects.get(card_number="NDG-2")
+    assert (hla.nrc_key, hla.passport_number, hla.passport_key) == ("12/MYK(N)123456", "mc 123-456", "MC123456")
+    assert (min_.nrc, min_.nrc_key) == ("12/Mxyz(N)1", "")
