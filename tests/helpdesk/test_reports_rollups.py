@@ -58,7 +58,7 @@ operations = st.one_of(
 def _world():
     centres = [CentreFactory(code=f"R{i}", partner_organisation="CTUM" if i < 2 else "MAP") for i in range(3)]
     people = [
-        services.person_create(centre=centres[i % 3], gender=GENDERS[i % 4], name=f"P{i}", card_number=f"R{i % 3}-{i}")
+        services.person_create(centre=centres[i % 3], gender=GENDERS[i % 4], name=f"P{i}", card_number=f"R{i % 3}-{i}", consent_record=True)
         for i in range(6)
     ]
     return centres, people
@@ -173,7 +173,7 @@ def test_rollups_give_the_same_table_as_the_raw_rows_whatever_the_history(before
 
 
 def test_late_entry_changes_the_closed_quarter_at_once(centre):
-    person = services.person_create(centre=centre, gender="woman")
+    person = services.person_create(centre=centre, gender="woman", consent_record=True)
     services.contact_log(centre=centre, staff=None, service="drop_in", channel="walk_in", person=person, date=date(2025, 2, 1))
     assert rollups.rebuild()[-1] == rollups.quarter_of(date(2026, 9, 30))
     report = ReportFilter(start=date(2025, 1, 1), end=date(2025, 12, 31), by=BY_QUARTER)
@@ -210,7 +210,7 @@ def test_admin_edits_and_deletions_keep_the_rollups_exact(client, centre):
 
     from tests.factories import UserFactory
 
-    person = services.person_create(centre=centre, gender="woman")
+    person = services.person_create(centre=centre, gender="woman", consent_record=True)
     contact = services.contact_log(centre=centre, staff=None, service="drop_in", channel="walk_in", person=person,
                                    date=date(2025, 2, 1))
     rollups.rebuild()

@@ -56,6 +56,7 @@ def test_check_deploy_is_clean_with_the_readme_production_settings(tmp_path):
         "ALLOWED_HOSTS": "helpdesk.example.org", "REDIS_URL": "redis://127.0.0.1:6379/0",
         "TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_WEBHOOK_SECRET": "x", "VIBER_AUTH_TOKEN": "x", "TWILIO_AUTH_TOKEN": "x",
         "TWILIO_ACCOUNT_SID": "ACx", "TWILIO_FROM_NUMBER": "+15005550006", "BOT_DEFAULT_CENTRE": "NDG",
+        "MESSENGER_APP_SECRET": "x", "MESSENGER_VERIFY_TOKEN": "x", "MESSENGER_PAGE_ACCESS_TOKEN": "x",
     }
     base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
