@@ -130,7 +130,7 @@ BOT_BACK = _("The automatic helper is back. We continue where you were:")
 # SMS: every part costs the migrant's centre money and Burmese takes 70 characters a part, so SMS gets
 # its own short wording (no "stop": it is a carrier opt-out keyword; no "yes": an opt-in keyword).
 SMS_MENU = _(
-    "Type a number:\n1 Check an agency\n2 Call me back\n3 Complaint\n4 Talk to a person\n5 Language\n"
+    "Type a number:\n1 Check an agency\n2 Call me back\n3 Complaint\n4 Talk to a person\n5 Language\n6 My case\n"
     "0 menu, back: previous question"
 )
 SMS_WELCOME = _("Migrant centre helpline. Staff reply in office hours.")
@@ -141,6 +141,13 @@ SMS_NOT_UNDERSTOOD = _("Not understood. Type a number.")
 SMS_STOPPED = _("Ended, nothing kept. Write again any time.")
 SMS_AGAIN = _("0 for the menu.")
 SMS_ASK_NAME = _("Your name? (- to skip)")
+# The consent rides on the name question (one part less): answering goes on, "2" keeps nothing.
+SMS_CONSENT_ASK_NAME = _("Only centre staff see your name and number. Your name? (- to skip, 2 if you do not agree)")
+SMS_CONSENT_ASK = _("Only centre staff see your name and number. Agree?\n1 Agree\n2 No")
+SMS_CONSENT_NO_CALLBACK = _("Nothing kept. Without your number we cannot call you. 1: check an agency, 4: write to staff, 0: menu.")
+SMS_CONSENT_NO_COMPLAINT = _(
+    "Nothing kept. Staff need your name and number for a complaint. 1: check an agency, 4: write to staff, 0: menu."
+)
 SMS_ASK_CENTRE = _("Nearest centre?")
 SMS_ASK_PARTY = _("Agency or employer name? (- if unknown)")
 SMS_ASK_COUNTRY = _("Which country?")
@@ -193,6 +200,7 @@ SMS_WORDING = {
     id(ASK_COUNTRY): SMS_ASK_COUNTRY, id(ASK_GRIEVANCE): SMS_ASK_GRIEVANCE, id(ASK_STORY): SMS_ASK_STORY,
     id(ASK_AMOUNT): SMS_ASK_AMOUNT, id(AMOUNT_INVALID): SMS_AMOUNT_INVALID, id(COMPLAINT_DONE): SMS_COMPLAINT_DONE,
     id(ASK_PHONE): SMS_ASK_PHONE, id(PHONE_INVALID): SMS_PHONE_INVALID, id(HANDOVER): SMS_HANDOVER, id(ASK_THAI_NUMBER): SMS_ASK_THAI_NUMBER, id(STAFF_ANSWERING): SMS_STAFF_ANSWERING,
+    id(CONSENT_ASK): SMS_CONSENT_ASK, id(CONSENT_NO_CALLBACK): SMS_CONSENT_NO_CALLBACK, id(CONSENT_NO_COMPLAINT): SMS_CONSENT_NO_COMPLAINT,
     id(COUNTRIES): SMS_COUNTRIES, id(GRIEVANCES): SMS_GRIEVANCES, id(TOPICS): SMS_TOPICS,
 }
 
