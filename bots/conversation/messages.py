@@ -134,6 +134,7 @@ SMS_MENU = _(
     "0 menu, back: previous question"
 )
 SMS_WELCOME = _("Migrant centre helpline. Staff reply in office hours.")
+SMS_LANGUAGE_SET = _("English from now on.")
 SMS_ASK_PHONE = _("Your phone number? (09..., Thai, or +...)")
 SMS_PHONE_INVALID = _("Not a phone number. Type 09..., a Thai number or +...")
 SMS_ASK_THAI_NUMBER = _("Thai number?\n1 Thai\n2 Myanmar")
@@ -195,7 +196,7 @@ SMS_TOPICS = [
 
 # The SMS wording of a message, keyed by the identity of the rich one (lazy strings hash by their text).
 SMS_WORDING = {
-    id(WELCOME): SMS_WELCOME, id(MENU): SMS_MENU, id(NOT_UNDERSTOOD): SMS_NOT_UNDERSTOOD, id(STOPPED): SMS_STOPPED, id(AGAIN): SMS_AGAIN,
+    id(WELCOME): SMS_WELCOME, id(LANGUAGE_SET): SMS_LANGUAGE_SET, id(MENU): SMS_MENU, id(NOT_UNDERSTOOD): SMS_NOT_UNDERSTOOD, id(STOPPED): SMS_STOPPED, id(AGAIN): SMS_AGAIN,
     id(ASK_NAME): SMS_ASK_NAME, id(ASK_CENTRE): SMS_ASK_CENTRE, id(ASK_PARTY): SMS_ASK_PARTY,
     id(ASK_COUNTRY): SMS_ASK_COUNTRY, id(ASK_GRIEVANCE): SMS_ASK_GRIEVANCE, id(ASK_STORY): SMS_ASK_STORY,
     id(ASK_AMOUNT): SMS_ASK_AMOUNT, id(AMOUNT_INVALID): SMS_AMOUNT_INVALID, id(COMPLAINT_DONE): SMS_COMPLAINT_DONE,
