@@ -22,9 +22,11 @@ FLOWS = {
     "callback": ["cb_consent", "cb_name", "cb_phone", "cb_centre", "cb_topic"],
     "complaint": ["c_centre", "c_consent", "c_name", "c_gender", "c_phone", "c_party", "c_country", "c_grievance", "c_story", "c_amount", "c_confirm"],
 }
-# On SMS the sender's number is the phone, gender is not asked (undisclosed, never guessed) and the
-# answer to the amount sends the complaint: eight short messages instead of twelve long ones.
-SMS_SKIPS = frozenset({"c_gender", "c_phone", "c_confirm"})
+# On SMS the sender's number is the phone, gender is not asked (undisclosed, never guessed), the
+# answer to the amount sends the complaint and the consent is asked in the name question's message
+# ("2" there keeps nothing): eight short messages instead of thirteen long ones.
+SMS_SKIPS = frozenset({"c_gender", "c_phone", "c_confirm", "cb_consent", "c_consent"})
+NAME_STEPS = frozenset({"cb_name", "c_name"})
 # A call-back asked about these topics makes the conversation sensitive (as these grievances make a case sensitive).
 SENSITIVE_TOPICS = frozenset({Topic.ABUSE})
 
@@ -65,6 +67,11 @@ def respond(state: dict | None, text: str | None, effects: Effects, attachments:
 
 def flow_steps(flow: str, channel: str = "") -> list[str]:
     return [s for s in FLOWS[flow] if s not in SMS_SKIPS] if channel == "sms" else FLOWS[flow]
+
+
+def _step_on(flow: str, step: str, channel: str) -> str:
+    """``step``, or the next one the channel asks when it skips ``step``."""
+    return step if step in flow_steps(flow, channel) else _next_step(flow, step, channel)
 
 
 def _next_step(flow: str, step: str, channel: str) -> str:
@@ -174,12 +181,13 @@ def _menu_choice(turn: Turn, text: str, effects: Effects) -> None:
         _say(turn, m.AGENCY_ASK)
     elif choice == 2:
         turn.state["data"] = {}
-        _go(turn, "cb_consent", effects)
+        _go(turn, _step_on("callback", "cb_consent", turn.channel), effects)
     elif choice == 3:
         turn.state["data"] = {}
         # A complaint is a case of one centre: ask which unless the migrant chose it (a poster's link,
         # an earlier answer); the default centre of new conversations is no choice of theirs.
-        _go(turn, "c_consent" if effects.centre() and turn.state.get("centre_chosen") else "c_centre", effects)
+        chosen = effects.centre() and turn.state.get("centre_chosen")
+        _go(turn, _step_on("complaint", "c_consent", turn.channel) if chosen else "c_centre", effects)
     elif choice == 4:
         effects.hand_over()
         turn.state["step"] = "handover"
@@ -255,8 +263,8 @@ def _question(step: str, lang: str, effects: Effects, channel: str = "") -> str:
 
     if step in CONSENT_STEPS:
         return say(m.CONSENT_ASK)
-    if step in ("cb_name", "c_name"):
-        return say(m.ASK_NAME)
+    if step in NAME_STEPS:
+        return say(m.SMS_CONSENT_ASK_NAME if channel == "sms" else m.ASK_NAME)
     if step in ("cb_phone", "c_phone"):
         return say(m.ASK_PHONE)
     if step in ("cb_centre", "c_centre"):
@@ -299,9 +307,14 @@ def _flow_answer(turn: Turn, step: str, text: str, effects: Effects) -> None:
     if step in CONSENT_STEPS:
         _consent_answer(turn, flow, text, effects)
         return
+    if turn.channel == "sms" and step in NAME_STEPS:
+        if words.number(text) == 2:  # the SMS name question carries the consent: "2" keeps nothing
+            _consent_declined(turn, flow)
+            return
+        data["consent"] = True
     if _consent_missing(turn, flow, step, effects):
         return
-    if step in ("cb_name", "c_name"):
+    if step in NAME_STEPS:
         data["name"] = "" if words.is_skip(text) else text[:200]
     elif step in ("cb_phone", "c_phone"):
         if step == "c_phone" and words.is_skip(text):
@@ -527,12 +540,16 @@ def _consent_answer(turn: Turn, flow: str, text: str, effects: Effects) -> None:
         return
     if answer:
         turn.state["data"]["consent"] = True
-        steps = FLOWS[flow]
-        _go(turn, steps[steps.index(CONSENT_STEP[flow]) + 1], effects)
+        _go(turn, _next_step(flow, CONSENT_STEP[flow], turn.channel), effects)
         return
+    _consent_declined(turn, flow)
+
+
+def _consent_declined(turn: Turn, flow: str) -> None:
     turn.state.update(step="menu", data={})
     _say(turn, m.CONSENT_NO_CALLBACK if flow == "callback" else m.CONSENT_NO_COMPLAINT)
-    _say(turn, m.MENU)
+    if turn.channel != "sms":  # the short SMS answer names the choices that still work: the menu would cost a part
+        _say(turn, m.MENU)
 
 
 def _consent_missing(turn: Turn, flow: str, step: str, effects: Effects) -> bool:

@@ -130,10 +130,11 @@ BOT_BACK = _("The automatic helper is back. We continue where you were:")
 # SMS: every part costs the migrant's centre money and Burmese takes 70 characters a part, so SMS gets
 # its own short wording (no "stop": it is a carrier opt-out keyword; no "yes": an opt-in keyword).
 SMS_MENU = _(
-    "Type a number:\n1 Check an agency\n2 Call me back\n3 Complaint\n4 Talk to a person\n5 Language\n"
+    "Type a number:\n1 Check an agency\n2 Call me back\n3 Complaint\n4 Talk to a person\n5 Language\n6 My case\n"
     "0 menu, back: previous question"
 )
 SMS_WELCOME = _("Migrant centre helpline. Staff reply in office hours.")
+SMS_LANGUAGE_SET = _("English from now on.")
 SMS_ASK_PHONE = _("Your phone number? (09..., Thai, or +...)")
 SMS_PHONE_INVALID = _("Not a phone number. Type 09..., a Thai number or +...")
 SMS_ASK_THAI_NUMBER = _("Thai number?\n1 Thai\n2 Myanmar")
@@ -141,6 +142,13 @@ SMS_NOT_UNDERSTOOD = _("Not understood. Type a number.")
 SMS_STOPPED = _("Ended, nothing kept. Write again any time.")
 SMS_AGAIN = _("0 for the menu.")
 SMS_ASK_NAME = _("Your name? (- to skip)")
+# The consent rides on the name question (one part less): answering goes on, "2" keeps nothing.
+SMS_CONSENT_ASK_NAME = _("Only centre staff see your name and number. Your name? (- to skip, 2 if you do not agree)")
+SMS_CONSENT_ASK = _("Only centre staff see your name and number. Agree?\n1 Agree\n2 No")
+SMS_CONSENT_NO_CALLBACK = _("Nothing kept. Without your number we cannot call you. 1: check an agency, 4: write to staff, 0: menu.")
+SMS_CONSENT_NO_COMPLAINT = _(
+    "Nothing kept. Staff need your name and number for a complaint. 1: check an agency, 4: write to staff, 0: menu."
+)
 SMS_ASK_CENTRE = _("Nearest centre?")
 SMS_ASK_PARTY = _("Agency or employer name? (- if unknown)")
 SMS_ASK_COUNTRY = _("Which country?")
@@ -188,11 +196,12 @@ SMS_TOPICS = [
 
 # The SMS wording of a message, keyed by the identity of the rich one (lazy strings hash by their text).
 SMS_WORDING = {
-    id(WELCOME): SMS_WELCOME, id(MENU): SMS_MENU, id(NOT_UNDERSTOOD): SMS_NOT_UNDERSTOOD, id(STOPPED): SMS_STOPPED, id(AGAIN): SMS_AGAIN,
+    id(WELCOME): SMS_WELCOME, id(LANGUAGE_SET): SMS_LANGUAGE_SET, id(MENU): SMS_MENU, id(NOT_UNDERSTOOD): SMS_NOT_UNDERSTOOD, id(STOPPED): SMS_STOPPED, id(AGAIN): SMS_AGAIN,
     id(ASK_NAME): SMS_ASK_NAME, id(ASK_CENTRE): SMS_ASK_CENTRE, id(ASK_PARTY): SMS_ASK_PARTY,
     id(ASK_COUNTRY): SMS_ASK_COUNTRY, id(ASK_GRIEVANCE): SMS_ASK_GRIEVANCE, id(ASK_STORY): SMS_ASK_STORY,
     id(ASK_AMOUNT): SMS_ASK_AMOUNT, id(AMOUNT_INVALID): SMS_AMOUNT_INVALID, id(COMPLAINT_DONE): SMS_COMPLAINT_DONE,
     id(ASK_PHONE): SMS_ASK_PHONE, id(PHONE_INVALID): SMS_PHONE_INVALID, id(HANDOVER): SMS_HANDOVER, id(ASK_THAI_NUMBER): SMS_ASK_THAI_NUMBER, id(STAFF_ANSWERING): SMS_STAFF_ANSWERING,
+    id(CONSENT_ASK): SMS_CONSENT_ASK, id(CONSENT_NO_CALLBACK): SMS_CONSENT_NO_CALLBACK, id(CONSENT_NO_COMPLAINT): SMS_CONSENT_NO_COMPLAINT,
     id(COUNTRIES): SMS_COUNTRIES, id(GRIEVANCES): SMS_GRIEVANCES, id(TOPICS): SMS_TOPICS,
 }
 

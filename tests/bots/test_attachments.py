@@ -270,7 +270,7 @@ def story_chat(centre, step="c_story"):
     return Conversation.objects.create(
         channel="telegram", external_user_id="5187654321", centre=centre, language="en",
         state={"lang": "en", "zawgyi": False, "step": step, "data": {
-            "name": "Aye Chan", "gender": "woman", "phone": "+959767889802", "party": "", "country": "TH", "grievance": "overcharged_fees",
+            "consent": True, "name": "Aye Chan", "gender": "woman", "phone": "+959767889802", "party": "", "country": "TH", "grievance": "overcharged_fees",
         }},
     )
 

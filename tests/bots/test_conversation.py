@@ -118,7 +118,6 @@ def test_greeting_shows_the_menu_but_reaches_staff_during_a_handover(centre):
 def test_back_from_the_first_complaint_question_returns_to_the_menu(centre):
     chat = Chat(centre, lang="en")
     chat.say("3")
-    assert chat.step == "c_name"  # the migrant chose the centre (its poster link): not asked
     assert chat.step == "c_consent"  # the conversation has a centre: not asked
     chat.say("back")
     assert chat.step == "menu"
@@ -492,7 +491,7 @@ def test_complaint_amount_as_people_say_it_and_ambiguous_ones_asked_again(centre
 
 def test_an_empty_story_asks_the_story_question_once(centre):
     chat = Chat(centre, lang="en")
-    chat.conversation.state = {**chat.conversation.state, "step": "c_story", "data": {"gender": "woman"}}
+    chat.conversation.state = {**chat.conversation.state, "step": "c_story", "data": {"consent": True, "gender": "woman"}}
     reply = chat.say("   ")
     assert reply.count("Please tell us in your own words what happened.") == 1 and chat.step == "c_story"
 
@@ -509,28 +508,32 @@ def test_a_complaint_asks_the_centre_when_the_conversation_only_has_the_default(
     chat = Chat(centre, lang="en", chosen=False)  # BOT_DEFAULT_CENTRE gave it North Dagon
     reply = chat.say("3")
     assert chat.step == "c_centre" and "Myawaddy" in reply and "North Dagon" in reply
-    for text in ("2", "Ma Su", "1", "09767889802", "-", "1", "1", "Fees", "0", "1"):  # 2 = Myawaddy (sorted by name)
+    for text in ("2", "1", "Ma Su", "1", "09767889802", "-", "1", "1", "Fees", "0", "1"):  # 2 = Myawaddy (sorted by name)
         chat.say(text)
     assert Complaint.objects.get().centre == myawaddy
     chat.say("3")
-    assert chat.step == "c_name"  # chosen once: the next complaint does not ask again
+    assert chat.step == "c_consent"  # chosen once: the next complaint does not ask again (consent is asked each time)
 
 
 def test_back_from_the_name_returns_to_the_centre_question_when_it_was_asked(centre):
     chat = Chat(centre, lang="en", chosen=False)
     chat.say("3")
     chat.say("1")
+    assert chat.step == "c_consent"
+    chat.say("1")
     assert chat.step == "c_name"
-    chat.say("back")
-    assert chat.step == "c_centre"
+    chat.say("back")  # the question the migrant saw before the name: the consent
+    assert chat.step == "c_consent"
+    reply = chat.say("back")
+    assert chat.step == "c_centre" and "Which migrant centre" in reply
 
 
 def test_a_call_back_centre_answer_counts_as_the_choice(centre):
     chat = Chat(centre, lang="en", chosen=False)
-    for text in ("2", "Ko Aung", "09767889802", "1", "3"):
+    for text in ("2", "1", "Ko Aung", "09767889802", "1", "3"):
         chat.say(text)
     chat.say("3")
-    assert chat.step == "c_name"
+    assert chat.step == "c_consent"  # the centre is not asked again
 # Consent ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("lang", "menu"), [("en", "2"), ("en", "3"), ("my", "၂"), ("my", "၃")])

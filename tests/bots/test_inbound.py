@@ -51,7 +51,7 @@ def test_without_default_centre_the_conversation_waits_for_a_centre(centre, sett
 
 
 def test_contact_gets_the_person_and_gender_from_a_complaint(centre):
-    for i, text in enumerate(["hi", "2", "3", "1", "Ma Thida", "1", "09767889802", "-", "1", "1", "Fees", "0", "1"]):
+    for i, text in enumerate(["hi", "2", "3", "1", "1", "Ma Thida", "1", "09767889802", "-", "1", "1", "Fees", "0", "1"]):
         receive(i, text)
     helpline = Contact.objects.get(service="helpline")
     assert helpline.person.name == "Ma Thida" and helpline.gender == "woman"
@@ -139,4 +139,4 @@ def test_a_poster_link_chooses_the_centre_so_the_complaint_does_not_ask(centre, 
     receive(2, "2")
     reply = receive(3, "3").inbound.replies.get().text
     conversation = Conversation.objects.get()
-    assert conversation.centre == other_centre and conversation.state["step"] == "c_name" and "your name" in reply
+    assert conversation.centre == other_centre and conversation.state["step"] == "c_consent" and "Agree?" in reply

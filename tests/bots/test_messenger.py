@@ -129,7 +129,8 @@ def test_first_message_is_answered_through_the_send_api(client, fake_api, django
 
 
 def test_a_tapped_quick_reply_answers_with_its_payload(client, fake_api, django_capture_on_commit_callbacks):
-    post_messenger(client, load("messenger_message"))
+    with django_capture_on_commit_callbacks(execute=True):  # sent: a later reply waits for an earlier pending one
+        post_messenger(client, load("messenger_message"))
     with django_capture_on_commit_callbacks(execute=True):
         post_messenger(client, load("messenger_quick_reply"))  # payload "2": English
     assert Conversation.objects.get().language == "en"

@@ -165,7 +165,7 @@ def test_an_sms_conversation_saved_at_a_step_sms_now_skips_carries_on(centres):
     sms(1, "hi")
     sms(2, "2")
     conversation = Conversation.objects.get()
-    conversation.state = {**conversation.state, "step": "c_gender", "data": {"centre": "NDG", "name": "Ma Su"}}
+    conversation.state = {**conversation.state, "step": "c_gender", "data": {"centre": "NDG", "consent": True, "name": "Ma Su"}}
     conversation.save()
     assert "Agency or employer" in sms(3, "1")
     assert Conversation.objects.get().state["data"]["gender"] == "woman"
@@ -176,3 +176,28 @@ def test_the_sms_call_back_questions_stay_in_gsm7_in_english(centres):
     replies = [sms(i, text) for i, text in enumerate(["hi", "2", "2", "Ko Aung", "123", "09767889802", "1", "3"])]
     assert all(sms_segments(r) == 1 for r in replies[2:]), replies
     assert "will call you" in replies[-1]
+
+
+# Consent over SMS ----------------------------------------------------------------------------
+
+def test_sms_consent_rides_on_the_name_question_and_2_keeps_nothing(centres):
+    for i, text in enumerate(["hi", "2", "3"]):
+        sms(i, text)
+    question = sms(3, "1")  # the centre
+    assert "Only centre staff see your name and number" in question and "2 if you do not agree" in question
+    assert sms_segments(question) == 1 and "yes" not in question.casefold()
+    reply = sms(4, "2")
+    conversation = Conversation.objects.get()
+    assert conversation.state["step"] == "menu" and conversation.state["data"] == {}
+    assert "Nothing kept" in reply and sms_segments(reply) == 1 and not Complaint.objects.exists()
+
+
+def test_an_sms_flow_saved_before_consent_asks_it_with_numbers_only(centres):
+    sms(1, "hi")
+    sms(2, "2")
+    conversation = Conversation.objects.get()
+    conversation.state = {**conversation.state, "step": "c_party", "data": {"centre": "NDG", "name": "Ma Su"}}
+    conversation.save()
+    reply = sms(3, "Golden Land")
+    assert "1 Agree" in reply and "2 No" in reply and "yes" not in reply.casefold() and sms_segments(reply) == 1
+    assert "Your name?" in sms(4, "1") and Conversation.objects.get().state["data"]["consent"] is True

@@ -17,7 +17,7 @@ def telegram(sid, text, user="5187654321"):
 
 
 def half_told_complaint(lang="en"):
-    texts = ["hi", "2" if lang == "en" else "1", "3", "1", "Ma Thida", "1", "09767889802", "Golden Land"]
+    texts = ["hi", "2" if lang == "en" else "1", "3", "1", "1", "Ma Thida", "1", "09767889802", "Golden Land"]
     for i, text in enumerate(texts):
         telegram(i, text)
     conversation = Conversation.objects.get()
@@ -32,7 +32,8 @@ def test_a_staff_reply_mid_flow_keeps_the_answers_flags_and_tells_the_migrant(ce
     conversation.refresh_from_db()
     assert conversation.state["step"] == "handover"
     assert conversation.state["paused"] == {"step": "c_country", "data": {
-        "name": "Ma Thida", "gender": "woman", "phone": "+959767889802", "party": "Golden Land", "centre": "NDG"}}
+        "name": "Ma Thida", "gender": "woman", "phone": "+959767889802", "party": "Golden Land", "centre": "NDG",
+        "consent": True}}
     assert conversation.attention == Attention.STAFF and conversation.attention_since is not None
     notice_sent, reply = conversation.outbound.order_by("id")[conversation.outbound.count() - 2:]
     assert notice in notice_sent.text and notice_sent.sent_by is None and reply.sent_by == staff
