@@ -392,23 +392,7 @@ def _unique_persons_bitmask(report: ReportFilter, periods: list[Period]) -> tupl
     on SQLite), then the bits summed by gender; no (period, person) pairs are
     ever sorted or de-duplicated.
     """
-    contact_pairs = (
-        Contact.objects.alias(day=_UnindexedOnSQLite("date"))
-        .filter(day__gte=report.start, day__lte=report.end, person__isnull=False)
-    )
-    contact_pairs = _in_centres(contact_pairs, report)
-    if report.channel:
-        contact_pairs = contact_pairs.filter(channel=report.channel)
-    contact_pairs = contact_pairs.order_by().values_list(_period_case(periods, "date"), "person_id")
-    attendance_pairs = _attendances(report).order_by().values_list(_period_case(periods, "activity__date"), "person_id")
-    parts, params = [], []
-    for pairs in (contact_pairs, attendance_pairs):
-        try:
-            part_sql, part_params = pairs.query.sql_with_params()
-        except EmptyResultSet:  # no activities under a channel filter
-            continue
-        parts.append(part_sql)
-        params.extend(part_params)
+    parts, params = _pair_parts(report, periods)
     if not parts:
         return [Cell() for _p in periods], Cell()
     fold = "bit_or(1::bigint << period)" if connection.vendor == "postgresql" else "SUM(DISTINCT 1 << period)"
@@ -435,21 +419,18 @@ def _unique_persons(report: ReportFilter, periods: list[Period]) -> tuple[list[C
 
     One query: the distinct (period, person) pairs of contacts and attendance,
     joined to the person for the gender only after de-duplication, grouped per
-    period and again over the whole range.
+    period and again over the whole range. The DISTINCT is ours, not a
+    queryset ``union()``: Django drops an empty side (no activities under a
+    channel filter) and with it the UNION that de-duplicated, so a person with
+    two contacts in a quarter counted twice.
     """
-    contact_pairs = (
-        Contact.objects.alias(day=_UnindexedOnSQLite("date"))
-        .filter(day__gte=report.start, day__lte=report.end, person__isnull=False)
-    )
-    contact_pairs = _in_centres(contact_pairs, report)
-    if report.channel:
-        contact_pairs = contact_pairs.filter(channel=report.channel)
-    contact_pairs = contact_pairs.order_by().values_list(_period_case(periods, "date"), "person_id")
-    attendance_pairs = _attendances(report).order_by().values_list(_period_case(periods, "activity__date"), "person_id")
-    pairs_sql, params = contact_pairs.union(attendance_pairs).query.sql_with_params()
+    parts, params = _pair_parts(report, periods)
+    if not parts:
+        return [Cell() for _p in periods], Cell()
     person = Person._meta.db_table
     sql = (
-        f"WITH pairs (period, person_id) AS ({pairs_sql}) "
+        f"WITH seen (period, person_id) AS ({' UNION ALL '.join(parts)}), "
+        "pairs AS (SELECT DISTINCT period, person_id FROM seen) "
         f"SELECT pairs.period, p.gender, COUNT(*) FROM pairs JOIN {person} p ON p.id = pairs.person_id GROUP BY 1, 2 "
         f"UNION ALL SELECT -1, p.gender, COUNT(*) FROM (SELECT DISTINCT person_id FROM pairs) d "
         f"JOIN {person} p ON p.id = d.person_id GROUP BY 1, 2"
@@ -464,3 +445,25 @@ def _unique_persons(report: ReportFilter, periods: list[Period]) -> tuple[list[C
             else:
                 per_period[period][gender] += n
     return [Cell(**c) for c in per_period], Cell(**overall)
+
+
+def _pair_parts(report: ReportFilter, periods: list[Period]) -> tuple[list[str], list]:
+    """The SQL of the (period, person) rows of contacts and of attendance, each part that can have rows (duplicates kept)."""
+    contact_pairs = (
+        Contact.objects.alias(day=_UnindexedOnSQLite("date"))
+        .filter(day__gte=report.start, day__lte=report.end, person__isnull=False)
+    )
+    contact_pairs = _in_centres(contact_pairs, report)
+    if report.channel:
+        contact_pairs = contact_pairs.filter(channel=report.channel)
+    contact_pairs = contact_pairs.order_by().values_list(_period_case(periods, "date"), "person_id")
+    attendance_pairs = _attendances(report).order_by().values_list(_period_case(periods, "activity__date"), "person_id")
+    parts, params = [], []
+    for pairs in (contact_pairs, attendance_pairs):
+        try:
+            part_sql, part_params = pairs.query.sql_with_params()
+        except EmptyResultSet:  # no activities under a channel filter
+            continue
+        parts.append(part_sql)
+        params.extend(part_params)
+    return parts, params
