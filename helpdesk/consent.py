@@ -43,8 +43,15 @@ def record_missing(person: Person) -> ValidationError:
     return ValidationError({"person": RECORD_MISSING % {"person": person}}, code="consent_record")
 
 
+ERASED_NOTHING_NEW = _("This person was erased on request: nothing new can be added to the record. If they come back, register them as a new person.")
+
 def check_can_record(person: Person) -> None:
-    """Refuse to add anything (a contact, an attendance, a case) to a person who has not consented to records."""
+    """Refuse to add anything (a contact, an attendance, a case) to a person who has not consented to records.
+
+    An erased person is refused too: their record stays only as an anonymous fact for the figures.
+    """
+    if person.erased_at:
+        raise ValidationError(ERASED_NOTHING_NEW)
     if not person.consent_record:
         raise record_missing(person)
 

@@ -208,6 +208,8 @@ def _check_attendees(activity: Activity, attendees: list[Person], *, present: It
         raise ValidationError({"attendees": _("Only people registered at this centre can be added.")})
     present = set(present)
     for person in attendees:
+        if person.pk not in present and person.erased_at:
+            raise ValidationError({"attendees": consent.ERASED_NOTHING_NEW}, code="erased")
         if person.pk not in present and not person.consent_record:
             raise ValidationError({"attendees": consent.RECORD_MISSING % {"person": person}}, code="consent_record")
 

@@ -234,3 +234,19 @@ def test_an_erased_person_cannot_be_filled_in_again(centre, managers):
     with pytest.raises(ValidationError, match="erased on request"):
         person_update(person=Person.objects.get(pk=person.pk), name="Ma Hla")
     assert Person.objects.get(pk=person.pk).name == ""
+
+
+def test_nothing_new_is_added_to_an_erased_person(centre, managers):
+    """Their record is an anonymous fact for the figures: a new contact or attendance would start a new story."""
+    from helpdesk.services import activity_add_attendee, contact_log
+
+    first, second = managers
+    person = PersonFactory(centre=centre)
+    activity = ActivityFactory(centre=centre)
+    erasure_confirm(erasure=erasure_request(person=person, user=first, reason="asked"), user=second)
+    person = Person.objects.get(pk=person.pk)
+    with pytest.raises(ValidationError, match="nothing new can be added"):
+        contact_log(centre=centre, staff=first, service="drop_in", channel="walk_in", person=person, gender="woman")
+    with pytest.raises(ValidationError, match="nothing new can be added"):
+        activity_add_attendee(activity=activity, person=person)
+    assert not Contact.objects.filter(person=person, staff=first).exists() and not activity.attendees.exists()
