@@ -112,6 +112,15 @@ class AgencyPickMixin:
             return False
         return bool(self.errors.get(self.agency_pick_field) or self.cleaned_data.get(self.agency_pick_field))
 
+    def clean_agency_pick(self, data: dict, query: str, *, into: str) -> bool:
+        """Put the picked agency (or None) in ``data[into]``; False, with the error on the pick field, when staff must pick."""
+        try:
+            data[into] = self.pick_agency(query)
+        except forms.ValidationError as error:
+            self.add_error(self.agency_pick_field, error)
+            return False
+        return True
+
     def pick_agency(self, query: str) -> Agency | None:
         """Return the agency of the register that ``query`` names, or None when it is not in the register.
 
@@ -159,10 +168,7 @@ class AgencyCheckForm(AgencyPickMixin, BurmeseTextMixin, forms.Form):
         if not query:
             self.add_error("query", forms.ValidationError(AGENCY_QUERY_REQUIRED, code="required"))
             return data
-        try:
-            data["agency_object"] = self.pick_agency(query)
-        except forms.ValidationError as error:
-            self.add_error("agency", error)
+        self.clean_agency_pick(data, query, into="agency_object")
         return data
 
     @property

@@ -113,10 +113,7 @@ class ComplaintDetailsForm(AgencyPickMixin, BurmeseTextMixin, forms.Form):
     def clean(self):
         data = super().clean()
         query = data.get("agency_query", "")
-        try:
-            data["agency"] = self.pick_agency(query)
-        except forms.ValidationError as error:
-            self.add_error("agency_choice", error)
+        if not self.clean_agency_pick(data, query, into="agency"):
             return data
         if query and data["agency"] is None and "employer" in data:
             employer = with_unregistered_agency(data["employer"], query)
@@ -276,10 +273,7 @@ class ComplaintFilterForm(AgencyPickMixin, BurmeseTextMixin, forms.Form):
     def clean(self):
         data = super().clean()
         query = data.get("agency_query", "")
-        try:
-            data["agency"] = self.pick_agency(query)
-        except forms.ValidationError as error:
-            self.add_error("agency_choice", error)
+        if not self.clean_agency_pick(data, query, into="agency"):
             return data
         if query and data["agency"] is None and data.get("agency_choice") != NOT_IN_REGISTER:
             self.add_error("agency_query", forms.ValidationError(AGENCY_FILTER_NOT_FOUND, code="not_found"))
