@@ -529,4 +529,5 @@ class ConsentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scope_display()}: {self.get_action_display()} {self.date:%Y-%m-%d}"
+from helpdesk.outreach.models import OutreachEntry, OutreachReview  # noqa: E402,F401  (offline outreach sync, issue 16.1)
 from helpdesk.reports.rollup_models import RollupCount, RollupPresence, RollupQuarter, RollupReturn  # noqa: E402,F401  (report rollups)

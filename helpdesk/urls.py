@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 from api.v1 import api as api_v1
 from helpdesk import access_views, erasure_views, report_views, transfer_views, views
 from helpdesk.accounts import views as account_views
+from helpdesk.outreach import views as outreach_views
 
 helpdesk_patterns = [
     path("", views.dashboard, name="dashboard"),
@@ -40,6 +41,13 @@ helpdesk_patterns = [
     path("imports/contacts/<int:pk>/continue/", report_views.import_job_continue, name="import_job_continue"),
     path("access-log/", access_views.access_log, name="access_log"),
     path("access-log/export.csv", access_views.access_log_export, name="access_log_export"),
+    # Offline outreach (issue 16.1, docs/outreach.md): the phone page, its service worker, bootstrap, sync, review list.
+    path("outreach/", outreach_views.outreach_page, name="outreach"),
+    path("outreach/sw.js", outreach_views.service_worker, name="outreach_sw"),
+    path("outreach/bootstrap/", outreach_views.bootstrap, name="outreach_bootstrap"),
+    path("outreach/sync/", outreach_views.sync, name="outreach_sync"),
+    path("outreach/review/", outreach_views.review_list, name="outreach_review_list"),
+    path("outreach/review/<int:pk>/decide/", outreach_views.review_decide, name="outreach_review_decide"),
 ]
 
 urlpatterns = [
