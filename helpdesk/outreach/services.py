@@ -62,7 +62,8 @@ def _new_person_fields(data: dict, centre: Centre) -> dict:
     raw = data.get("new_person") or {}
     if not isinstance(raw, dict):
         raise EntryError({"new_person": [_("Enter the person's details.")]})
-    form = QuickPersonForm(data={k: raw.get(k) for k in PERSON_KEYS if raw.get(k) not in (None, "")}, phone_centre=centre)
+    values = {k: raw.get(k) for k in PERSON_KEYS if raw.get(k) not in (None, "", False)}
+    form = QuickPersonForm(data={k: "on" if v is True else str(v) for k, v in values.items()}, phone_centre=centre)
     if not form.is_valid():
         raise EntryError({f"new_person.{field}": [str(m) for m in messages] for field, messages in form.errors.items()})
     fields = form.person_fields()

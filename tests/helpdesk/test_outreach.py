@@ -1,0 +1,254 @@
+"""The offline outreach sync: idempotent per phone-made id, per-entry errors, access, the review list."""
+import json
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from helpdesk.models import Activity, Contact, ErasureRequest, Person
+from helpdesk.outreach.models import OutreachEntry, OutreachReview
+from tests.factories import ActivityFactory, PersonFactory, member
+
+pytestmark = pytest.mark.django_db
+
+SYNC = reverse("helpdesk:outreach_sync")
+BOOT = reverse("helpdesk:outreach_bootstrap")
+
+
+def sync(client, *entries):
+    response = client.post(SYNC, json.dumps({"entries": list(entries)}), content_type="application/json")
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def activity(centre, **extra):
+    return {"id": str(uuid.uuid4()), "kind": "activity", "centre": centre.pk, "activity_kind": "mobilisation", "format": "popup",
+            "title": "Pop-up at Three Pagodas Pass", "date": str(timezone.localdate()), "location": "Payathonzu",
+            "women": 12, "men": 9, "other": 1, "undisclosed": 2, **extra}
+
+
+def new_person(**extra):
+    return {"name": "Ma Khin Aye", "gender": "woman", "birth_year": 1994, "phone": "09 767 889 811", "consent_record": True, **extra}
+
+
+def test_an_activity_its_attendees_and_a_contact_are_recorded_once_however_often_sent(staff_client, centre, staff):
+    known = PersonFactory(centre=centre, name="Ko Zaw")
+    act = activity(centre)
+    attendee_new = {"id": str(uuid.uuid4()), "kind": "attendee", "centre": centre.pk, "activity": act["id"], "new_person": new_person()}
+    attendee_known = {"id": str(uuid.uuid4()), "kind": "attendee", "centre": centre.pk, "activity": act["id"], "person": known.pk}
+    contact = {"id": str(uuid.uuid4()), "kind": "contact", "centre": centre.pk, "topics": ["safe_migration", "jobs"],
+               "gender": "man", "notes": "asked about MOU jobs"}
+    first = sync(staff_client, act, attendee_new, attendee_known, contact)
+    assert [r["status"] for r in first] == ["applied"] * 4
+    again = sync(staff_client, act, attendee_new, attendee_known, contact)
+    assert again == first
+    created = Activity.objects.get()
+    assert (created.women_count, created.men_count, created.other_count, created.undisclosed_count) == (12, 9, 1, 2)
+    assert created.created_by == staff and created.centre == centre
+    new = Person.objects.get(name="Ma Khin Aye")
+    assert new.phone == "+959767889811" and new.consent_events.count() == 1
+    assert set(created.attendees.all()) == {known, new}
+    logged = Contact.objects.get()
+    assert (logged.person, logged.gender, logged.channel, logged.service, logged.staff) == (None, "man", "outreach", "drop_in", staff)
+    assert sorted(logged.topic_codes) == ["jobs", "safe_migration"]
+    assert OutreachEntry.objects.count() == 4
+
+
+def test_errors_are_per_entry_and_name_the_field(staff_client, centre):
+    good = activity(centre)
+    results = sync(
+        staff_client,
+        activity(centre, title=""),
+        activity(centre, women=-1),
+        good,
+        {"id": "not-a-uuid", "kind": "activity", "centre": centre.pk},
+        {"id": str(uuid.uuid4()), "kind": "contact", "centre": centre.pk, "topics": ["bribes"], "gender": "man"},
+        {"id": str(uuid.uuid4()), "kind": "contact", "centre": centre.pk, "gender": ""},
+        {"id": str(uuid.uuid4()), "kind": "attendee", "centre": centre.pk, "activity": str(uuid.uuid4()), "person": 1},
+    )
+    assert [r["status"] for r in results] == ["error", "error", "applied", "error", "error", "error", "error"]
+    assert list(results[0]["errors"]) == ["title"]
+    assert list(results[1]["errors"]) == ["women"]
+    assert list(results[3]["errors"]) == ["id"]
+    assert list(results[4]["errors"]) == ["topics"]
+    assert list(results[5]["errors"]) == ["gender"]
+    assert list(results[6]["errors"]) == ["activity"]
+    assert Activity.objects.count() == 1 and not Contact.objects.exists()
+    # A corrected entry sent again under the same id is applied: errors are not remembered.
+    fixed = activity(centre)
+    fixed["id"] = results[0]["id"]
+    assert sync(staff_client, fixed)[0]["status"] == "applied"
+
+
+def test_a_new_person_needs_consent(staff_client, centre):
+    entry = {"id": str(uuid.uuid4()), "kind": "contact", "centre": centre.pk, "new_person": new_person(consent_record=False)}
+    [result] = sync(staff_client, entry)
+    assert result["status"] == "error" and "new_person.consent_record" in result["errors"]
+    assert not Person.objects.exists() and not Contact.objects.exists()
+
+
+def test_a_bad_phone_is_named(staff_client, centre):
+    entry = {"id": str(uuid.uuid4()), "kind": "contact", "centre": centre.pk, "new_person": new_person(phone="12")}
+    [result] = sync(staff_client, entry)
+    assert "new_person.phone" in result["errors"]
+
+
+def test_an_erased_person_from_the_phone_list_takes_nothing_new(staff_client, centre, staff):
+    from helpdesk.erasure import person_erase
+
+    person = PersonFactory(centre=centre)
+    request = ErasureRequest.objects.create(person=person, centre=centre, reason="asked", requested_by=staff)
+    person_erase(person=person, erasure=request, user=staff)
+    entry = {"id": str(uuid.uuid4()), "kind": "contact", "centre": centre.pk, "person": person.pk}
+    [result] = sync(staff_client, entry)
+    assert result["status"] == "error" and not Contact.objects.exists()
+
+
+def test_another_centre_and_its_people_are_refused(staff_client, centre, other_centre):
+    stranger = PersonFactory(centre=other_centre)
+    results = sync(
+        staff_client,
+        activity(other_centre),
+        {"id": str(uuid.uuid4()), "kind": "contact", "centre": centre.pk, "person": stranger.pk},
+    )
+    assert list(results[0]["errors"]) == ["centre"] and list(results[1]["errors"]) == ["person"]
+    assert not Activity.objects.exists() and not Contact.objects.exists()
+
+
+def test_another_users_id_is_not_replayed(client, staff_client, centre):
+    act = activity(centre)
+    sync(staff_client, act)
+    colleague = member("staff", centre, username="colleague")
+    client.force_login(colleague)
+    [result] = sync(client, act)
+    assert result["status"] == "error" and "id" in result["errors"] and "activity" not in result
+
+
+def test_officers_and_strangers_cannot_sync(client, centre, officer):
+    body = json.dumps({"entries": [activity(centre)]})
+    assert client.post(SYNC, body, content_type="application/json").status_code == 302
+    assert client.get(BOOT).status_code == 302
+    client.force_login(officer)
+    assert client.post(SYNC, body, content_type="application/json").status_code == 403
+    assert client.get(BOOT).status_code == 403
+    assert not Activity.objects.exists()
+
+
+def test_the_sync_needs_a_csrf_token(centre, staff):
+    from tests.conftest import SecondFactorClient
+
+    strict = SecondFactorClient(enforce_csrf_checks=True)
+    strict.force_login(staff)
+    body = json.dumps({"entries": [activity(centre)]})
+    assert strict.post(SYNC, body, content_type="application/json").status_code == 403
+    token = strict.get(BOOT).json()["csrf"]
+    response = strict.post(SYNC, body, content_type="application/json", headers={"X-CSRFToken": token})
+    assert response.status_code == 200 and Activity.objects.count() == 1
+
+
+def test_a_malformed_batch_is_a_bad_request(staff_client):
+    assert staff_client.post(SYNC, "nonsense", content_type="application/json").status_code == 400
+    assert staff_client.post(SYNC, json.dumps({"entries": {}}), content_type="application/json").status_code == 400
+
+
+def test_the_bootstrap_gives_only_the_centres_recent_consenting_people(staff_client, centre, other_centre, staff):
+    recent = PersonFactory(centre=centre, name="Ma Recent", phone="+959767889802")
+    PersonFactory(centre=centre, name="Ma Old", created_at=timezone.now() - timezone.timedelta(days=200))
+    PersonFactory(centre=centre, name="No Consent", consent_record=False)
+    PersonFactory(centre=other_centre, name="Elsewhere")
+    data = staff_client.get(BOOT).json()
+    assert [p["name"] for p in data["people"]] == ["Ma Recent"]
+    assert data["people"][0] == {"id": recent.pk, "centre": centre.pk, "name": "Ma Recent", "gender": "woman",
+                                 "birth_year": 1995, "phone_end": "802"}
+    assert data["centres"] == [{"id": centre.pk, "name": centre.name}]
+    assert data["csrf"] and len(data["user"]) == 24 and data["user"] != str(staff.pk)
+    assert {"gender", "topics", "activity_kind", "format"} <= set(data["choices"])
+
+
+def test_the_user_key_differs_per_user(client, centre, staff):
+    colleague = member("staff", centre, username="colleague")
+    keys = set()
+    for user in (staff, colleague):
+        client.force_login(user)
+        keys.add(client.get(BOOT).json()["user"])
+    assert len(keys) == 2
+
+
+def _review_entry(client, centre, **person):
+    act = activity(centre)
+    entry = {"id": str(uuid.uuid4()), "kind": "attendee", "centre": centre.pk, "activity": act["id"], "new_person": new_person(**person)}
+    results = sync(client, act, entry)
+    return results[1]
+
+
+def test_a_possible_duplicate_waits_for_review_and_same_person_attaches(staff_client, centre, staff):
+    existing = PersonFactory(centre=centre, name="Ma Khin Aye", phone="+959767889811")
+    result = _review_entry(staff_client, centre)
+    assert result["status"] == "review"
+    assert Person.objects.count() == 1 and not Activity.objects.get().attendees.exists()
+    review = OutreachReview.objects.get()
+    assert list(review.candidates.all()) == [existing]
+    page = staff_client.get(reverse("helpdesk:outreach_review_list"))
+    assert "Ma Khin Aye" in page.content.decode()
+    staff_client.post(reverse("helpdesk:outreach_review_decide", args=[review.pk]), {"decision": "same", "person": existing.pk})
+    assert list(Activity.objects.get().attendees.all()) == [existing]
+    review.refresh_from_db()
+    assert review.decision == "same" and review.payload == {} and review.decided_by == staff
+    assert review.entry.status == "applied" and review.entry.person == existing
+    # Deciding twice changes nothing.
+    staff_client.post(reverse("helpdesk:outreach_review_decide", args=[review.pk]), {"decision": "new"})
+    assert Person.objects.count() == 1
+
+
+def test_new_person_registers_them(staff_client, centre):
+    PersonFactory(centre=centre, name="Ma Khin Aye", birth_year=1994, phone="")
+    _review_entry(staff_client, centre)
+    review = OutreachReview.objects.get()
+    staff_client.post(reverse("helpdesk:outreach_review_decide", args=[review.pk]), {"decision": "new"})
+    assert Person.objects.count() == 2
+    assert Activity.objects.get().attendees.get().phone == "+959767889811"
+
+
+def test_a_replayed_review_entry_is_not_queued_twice(staff_client, centre):
+    PersonFactory(centre=centre, phone="+959767889811")
+    act = activity(centre)
+    entry = {"id": str(uuid.uuid4()), "kind": "contact", "centre": centre.pk, "new_person": new_person()}
+    assert sync(staff_client, act, entry) == sync(staff_client, act, entry)
+    assert OutreachReview.objects.count() == 1 and not Contact.objects.exists()
+
+
+def test_another_centre_cannot_see_or_decide_the_review(client, staff_client, centre, other_centre):
+    PersonFactory(centre=centre, phone="+959767889811")
+    _review_entry(staff_client, centre)
+    review = OutreachReview.objects.get()
+    client.force_login(member("staff", other_centre, username="elsewhere"))
+    assert "Ma Khin Aye" not in client.get(reverse("helpdesk:outreach_review_list")).content.decode()
+    assert client.post(reverse("helpdesk:outreach_review_decide", args=[review.pk]), {"decision": "new"}).status_code == 404
+    assert Person.objects.count() == 1
+
+
+def test_the_page_and_worker_are_served_under_one_scope(staff_client):
+    page = staff_client.get(reverse("helpdesk:outreach"))
+    assert page.status_code == 200 and "outreach.js" in page.content.decode()
+    worker = staff_client.get(reverse("helpdesk:outreach_sw"))
+    assert worker["Content-Type"].startswith("text/javascript") and worker["Service-Worker-Allowed"] == "/outreach/"
+
+
+def test_the_offline_bundle_is_under_150_kb(staff_client):
+    """Everything the phone keeps to work offline: page, scripts, styles, manifest, worker and icons."""
+    from django.contrib.staticfiles import finders
+
+    page = staff_client.get(reverse("helpdesk:outreach")).content
+    worker = staff_client.get(reverse("helpdesk:outreach_sw")).content
+    files = ["helpdesk/app.css", "helpdesk/offline/outreach.js", "helpdesk/offline/outreach.css",
+             "helpdesk/offline/manifest.webmanifest", "helpdesk/offline/icon-192.png", "helpdesk/offline/icon-512.png"]
+    total = len(page) + len(worker) + sum(len(open(finders.find(name), "rb").read()) for name in files)
+    assert total < 150 * 1024, total
+
+
+def test_existing_activity_is_untouched_by_unknown_attendee_reference(staff_client, centre):
+    ActivityFactory(centre=centre)
+    entry = {"id": str(uuid.uuid4()), "kind": "attendee", "centre": centre.pk, "activity": "nonsense", "person": 1}
+    [result] = sync(staff_client, entry)
+    assert list(result["errors"]) == ["activity"]
