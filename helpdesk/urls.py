@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -53,7 +52,7 @@ helpdesk_patterns = [
 urlpatterns = [
     path("", include((helpdesk_patterns, "helpdesk"))),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", account_views.LogoutView.as_view(), name="logout"),  # clears the phone's offline data
     path("accounts/", include("helpdesk.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("agencies/", include("agencies.urls")),

@@ -33,6 +33,19 @@ def _next_url(request, default: str = settings.LOGIN_REDIRECT_URL) -> str:
     return reverse_lazy(default)
 
 
+class LogoutView(auth_views.LogoutView):
+    """Django's logout, also telling the browser to drop what the site stored (the offline outreach entries and cache).
+
+    ``Clear-Site-Data: "storage"`` removes IndexedDB, Cache Storage, localStorage and service workers
+    (secure contexts only: HTTPS, or localhost); the outreach page's own logout also clears them first.
+    """
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"storage"'
+        return response
+
+
 class LoginView(auth_views.LoginView):
     """Django's login, saying why the previous session ended (idle, 8 hours, everywhere)."""
 

@@ -196,7 +196,7 @@
       }).then(function () { if (navigator.onLine) sync(); });
     };
   }
-  function showWho(form) { var c = who(form); $$("[data-who]", form).forEach(function (d) { d.hidden = d.dataset.who !== c; }); }
+  function showWho(form) { if (!$("input[name=who]", form)) return; var c = who(form); $$("[data-who]", form).forEach(function (d) { d.hidden = d.dataset.who !== c; }); }
 
   /* --- What is on the phone --- */
   function describe(e) {

@@ -1,0 +1,158 @@
+"""Issue 16.1: outreach entered on a phone with no network, reloaded offline, sent once when the network returns."""
+import pytest
+
+from helpdesk.models import Activity, Contact, Person
+from helpdesk.outreach.models import OutreachEntry
+from tests.factories import CentreFactory, PersonFactory, member
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def wait_until(page, expression: str, seconds: float = 15):
+    """Poll from the test (wait_for_function evaluates a string in the page, which the CSP forbids)."""
+    for _ in range(int(seconds * 10)):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still false after {seconds} s: {expression}")
+
+
+def open_outreach(page, live_server):
+    page.goto(f"{live_server.url}/outreach/")
+    page.wait_for_selector("body[data-ready='1']")
+    # The worker controls the page and the page's files are in its cache: it can now open without network.
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+    wait_until(page, "caches.match('/outreach/').then(Boolean)")
+
+
+def unsent(page) -> str:
+    return page.locator("#unsent").get_attribute("data-count")
+
+
+def enter_offline(page, known_name: str):
+    page.select_option("#activity-form [name=activity_kind]", "mobilisation")
+    page.select_option("#activity-form [name=format]", "popup")
+    page.fill("#activity-form [name=title]", "Pop-up at Htee Khee crossing")
+    page.fill("#activity-form [name=location]", "Htee Khee")
+    page.fill("#activity-form [name=women]", "၁၂")  # Burmese digits, as typed on a Burmese keyboard
+    page.fill("#activity-form [name=men]", "9")
+    page.fill("#activity-form [name=undisclosed]", "2")
+    page.click("#activity-form button")
+    page.wait_for_selector("#unsent[data-count='1']")
+
+    form = "#attendee-form"
+    page.select_option(f"{form} [name=activity]", index=1)
+    page.check(f"{form} input[name=who][value=new]")
+    page.fill(f"{form} [name=name]", "Ma Thida")
+    page.select_option(f"{form} [name=gender]", "woman")
+    page.fill(f"{form} [name=birth_year]", "1997")
+    page.fill(f"{form} [name=phone]", "09 767 889 833")
+    page.check(f"{form} [name=consent_record]")
+    page.click(f"{form} button")
+    page.wait_for_selector("#unsent[data-count='2']")
+
+    page.select_option(f"{form} [name=activity]", index=1)
+    page.check(f"{form} input[name=who][value=list]")
+    page.fill(f"{form} [data-person-search]", known_name[:3])
+    page.select_option(f"{form} [data-person-list]", index=0)
+    page.click(f"{form} button")
+    page.wait_for_selector("#unsent[data-count='3']")
+
+    form = "#contact-form"
+    page.check(f"{form} input[name=who][value=anonymous]")
+    page.select_option(f"{form} [name=anon_gender]", "man")
+    page.check(f"{form} input[name=topics][value=safe_migration]")
+    page.fill(f"{form} [name=notes]", "Asked how to get a pink card")
+    page.click(f"{form} button")
+    page.wait_for_selector("#unsent[data-count='4']")
+
+
+def test_outreach_entered_offline_is_sent_once_when_the_network_returns(live_server, login):
+    centre = CentreFactory(code="MWD", name="Samaritans' Purse Myawaddy")
+    member("staff", centre, username="nilar")
+    known = PersonFactory(centre=centre, name="Ko Aung Min", birth_year=1990)
+    page = login("nilar")
+    open_outreach(page, live_server)
+
+    page.context.set_offline(True)
+    enter_offline(page, known.name)
+    assert not Activity.objects.exists() and not Contact.objects.exists()
+
+    page.reload()  # no network: the page comes from the service worker, the entries from IndexedDB
+    page.wait_for_selector("body[data-ready='1']")
+    assert unsent(page) == "4"
+    # Truly offline, service worker included: the server cannot be reached, so the page came from the cache.
+    assert page.evaluate("fetch('/outreach/bootstrap/').then(() => 'reached', () => 'offline')") == "offline"
+    assert page.locator("#entries li[data-state=pending]").count() == 4
+    assert not OutreachEntry.objects.exists()
+
+    page.context.set_offline(False)  # the "online" event sends everything
+    page.wait_for_selector("#unsent[data-count='0']")
+    assert page.locator("#entries li[data-state=sent]").count() == 4
+
+    activity = Activity.objects.get()
+    assert (activity.title, activity.women_count, activity.men_count, activity.undisclosed_count) == (
+        "Pop-up at Htee Khee crossing", 12, 9, 2)
+    new = Person.objects.get(name="Ma Thida")
+    assert new.phone == "+959767889833" and new.consent_record
+    assert set(activity.attendees.all()) == {known, new}
+    contact = Contact.objects.get()
+    assert (contact.person, contact.gender, contact.channel, contact.topic_codes) == (None, "man", "outreach", ["safe_migration"])
+    assert Person.objects.count() == 2 and OutreachEntry.objects.count() == 4
+
+    page.click("#send")  # nothing left to send: nothing new on the server
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    assert Activity.objects.count() == 1 and Contact.objects.count() == 1 and activity.attendees.count() == 2
+
+
+def test_replaying_the_same_sync_twice_records_nothing_twice(live_server, login):
+    centre = CentreFactory(code="KTG", name="FED Kawthaung")
+    member("staff", centre, username="sandar")
+    known = PersonFactory(centre=centre, name="Ko Aung Min")
+    page = login("sandar")
+    open_outreach(page, live_server)
+    page.context.set_offline(True)
+    enter_offline(page, known.name)
+    page.context.set_offline(False)
+    page.wait_for_selector("#unsent[data-count='0']")
+
+    # The same batch, as the phone sent it, twice more (an answer lost on a flaky connection, then a retry).
+    answers = page.evaluate("""async () => {
+        const key = localStorage.getItem("outreach-user");
+        const db = await new Promise((ok) => { const r = indexedDB.open("outreach-" + key); r.onsuccess = () => ok(r.result); });
+        const entries = await new Promise((ok) => { const r = db.transaction("entries").objectStore("entries").getAll(); r.onsuccess = () => ok(r.result); });
+        entries.sort((a, b) => a.created - b.created);
+        const batch = JSON.stringify({entries: entries.map((e) => e.payload)});
+        const boot = await (await fetch("/outreach/bootstrap/")).json();
+        const send = async () => (await (await fetch("/outreach/sync/", {method: "POST", body: batch,
+            headers: {"Content-Type": "application/json", "X-CSRFToken": boot.csrf}})).json()).results;
+        return [await send(), await send()];
+    }""")
+    assert answers[0] == answers[1]
+    assert [a["status"] for a in answers[0]] == ["applied"] * 4
+    assert Activity.objects.count() == 1 and Contact.objects.count() == 1 and Person.objects.count() == 2
+    assert Activity.objects.get().attendees.count() == 2 and OutreachEntry.objects.count() == 4
+
+
+def test_logging_out_clears_the_phone_and_another_login_sees_nothing(live_server, login):
+    centre = CentreFactory(code="LKW", name="Loikaw")
+    member("staff", centre, username="first")
+    member("staff", centre, username="second")
+    known = PersonFactory(centre=centre, name="Ko Aung Min")
+    page = login("first")
+    open_outreach(page, live_server)
+    page.context.set_offline(True)
+    enter_offline(page, known.name)
+    page.context.set_offline(False)
+    page.wait_for_selector("#unsent[data-count='0']")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#logout button")
+    page.wait_for_url("**/accounts/login/**")
+    names = page.evaluate("indexedDB.databases().then((list) => list.map((d) => d.name))")
+    assert not [n for n in names if n.startswith("outreach-")]
+    assert page.evaluate("caches.keys()") == []
+
+    login("second")
+    open_outreach(page, live_server)
+    assert unsent(page) == "0" and page.locator("#entries li").count() == 0
