@@ -29,3 +29,6 @@ class HelpdeskConfig(AppConfig):
         from helpdesk.selectors import user_can_see_personal_data
 
         register_nav_item(NavItem("helpdesk:transfer_list", _("Transfers"), user_can_see_personal_data, order=84))
+        # Offline outreach (issue 16.1): the phone page, and the review list of people who may already be registered.
+        register_nav_item(NavItem("helpdesk:outreach", _("Outreach (offline)"), user_can_see_personal_data, order=30))
+        register_nav_item(NavItem("helpdesk:outreach_review_list", _("Outreach review"), user_can_see_personal_data, order=83))

@@ -86,6 +86,12 @@ ROUTES = {
     "helpdesk:import_job_continue": ("POST", "job", ("job",), {}),
     "helpdesk:access_log": ("GET", None, (), None),
     "helpdesk:access_log_export": ("GET", None, (), None),
+    "helpdesk:outreach": ("GET", None, (), None),
+    "helpdesk:outreach_sw": ("GET", None, (), None),
+    "helpdesk:outreach_bootstrap": ("GET", None, (), None),
+    "helpdesk:outreach_sync": ("POST", None, (), {}),  # not JSON: a 400, nothing applied
+    "helpdesk:outreach_review_list": ("GET", None, (), None),
+    "helpdesk:outreach_review_decide": ("POST", "person", ("outreach_review",), {}),  # no decision: nothing changes
     "agencies:agency_list": ("GET", None, (), None),
     "agencies:agency_detail": ("GET", None, ("agency",), None),
     "agencies:agency_import": ("GET", None, (), None),
@@ -150,6 +156,16 @@ def test_messenger_url_check_with_a_wrong_verify_token_is_refused(client):
     assert client.get(reverse("bots:messenger"), params).status_code == 403
 
 
+def outreach_review(centre, user):
+    """An entry sent from a phone for a person who may already be registered, waiting for the centre's decision."""
+    import uuid
+
+    from helpdesk.outreach.models import OutreachEntry, OutreachReview
+
+    entry = OutreachEntry.objects.create(client_id=uuid.uuid4(), kind="contact", status="review", centre=centre, user=user)
+    return OutreachReview.objects.create(entry=entry, centre=centre, payload={"new_person": {"name": "Ma Nwe Ni", "gender": "woman"}})
+
+
 class World:
     """The records and users of the scenario, and the staff actions that change it."""
 
@@ -200,6 +216,7 @@ class World:
             "other_erasure": ErasureRequest.objects.create(
                 person=PersonFactory(centre=self.centre), centre=self.centre, reason="asked", requested_by=self.users["manager"]).pk,
             "attachment": photo.pk,
+            "outreach_review": outreach_review(self.centre, self.users["actor"]).pk,
             "transfer": TransferRequest.objects.create(
                 person=self.person, from_centre=self.centre, to_centre=self.other, reason="moved", requested_by=self.users["other_staff"]).pk,
         }

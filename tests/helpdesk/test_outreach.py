@@ -252,3 +252,13 @@ def test_existing_activity_is_untouched_by_unknown_attendee_reference(staff_clie
     entry = {"id": str(uuid.uuid4()), "kind": "attendee", "centre": centre.pk, "activity": "nonsense", "person": 1}
     [result] = sync(staff_client, entry)
     assert list(result["errors"]) == ["activity"]
+
+
+def test_the_page_speaks_burmese(staff_client):
+    from django.conf import settings
+
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "my"
+    body = staff_client.get(reverse("helpdesk:outreach")).content.decode()
+    assert "ယခု ပို့ရန်" in body  # the template's words
+    strings = json.loads(body.split('id="outreach-strings" type="application/json">')[1].split("</script>")[0])
+    assert strings["saved"] == "ဤဖုန်းတွင် သိမ်းပြီးပါပြီ။"  # and the script's, rendered into the page
