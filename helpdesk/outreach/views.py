@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk import selectors as core_selectors
+from helpdesk.access import Kind, access_record
 from helpdesk.outreach import selectors, services
 from helpdesk.outreach.models import OutreachReview
 from helpdesk.outreach.strings import page_strings
@@ -40,8 +41,13 @@ def service_worker(request):
 @require_GET
 @personal_data_required
 def bootstrap(request):
-    """The user's centres, choices and recent people, and a fresh CSRF token (the cached page may hold none)."""
-    return JsonResponse({**selectors.outreach_bootstrap(request.user), "csrf": get_token(request)})
+    """The user's centres, choices and recent people, and a fresh CSRF token (the cached page may hold none).
+
+    The people list goes onto a phone: it is in the access log as an export, with how many people it held.
+    """
+    data = selectors.outreach_bootstrap(request.user)
+    access_record(request, kind=Kind.EXPORT, detail=f"outreach list: {len(data['people'])} people")
+    return JsonResponse({**data, "csrf": get_token(request)})
 
 
 @require_POST

@@ -164,6 +164,10 @@ def test_the_bootstrap_gives_only_the_centres_recent_consenting_people(staff_cli
     assert data["centres"] == [{"id": centre.pk, "name": centre.name}]
     assert data["csrf"] and len(data["user"]) == 24 and data["user"] != str(staff.pk)
     assert {"gender", "topics", "activity_kind", "format"} <= set(data["choices"])
+    from helpdesk.models import AccessLog
+
+    logged = AccessLog.objects.get()
+    assert (logged.kind, logged.user, logged.detail) == ("export", staff, "outreach list: 1 people")
 
 
 def test_the_user_key_differs_per_user(client, centre, staff):
