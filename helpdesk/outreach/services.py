@@ -217,7 +217,7 @@ def outreach_review_decide(*, review: OutreachReview, decision: str, by: Abstrac
     "Same person" records the consent the person gave on the phone if the record had none yet. The entry's
     details are blanked from the review once applied.
     """
-    review = OutreachReview.objects.select_for_update().select_related("entry__centre", "entry__activity", "entry__user").get(pk=review.pk)
+    review = OutreachReview.objects.select_for_update(of=("self",)).select_related("entry__centre", "entry__activity", "entry__user").get(pk=review.pk)
     if review.decision != OutreachReview.Decision.PENDING:
         raise ValidationError(ALREADY_DECIDED)
     entry, data = review.entry, review.payload

@@ -266,3 +266,34 @@ def test_the_page_speaks_burmese(staff_client):
     assert "ယခု ပို့ရန်" in body  # the template's words
     strings = json.loads(body.split('id="outreach-strings" type="application/json">')[1].split("</script>")[0])
     assert strings["saved"] == "ဤဖုန်းတွင် သိမ်းပြီးပါပြီ။"  # and the script's, rendered into the page
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_entry_sent_four_times_at_once_is_recorded_once(centre, staff):
+    """A flaky connection: the phone retried while the first send was still running; all get the same answer."""
+    import threading
+
+    from django.db import connection
+
+    from helpdesk.outreach.services import outreach_entry_apply
+
+    act = activity(centre)
+    new = {"id": str(uuid.uuid4()), "kind": "attendee", "centre": centre.pk, "activity": act["id"], "new_person": new_person()}
+    outreach_entry_apply(user=staff, data=act)
+    results, barrier = [], threading.Barrier(4)
+
+    def send():
+        barrier.wait()
+        try:
+            results.append(outreach_entry_apply(user=staff, data=new))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 4 and all(r == results[0] for r in results) and results[0]["status"] == "applied"
+    assert Person.objects.count() == 1 and Activity.objects.get().attendees.count() == 1
