@@ -156,3 +156,23 @@ def test_logging_out_clears_the_phone_and_another_login_sees_nothing(live_server
     login("second")
     open_outreach(page, live_server)
     assert unsent(page) == "0" and page.locator("#entries li").count() == 0
+
+
+def test_an_entry_the_server_refuses_shows_which_field_is_wrong(live_server, login):
+    centre = CentreFactory(code="TPP", name="Three Pagodas Pass pop-up")
+    member("staff", centre, username="hla")
+    page = login("hla")
+    open_outreach(page, live_server)
+    page.context.set_offline(True)
+    form = "#contact-form"
+    page.check(f"{form} input[name=who][value=new]")
+    page.fill(f"{form} [name=name]", "Ko Tun")
+    page.select_option(f"{form} [name=gender]", "man")
+    page.fill(f"{form} [name=phone]", "12")  # not a phone number anywhere
+    page.check(f"{form} [name=consent_record]")
+    page.click(f"{form} button")
+    page.wait_for_selector("#unsent[data-count='1']")
+    page.context.set_offline(False)
+    error = page.wait_for_selector("#entries li[data-state=error] li[data-field='new_person.phone']")
+    assert error.inner_text().startswith("Phone: ")
+    assert unsent(page) == "1" and not Person.objects.exists() and not Contact.objects.exists()

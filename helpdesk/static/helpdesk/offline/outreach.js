@@ -205,6 +205,14 @@
     var name = p.new_person ? p.new_person.name : p.person ? (boot && boot.people.filter(function (x) { return x.id === p.person; }).map(function (x) { return x.name; })[0]) || "#" + p.person : S.anonymous;
     return (e.kind === "attendee" ? S.attendee : S.contact) + ": " + name;
   }
+  function fieldLabel(kind, key) {
+    // The label the form shows for the field ("new_person.phone" is the Phone box), else the key itself.
+    var input = $("#" + kind + "-form [name=" + key.replace(/^new_person\./, "").replace(/[^\w]/g, "") + "]");
+    var label = input && input.closest("label");
+    var text = label ? Array.prototype.filter.call(label.childNodes, function (n) { return n.nodeType === 3; })
+      .map(function (n) { return n.textContent; }).join(" ").trim() : input && input.getAttribute("aria-label");
+    return text || key;
+  }
   function render() {
     if (!db) return Promise.resolve();
     return entries().then(function (all) {
@@ -219,7 +227,10 @@
         li.appendChild(el("small", { pending: S.pending, error: S.error, sent: S.sent, review: S.review }[e.state], "state"));
         if (e.errors) {
           var ul = el("ul", null, "errorlist");
-          Object.keys(e.errors).forEach(function (k) { ul.appendChild(el("li", (k === "__all__" ? "" : k + ": ") + e.errors[k].join(" "))); });
+          Object.keys(e.errors).forEach(function (k) {
+            var li2 = el("li", (k === "__all__" ? "" : fieldLabel(e.kind, k) + ": ") + e.errors[k].join(" "));
+            li2.dataset.field = k; ul.appendChild(li2);
+          });
           li.appendChild(ul);
         }
         if (e.state === "pending" || e.state === "error") {
