@@ -296,6 +296,8 @@
     window.addEventListener("online", function () { network(); sync(); });
     window.addEventListener("offline", network);
     if (navigator.serviceWorker) navigator.serviceWorker.register(urls.sw, { scope: "./" }).catch(function () {});
+    // Ask the browser not to evict this site's storage when the phone runs short of space (entries may wait a week).
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
 
     var online = navigator.onLine ? fetchBoot().then(function (data) {
       // This login's key: other logins' databases on this phone are deleted before anything is shown.
