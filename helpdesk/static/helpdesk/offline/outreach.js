@@ -9,7 +9,7 @@
   var PREFIX = "outreach-";
   var SHELL = "outreach-shell-v1";
   var KEEP_DAYS = 7;
-  var db = null, boot = null, csrf = null, sending = false;
+  var db = null, boot = null, csrf = null, sending = false, retryIn = 3000, retryTimer = null;
 
   function $(sel, root) { return (root || document).querySelector(sel); }
   function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
@@ -88,9 +88,13 @@
           e.state = r.status === "applied" ? "sent" : r.status; e.errors = r.errors || null; e.sent = Date.now();
           return save(e);
         }));
-      }).then(function () { notice(""); });
+      }).then(function () { notice(""); retryIn = 3000; });
     }).catch(function (error) {
-      if (error && error.message === "login") notice(S.login);
+      if (error && error.message === "login") { notice(S.login); return; }
+      // "online" often comes before the network really works: try again, waiting longer each time (at most 5 minutes).
+      clearTimeout(retryTimer);
+      if (navigator.onLine) retryTimer = setTimeout(sync, retryIn);
+      retryIn = Math.min(retryIn * 2, 300000);
     }).then(function () { sending = false; $("#send").disabled = false; return render(); });
   }
 
@@ -295,6 +299,7 @@
     $("#logout").addEventListener("submit", onLogout);
     window.addEventListener("online", function () { network(); sync(); });
     window.addEventListener("offline", network);
+    setInterval(function () { if (navigator.onLine) sync(); }, 60000); // a send whose "online" event was missed
     if (navigator.serviceWorker) navigator.serviceWorker.register(urls.sw, { scope: "./" }).catch(function () {});
     // Ask the browser not to evict this site's storage when the phone runs short of space (entries may wait a week).
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
