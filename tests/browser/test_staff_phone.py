@@ -61,7 +61,7 @@ def test_every_control_on_the_main_staff_pages_is_big_enough_to_tap(live_server,
         "/", "/contacts/new/", "/people/", "/people/?q=Thandar", f"/people/{person.pk}/", "/people/new/",
         "/contacts/", "/activities/", "/activities/new/", f"/activities/{activity.pk}/", f"/activities/{activity.pk}/?q=Ma",
         "/referrals/", "/reports/", "/imports/contacts/", "/complaints/", f"/complaints/{complaint.pk}/", "/agencies/",
-        "/complaints/reports/outcomes/", "/bots/inbox/", "/agencies/check/?q=Golden+Star",
+        "/complaints/reports/outcomes/", "/bots/inbox/", "/agencies/check/?q=Golden+Star", "/outreach/", "/outreach/review/",
     ]
     failures = {}
     for path in pages:
