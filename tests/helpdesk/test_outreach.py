@@ -297,3 +297,27 @@ def test_the_same_entry_sent_four_times_at_once_is_recorded_once(centre, staff):
         thread.join()
     assert len(results) == 4 and all(r == results[0] for r in results) and results[0]["status"] == "applied"
     assert Person.objects.count() == 1 and Activity.objects.get().attendees.count() == 1
+
+
+def test_the_same_document_is_a_possible_duplicate_and_erased_people_are_never_offered(staff_client, centre, staff):
+    from helpdesk.erasure import person_erase
+    from helpdesk.services import person_create
+
+    holder = person_create(centre=centre, name="U Kyaw", gender="man", nrc="12/MaYaKa(N)123456", consent_record=True)
+    gone = PersonFactory(centre=centre, phone="+959767889811")
+    person_erase(person=gone, erasure=ErasureRequest.objects.create(person=gone, centre=centre, reason="asked", requested_by=staff), user=staff)
+    result = _review_entry(staff_client, centre, name="Kyaw Kyaw", nrc="12/MaYaKa(N)123456")
+    assert result["status"] == "review"
+    assert list(OutreachReview.objects.get().candidates.all()) == [holder]
+
+
+def test_same_person_records_the_consent_given_in_the_field(staff_client, centre):
+    existing = PersonFactory(centre=centre, name="Ma Khin Aye", phone="+959767889811", consent_record=False)
+    entry = {"id": str(uuid.uuid4()), "kind": "contact", "centre": centre.pk, "topics": ["jobs"], "new_person": new_person()}
+    assert sync(staff_client, entry)[0]["status"] == "review"
+    review = OutreachReview.objects.get()
+    staff_client.post(reverse("helpdesk:outreach_review_decide", args=[review.pk]), {"decision": "same", "person": existing.pk})
+    existing.refresh_from_db()
+    assert existing.consent_record and existing.consent_events.get().method == "in_person"
+    contact = Contact.objects.get()
+    assert (contact.person, contact.channel, contact.topic_codes) == (existing, "outreach", ["jobs"])
