@@ -176,3 +176,25 @@ def test_an_entry_the_server_refuses_shows_which_field_is_wrong(live_server, log
     error = page.wait_for_selector("#entries li[data-state=error] li[data-field='new_person.phone']")
     assert error.inner_text().startswith("Phone: ")
     assert unsent(page) == "1" and not Person.objects.exists() and not Contact.objects.exists()
+
+
+def test_another_login_on_the_phone_cannot_read_the_first_ones_entries(live_server, login):
+    """The first login's session ended without a logout: the next login's first page deletes what it left."""
+    centre = CentreFactory(code="HTK", name="Htee Khee pop-up")
+    member("staff", centre, username="first")
+    member("staff", centre, username="second")
+    page = login("first")
+    open_outreach(page, live_server)
+    page.context.set_offline(True)
+    page.select_option("#activity-form [name=activity_kind]", "training")
+    page.select_option("#activity-form [name=format]", "training_session")
+    page.fill("#activity-form [name=title]", "Safe migration, village hall")
+    page.click("#activity-form button")
+    page.wait_for_selector("#unsent[data-count='1']")
+    first_db = page.evaluate("'outreach-' + localStorage.getItem('outreach-user')")
+    assert first_db in page.evaluate("indexedDB.databases().then((list) => list.map((d) => d.name))")
+    page.context.set_offline(False)
+    page.context.clear_cookies()  # the session ended (idle, 8 hours), nobody logged out
+    page.goto(f"{live_server.url}/accounts/login/")
+    login("second")
+    wait_until(page, f"indexedDB.databases().then((list) => !list.some((d) => d.name === '{first_db}'))")

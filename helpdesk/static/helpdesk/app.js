@@ -25,3 +25,15 @@ document.addEventListener("submit", function (event) {
   try { localStorage.removeItem("outreach-user"); } catch (e) { /* storage disabled */ }
   Promise.all(jobs).catch(function () {}).then(function () { form.dataset.cleared = "1"; form.submit(); });
 });
+
+/* Another login on this phone: the offline outreach data of any other login is deleted at once, before
+   this user could open it (the outreach page does the same when it opens). */
+(function () {
+  var key = document.body.dataset.outreachUser;
+  if (!key || !window.indexedDB || !indexedDB.databases) return;
+  indexedDB.databases().then(function (list) {
+    list.forEach(function (d) {
+      if (d.name.indexOf("outreach-") === 0 && d.name !== "outreach-" + key) indexedDB.deleteDatabase(d.name);
+    });
+  }).catch(function () {});
+}());
