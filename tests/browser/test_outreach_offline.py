@@ -198,3 +198,17 @@ def test_another_login_on_the_phone_cannot_read_the_first_ones_entries(live_serv
     page.goto(f"{live_server.url}/accounts/login/")
     login("second")
     wait_until(page, f"indexedDB.databases().then((list) => !list.some((d) => d.name === '{first_db}'))")
+
+
+def test_logging_out_from_any_page_clears_the_outreach_data(live_server, login):
+    centre = CentreFactory(code="TKL", name="Mawk Kon Tachileik")
+    member("staff", centre, username="mya")
+    PersonFactory(centre=centre, name="Ko Aung Min")
+    page = login("mya")
+    open_outreach(page, live_server)
+    page.goto(f"{live_server.url}/people/")
+    page.click("header button.logout")
+    page.wait_for_url("**/accounts/login/**")
+    wait_until(page, "indexedDB.databases().then((list) => !list.some((d) => d.name.startsWith('outreach-')))")
+    wait_until(page, "caches.keys().then((keys) => keys.length === 0)")
+    assert page.evaluate("localStorage.getItem('outreach-user')") is None

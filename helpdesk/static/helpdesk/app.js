@@ -10,20 +10,16 @@ document.addEventListener("change", function (event) {
   }
 });
 
-/* Logging out also clears the offline outreach page's data on this phone (docs/outreach.md); the logout
-   answer's Clear-Site-Data header does the same where the browser honours it. */
+/* Logging out also clears the offline outreach page's data on this phone (docs/outreach.md): the deletions are
+   started here, without holding up the logout, and the logout answer's Clear-Site-Data header finishes the job. */
 document.addEventListener("submit", function (event) {
-  var form = event.target;
-  if (!form.querySelector(".logout") || form.dataset.cleared || !window.indexedDB || !indexedDB.databases) return;
-  event.preventDefault();
-  var jobs = [indexedDB.databases().then(function (list) {
-    list.forEach(function (d) { if (d.name.indexOf("outreach-") === 0) indexedDB.deleteDatabase(d.name); });
-  })];
-  if (window.caches) jobs.push(caches.keys().then(function (keys) {
-    return Promise.all(keys.filter(function (k) { return k.indexOf("outreach-") === 0; }).map(function (k) { return caches.delete(k); }));
-  }));
-  try { localStorage.removeItem("outreach-user"); } catch (e) { /* storage disabled */ }
-  Promise.all(jobs).catch(function () {}).then(function () { form.dataset.cleared = "1"; form.submit(); });
+  if (!event.target.querySelector(".logout")) return;
+  try {
+    var key = localStorage.getItem("outreach-user");
+    if (key && window.indexedDB) indexedDB.deleteDatabase("outreach-" + key);
+    localStorage.removeItem("outreach-user");
+    if (window.caches) caches.delete("outreach-shell-v1");
+  } catch (e) { /* storage disabled: nothing was kept */ }
 });
 
 /* Another login on this phone: the offline outreach data of any other login is deleted at once, before
