@@ -107,9 +107,10 @@ def build_size(size: int) -> str:
         min(m.user_id) FILTER (WHERE au.username = 'bench_staff') AS staff
         FROM helpdesk_membership m JOIN auth_user au ON au.id = m.user_id GROUP BY m.centre_id;
     INSERT INTO helpdesk_person (id, card_number, name, gender, birth_year, phone, origin_township, origin_region,
-        migration_status, destination_country, consent_record, consent_share, created_at, centre_id)
+        migration_status, destination_country, consent_record, consent_share, nrc, nrc_key, passport_number,
+        passport_key, created_at, centre_id)
     SELECT g, 'B' || g, 'Person ' || g, (ARRAY['woman','man','woman','other'])[1 + g % 4], 1965 + g % 40,
-        '+95979' || lpad(g::text, 7, '0'), '', '', 'current', 'TH', true, false,
+        '+95979' || lpad(g::text, 7, '0'), '', '', 'current', 'TH', true, false, '', '', '', '',
         TIMESTAMPTZ '2019-01-01' + (g::float / {people}) * INTERVAL '2890 days', c.id
     FROM generate_series(1, {people}) g JOIN c ON c.i = g % 6;
     INSERT INTO helpdesk_contact (id, date, service, channel, gender, notes, created_at, centre_id, person_id)
@@ -145,8 +146,10 @@ def build_size(size: int) -> str:
     SELECT setval(pg_get_serial_sequence('complaints_complaint', 'id'), {size});
     VACUUM ANALYZE;
     """
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", name, "-qAt", "-v", "ON_ERROR_STOP=1"],
-                   input=sql, check=True, capture_output=True, text=True)
+    done = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", name, "-qAt", "-v", "ON_ERROR_STOP=1"],
+                          input=sql, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"building {name} failed: {done.stderr.strip()}")
     print(f"  built {name} in {time.perf_counter() - started:.0f} s", flush=True)
     return name
 
