@@ -223,7 +223,7 @@ def old_case_list(user, depth: int) -> None:
     )
 
 
-def measure(sizes: list[int], rounds: int) -> tuple[dict, dict, list]:
+def measure(sizes: list[int], rounds: int, only: str = "") -> tuple[dict, dict, list]:
     """Return ({(user, page, size): [(wall, app CPU, database) ms per request]}, the baseline's samples, loads)."""
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -246,6 +246,7 @@ def measure(sizes: list[int], rounds: int) -> tuple[dict, dict, list]:
         for size in sizes:
             _use(f"mch_bench_lists_{size}")
             pages, clients = pages_for(size)
+            pages = [page for page in pages if only in page[1]]
             for who, _label, url in pages:  # warm-up: the database's caches and the index of agencies
                 assert clients[who].get(url).status_code == 200, url
             setup[size] = (pages, clients)
@@ -264,7 +265,7 @@ def measure(sizes: list[int], rounds: int) -> tuple[dict, dict, list]:
                     samples.setdefault((who, label, size), []).append((wall * 1000, cpu * 1000, in_database[0] * 1000))
                     assert response.status_code == 200, (url, response.status_code)
                 for who, depth in (("staff", 0), ("staff", DEEP_ROWS)):
-                    if size == max(sizes):
+                    if size == max(sizes) and not only:
                         user = get_user_model().objects.get(username=f"bench_{who}")
                         started = time.perf_counter()
                         old_case_list(user, depth)
@@ -278,7 +279,7 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
 
 
-def report(sizes: list[int], rounds: int, samples: dict, old: dict, loads: list[float]) -> str:
+def report(sizes: list[int], rounds: int, samples: dict, old: dict, loads: list[float], only: str = "") -> str:
     small, large = min(sizes), max(sizes)
     head = " | ".join(f"{s:,}: median / p95 ms" for s in sizes)
     lines = [
@@ -308,14 +309,24 @@ def report(sizes: list[int], rounds: int, samples: dict, old: dict, loads: list[
         f"| staff | {'first page' if depth == 0 else 'page 500'} | {statistics.median(v):.1f} | {p95(v):.1f} |"
         for (who, depth), v in old.items()
     ]
+    baseline = [
+        f"Baseline: the queries the case list ran before (full COUNT, OFFSET page, counts by stage and alerts over every "
+        f"visible case) at {large:,} cases, database time only, in the same rounds:",
+        "",
+        "| user | page | median ms | p95 ms |",
+        "|---|---|---|---|",
+        *old_lines,
+        "",
+    ] if old_lines else []
+    title = f"pages whose label has “{only}” only, " if only else ""
     return "\n".join([
-        "## Lists as the data grow (PostgreSQL, `bench/bench_lists.py`)",
+        f"## Lists as the data grow (PostgreSQL, `bench/bench_lists.py`{' --only ' + repr(only) if only else ''})",
         "",
         f"Sizes: {', '.join(f'{s:,}' for s in sizes)} cases and as many contacts (people: a fifth), 5,000 agencies, "
         "six centres; cases like the seed's (70% name an agency, 1-2 grievances, abuse cases sensitive, stages of the "
         "seed's endings). `staff` carries cases at one centre (a sixth of the rows), `admin` sees all six (the three main pages only, "
         "to keep rounds short). "
-        f"{rounds} rounds; each round requests every page once at every size, sizes in random order; "
+        f"{title}{rounds} rounds; each round requests every page once at every size, sizes in random order; "
         "Django's test client, DEBUG off, no network.",
         "",
         *lines,
@@ -327,13 +338,7 @@ def report(sizes: list[int], rounds: int, samples: dict, old: dict, loads: list[
         "",
         *split,
         "",
-        f"Baseline: the queries the case list ran before (full COUNT, OFFSET page, counts by stage and alerts over every "
-        f"visible case) at {large:,} cases, database time only, in the same rounds:",
-        "",
-        "| user | page | median ms | p95 ms |",
-        "|---|---|---|---|",
-        *old_lines,
-        "",
+        *baseline,
         f"Load average (1 min) over the rounds: min {min(loads):.1f}, median {statistics.median(loads):.1f}, "
         f"max {max(loads):.1f} on {os.cpu_count()} cores shared with other engineers' work: single figures move by "
         "tens of percent between runs; the interleaving spreads that over every size alike.",
@@ -344,6 +349,7 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated case counts (default: the quick sizes)")
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--only", default="", help='only the pages whose label has this text ("contact list"): more rounds in the time')
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--build-only", action="store_true", help="generate (or keep) the databases, measure nothing")
     args, _unknown = parser.parse_known_args(argv)
@@ -354,11 +360,11 @@ def main(argv: list[str]) -> None:
         build_size(size)
     if args.build_only:
         return
-    samples, old, loads = measure(sizes, args.rounds)
-    markdown = report(sizes, args.rounds, samples, old, loads)
+    samples, old, loads = measure(sizes, args.rounds, args.only)
+    markdown = report(sizes, args.rounds, samples, old, loads, args.only)
     print(markdown)
     if not args.no_write:
-        write_section("lists-postgresql", markdown)
+        write_section("lists-postgresql" + (f"-{args.only.replace(' ', '-')}" if args.only else ""), markdown)
 
 
 if __name__ == "__main__":
