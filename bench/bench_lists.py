@@ -318,7 +318,7 @@ def report(sizes: list[int], rounds: int, samples: dict, old: dict, loads: list[
         *old_lines,
         "",
     ] if old_lines else []
-    title = f"pages whose label has “{only}” only, " if only else ""
+    title = f"Only the pages whose label has “{only}”; " if only else ""
     return "\n".join([
         f"## Lists as the data grow (PostgreSQL, `bench/bench_lists.py`{' --only ' + repr(only) if only else ''})",
         "",
