@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import copy
 import dataclasses
+import math
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -43,6 +44,10 @@ NUMBER_ONLY_SCORE = 95  # "123" typed, "123/2019" registered
 NUMBER_OTHER_YEAR_SCORE = 70  # "123/2021" typed, "123/2019" registered
 # Names compared before the final ranking; enough to survive ties among similar names.
 NAME_CANDIDATES = 25
+# Look-alikes are scored among the names sharing at least this share of the words typed (then any).
+POOL_SHARE = 0.5
+# ... until this many score (the five a caller shows); else every name.
+POOL_ENOUGH = 5
 # A word in at least this many agencies, and this share of the register, is boilerplate.
 COMMON_MIN_AGENCIES = 10
 COMMON_SHARE = 0.2
@@ -208,21 +213,22 @@ class AgencyIndex:
 
         WRatio over every name costs 5-15 ms a query. A name WRatio finds alike shares words with the
         query (a word, a typo of it, a Burmese syllable with the same letters; agencies.matching), so the
-        names sharing at least half the words typed are scored first; when none of them scores, those
-        sharing any word; when none of those does either (every word typed is new to the register),
-        every name, as before.
+        names sharing at least half the words typed are scored first; if fewer than ``POOL_ENOUGH`` of them
+        score 70, the names sharing any word; only if none of those scores (no word typed is in the
+        register), every name, as before.
         """
         shared = Counter(chain.from_iterable(having.values()))
         joined = set().union(*(self.by_joined.get(key, set()) for key in _joined_keys(tokens)))
-        need = (len(having) + 1) // 2
+        need = max(1, math.ceil(POOL_SHARE * len(having)))
         pools = [{pk for pk, n in shared.items() if n >= need} | joined]
         if need > 1:
             pools.append(set(shared) | joined)
+        scores: dict[int, int] = {}
         for pool in pools:
             scores = self.match_names(name_part, pool) if pool else {}
-            if scores:
+            if len(scores) >= POOL_ENOUGH:
                 return scores
-        return self.match_names(name_part)
+        return scores or self.match_names(name_part)
 
     def _score(self, pk: int, text: str) -> int:
         """Return the likeness of one agency's name to ``text`` (for agencies found by their words)."""
