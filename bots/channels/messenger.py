@@ -277,6 +277,24 @@ def send(conversation, text: str, *, from_bot: bool = False) -> str:
     return message_id
 
 
+def broadcast_window_open(heard, now=None) -> bool:
+    """A broadcast may go only inside the 24-hour window: no message tag allows news or information."""
+    return heard is not None and (now or timezone.now()) - heard <= STANDARD_WINDOW
+
+
+def broadcast_send(user_id: str, text: str, *, photo_url: str = "") -> str:
+    """Send a broadcast inside the window (``messaging_type=UPDATE``: not a reply); return the last message id."""
+    message_id = ""
+    if photo_url:
+        body = call("me/messages", {"recipient": {"id": user_id}, "messaging_type": "UPDATE",
+                                    "message": {"attachment": {"type": "image", "payload": {"url": photo_url}}}})
+        message_id = str(body.get("message_id", ""))
+    for part in chunks(text):
+        body = call("me/messages", {"recipient": {"id": user_id}, "messaging_type": "UPDATE", "message": {"text": part}})
+        message_id = str(body.get("message_id", ""))
+    return message_id
+
+
 def subscribe_page() -> dict:
     """Subscribe this app to the Page's messaging webhook fields (the callback URL itself is set in the app dashboard),
     and give the Page a Get Started button whose tap the engine reads as /start."""

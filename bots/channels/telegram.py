@@ -142,6 +142,20 @@ def send(conversation, text: str, *, from_bot: bool = False) -> str:
     return str(body.get("result", {}).get("message_id", ""))
 
 
+CAPTION_LIMIT = 1024
+
+
+def broadcast_send(chat_id: str, text: str, *, photo_url: str = "") -> str:
+    """Send a broadcast to one chat (no keyboard: it answers no question); a photo carries the text as caption."""
+    if photo_url and len(text) <= CAPTION_LIMIT:
+        body = call("sendPhoto", {"chat_id": chat_id, "photo": photo_url, "caption": text})
+    else:
+        if photo_url:
+            call("sendPhoto", {"chat_id": chat_id, "photo": photo_url})
+        body = call("sendMessage", {"chat_id": chat_id, "text": text})
+    return str(body.get("result", {}).get("message_id", ""))
+
+
 def file_url(file_id: str) -> str:
     """Ask getFile where a file is; the answer's path is fetched from /file/bot<token>/ (the token never reaches a log)."""
     body = call("getFile", {"file_id": file_id})
