@@ -177,15 +177,22 @@ def _send_viber(broadcast, rows, conversations, result: BatchResult, photo_url: 
                 _sent(row, token, result, now)
 
 
+PHOTO_SALT = "bots.broadcast-photo"
+
+
+def photo_token(broadcast: Broadcast) -> str:
+    from django.core import signing
+
+    return signing.dumps(broadcast.pk, salt=PHOTO_SALT)
+
+
 def photo_url(broadcast: Broadcast) -> str:
     """The photo's signed public address, for channels that fetch media by URL; "" without a photo or public URL."""
     if not broadcast.photo or not settings.BOT_PUBLIC_URL:
         return ""
-    from django.core import signing
     from django.urls import reverse
 
-    token = signing.dumps(broadcast.pk, salt="broadcast-photo")
-    return f"{settings.BOT_PUBLIC_URL.rstrip('/')}{reverse('bots:broadcast_photo', args=[token])}"
+    return f"{settings.BOT_PUBLIC_URL.rstrip('/')}{reverse('bots:broadcast_photo', args=[photo_token(broadcast)])}"
 
 
 def broadcast_send_batch(*, broadcast_id: int, channel: str) -> BatchResult:
