@@ -20,10 +20,12 @@ rest queued; ``manage.py bots_send_pending`` enqueues it again.
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import httpx
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -31,7 +33,7 @@ from django.utils import timezone
 
 from bots.broadcasts.models import Broadcast, BroadcastRecipient, BroadcastStatus, RecipientStatus, SkipReason
 from bots.broadcasts.text import recipient_text
-from bots.channels import SendError, messenger, telegram, twilio, viber
+from bots.channels import SEND_TIMEOUT, SendError, messenger, telegram, twilio, viber
 from bots.channels.twilio import sms_segments
 from bots.models import Conversation
 
@@ -42,6 +44,8 @@ BATCH_SIZE = {"telegram": 25, "viber": viber.BROADCAST_LIMIT, "messenger": 25, "
 SPACING = {"telegram": timedelta(seconds=1)}
 BROADCAST_PRIORITY = -10  # live replies and webhook events have the default, 0
 MAX_ATTEMPTS = 3
+# A batch gives its worker back to live replies after this long, even short of 25 (a slow channel).
+BATCH_SECONDS = 1.0
 TRANSIENT_WAIT = timedelta(seconds=30)
 
 
@@ -123,34 +127,50 @@ def _sent(row: BroadcastRecipient, message_id: str, result: BatchResult, now) ->
     result.sent += 1
 
 
-def _rate_limited(rows: list[BroadcastRecipient], exc: SendError, result: BatchResult, now) -> None:
-    """The channel said "too many": these recipients go back to the queue as they were (this attempt not counted)."""
+def _put_back(rows: list[BroadcastRecipient], result: BatchResult) -> None:
+    """Return recipients not reached in this batch to the queue as they were (this attempt not counted)."""
     for row in rows:
         row.status, row.attempts = RecipientStatus.QUEUED, row.attempts - 1
         result.requeued += 1
-    result.run_after = max(result.run_after or now, now + timedelta(seconds=int(exc.retry_after)))
-    log.info("bots: broadcast rate-limited on %s: %s recipients wait %s s", rows[0].channel if rows else "", len(rows), exc.retry_after)
+
+
+def _rate_limited(rows: list[BroadcastRecipient], result: BatchResult, now) -> None:
+    """The channel said "too many" (``result.run_after`` holds its retry_after): the rest waits for then."""
+    _put_back(rows, result)
 
 
 def _send_one_by_one(broadcast, rows, conversations, result: BatchResult, photo_url: str, now) -> None:
-    send = {
-        "telegram": lambda c, text: telegram.broadcast_send(c.external_user_id, text, photo_url=photo_url),
-        "messenger": lambda c, text: messenger.broadcast_send(c.external_user_id, text, photo_url=photo_url),
-        "sms": lambda c, text: twilio.send(c, text),
-    }
-    for index, row in enumerate(rows):
-        conversation = conversations[row.conversation_id]
-        try:
-            message_id = send[row.channel](conversation, recipient_text(broadcast, row.language, row.channel))
-        except SendError as exc:
-            if exc.retry_after and not exc.permanent:
-                _rate_limited(rows[index:], exc, result, now)
+    with httpx.Client(timeout=SEND_TIMEOUT) as client:  # one connection for the batch, not a handshake per message
+        send = {
+            "telegram": lambda c, text: telegram.broadcast_send(c.external_user_id, text, photo_url=photo_url, client=client),
+            "messenger": lambda c, text: messenger.broadcast_send(c.external_user_id, text, photo_url=photo_url, client=client),
+            "sms": lambda c, text: twilio.send(c, text),
+        }
+        began = time.monotonic()
+        for index, row in enumerate(rows):
+            if index and time.monotonic() - began > BATCH_SECONDS:
+                _put_back(rows[index:], result)  # the worker has been away from live replies long enough
                 return
-            if getattr(exc, "opted_out", False):  # Twilio 21610: an SMS STOP we did not see
-                Conversation.objects.filter(pk=conversation.pk).update(subscribed=False)
-            _failure(row, exc, result, now)
-            continue
-        _sent(row, message_id, result, now)
+            if not _send_row(broadcast, row, conversations[row.conversation_id], send, result, now):
+                _rate_limited(rows[index:], result, now)
+                return
+
+
+def _send_row(broadcast, row, conversation, send, result: BatchResult, now) -> bool:
+    """Send to one recipient and record it; False when the channel says "too many" (the batch stops)."""
+    try:
+        message_id = send[row.channel](conversation, recipient_text(broadcast, row.language, row.channel))
+    except SendError as exc:
+        if exc.retry_after and not exc.permanent:
+            result.run_after = max(result.run_after or now, timezone.now() + timedelta(seconds=int(exc.retry_after)))
+            log.info("bots: broadcast %s rate-limited on %s: waiting %s s", broadcast.pk, row.channel, exc.retry_after)
+            return False
+        if getattr(exc, "opted_out", False):  # Twilio 21610: an SMS STOP we did not see
+            Conversation.objects.filter(pk=conversation.pk).update(subscribed=False)
+        _failure(row, exc, result, now)
+        return True
+    _sent(row, message_id, result, now)
+    return True
 
 
 def _send_viber(broadcast, rows, conversations, result: BatchResult, photo_url: str, now) -> None:
@@ -164,7 +184,8 @@ def _send_viber(broadcast, rows, conversations, result: BatchResult, photo_url: 
             token, failed = viber.broadcast(receivers, text, photo_url=photo_url)
         except SendError as exc:
             if exc.retry_after and not exc.permanent:
-                _rate_limited([r for _text, g in groups[index:] for r in g], exc, result, now)
+                result.run_after = max(result.run_after or now, timezone.now() + timedelta(seconds=int(exc.retry_after)))
+                _rate_limited([r for _text, g in groups[index:] for r in g], result, now)
                 return
             for row in group:
                 _failure(row, exc, result, now)

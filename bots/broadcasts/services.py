@@ -40,6 +40,7 @@ from helpdesk.models import Activity, Centre
 from helpdesk.services import activity_create
 
 ALREADY_RECORDED = "This broadcast is already recorded as an activity."
+STILL_SENDING = "Another broadcast is still sending on %(channels)s: send this one when it has finished."
 NOTHING_DELIVERED = "Nothing has been delivered yet: there is no head count to record."
 
 
@@ -142,6 +143,10 @@ def broadcast_start(*, broadcast: Broadcast, user: AbstractBaseUser | None) -> i
         locked = Broadcast.objects.select_for_update().get(pk=broadcast.pk)
         if locked.status != BroadcastStatus.DRAFT:
             return 0
+        busy = sorted({c for b in Broadcast.objects.filter(status=BroadcastStatus.SENDING) for c in b.channels} & set(locked.channels))
+        if busy:
+            # One broadcast per channel at a time: two chains of batches would together pass Telegram's rate.
+            raise ValidationError(STILL_SENDING, code="busy", params={"channels": ", ".join(busy)})
         now = timezone.now()
         recipients = [
             BroadcastRecipient(

@@ -102,7 +102,11 @@ def broadcast_send(request, pk):
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm the message may go to these subscribers."))
         return redirect("bots:broadcast_detail", pk=broadcast.pk)
-    queued = services.broadcast_start(broadcast=broadcast, user=request.user)
+    try:
+        queued = services.broadcast_start(broadcast=broadcast, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _(services.STILL_SENDING) % error.params)
+        return redirect("bots:broadcast_detail", pk=broadcast.pk)
     if queued:
         messages.success(request, _("Sending to %(count)s subscribers; live replies go first.") % {"count": queued})
     return redirect("bots:broadcast_detail", pk=broadcast.pk)
