@@ -3,7 +3,8 @@
 One chain of batch tasks per (broadcast, channel): a batch claims its recipients, sends, records
 every status, and enqueues the next batch. The tasks have a LOWER priority than live replies
 (django_tasks_db's worker takes the highest priority first), so a reply queued while a broadcast
-is going out is run by the next free worker, and a worker is never held longer than one batch.
+is going out is run by the next free worker, and a worker is never held longer than one batch
+(``BATCH_SECONDS``: a batch on a slow channel stops after a second and puts the rest back).
 
 - Telegram: 25 messages a batch and the next batch one second after this one started (Telegram
   allows about 30 a second per bot; the rest is left for live replies). On HTTP 429 the batch stops,
