@@ -19,6 +19,7 @@ PERMANENT_STATUSES = {5, 6, 7, 10, 11}  # receiver not registered / not subscrib
 TOO_MANY_REQUESTS = 12
 RATE_LIMIT_WAIT = 60  # seconds: Viber gives no retry_after
 BROADCAST_LIMIT = 300  # receivers per broadcast_message call (Viber's limit)
+PICTURE_TEXT_LIMIT = 768  # characters of a picture message's description
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,10 @@ def broadcast(receivers: list[str], text: str, *, photo_url: str = "") -> tuple[
     if len(receivers) > BROADCAST_LIMIT:
         raise ValueError(f"Viber takes at most {BROADCAST_LIMIT} receivers per broadcast_message call")
     payload = {"broadcast_list": receivers, "sender": sender(), "type": "text", "text": text}
-    if photo_url:
-        payload.update(type="picture", media=photo_url)  # the text is the picture's description (768 characters)
+    if photo_url and len(text) <= PICTURE_TEXT_LIMIT:
+        payload.update(type="picture", media=photo_url)  # the text is the picture's description
+    elif photo_url:  # too long to describe the picture: the picture alone, then the text
+        call("broadcast_message", {**payload, "type": "picture", "media": photo_url, "text": ""})
     body = call("broadcast_message", payload)
     failed = {}
     for item in body.get("failed_list") or []:

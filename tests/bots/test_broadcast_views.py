@@ -122,3 +122,35 @@ def test_the_pages_read_in_burmese(manager, centre):
     manager.post(reverse("set_language"), {"language": "my"})
     page = manager.get(reverse("bots:broadcast_create")).content.decode()
     assert "Write a broadcast" not in page
+
+
+def test_viber_gets_the_photo_with_the_text_or_before_a_long_one(manager, centre, settings, fake_api,
+                                                                 django_capture_on_commit_callbacks):
+    settings.BOT_PUBLIC_URL = "https://helpdesk.example.org"
+    Conversation.objects.create(channel="viber", external_user_id="v1", centre=centre, language="en")
+    Conversation.objects.create(channel="viber", external_user_id="v2", centre=centre, language="my")
+    long_burmese = "လိုင်စင် စစ်ပါ။ " * 55  # over Viber's 768 characters for a picture's description
+    photo = SimpleUploadedFile("poster.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, content_type="image/jpeg")
+    manager.post(reverse("bots:broadcast_create"), form(centre, photo=photo, channels=["viber"], text_my=long_burmese))
+    broadcast = Broadcast.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        manager.post(reverse("bots:broadcast_send", args=[broadcast.pk]), {"confirm": "yes"})
+    calls = [(r["body"]["type"], r["body"]["broadcast_list"], r["body"]["text"][:5]) for r in fake_api.requests]
+    assert sorted(calls) == sorted([
+        ("picture", ["v1"], "Check"),  # the English fits as the picture's description
+        ("picture", ["v2"], ""), ("text", ["v2"], "လိုင်"),  # the long Burmese follows its picture
+    ])
+    assert statuses_of(broadcast) == {"sent": 2}
+
+
+def statuses_of(broadcast) -> dict:
+    found: dict[str, int] = {}
+    for status in broadcast.recipients.values_list("status", flat=True):
+        found[status] = found.get(status, 0) + 1
+    return found
+
+
+def test_the_conversation_page_says_when_broadcasts_were_stopped(manager, centre):
+    chat = Conversation.objects.create(channel="telegram", external_user_id="11", centre=centre, broadcasts_stopped_at=timezone.now())
+    page = manager.get(reverse("bots:conversation", args=[chat.pk])).content.decode()
+    assert "stopped broadcasts on" in page
