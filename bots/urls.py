@@ -23,6 +23,7 @@ urlpatterns = [
     path("broadcasts/new/", broadcasts.broadcast_create, name="broadcast_create"),
     path("broadcasts/<int:pk>/", broadcasts.broadcast_detail, name="broadcast_detail"),
     path("broadcasts/<int:pk>/send/", broadcasts.broadcast_send, name="broadcast_send"),
+    path("broadcasts/<int:pk>/stop/", broadcasts.broadcast_cancel, name="broadcast_cancel"),
     path("broadcasts/<int:pk>/activity/", broadcasts.broadcast_activity, name="broadcast_activity"),
     path("broadcasts/photo/<str:token>/", broadcasts.broadcast_photo, name="broadcast_photo"),
 ]

@@ -38,6 +38,7 @@ class SkipReason(models.TextChoices):
     ERASED = "erased", _("Person erased")
     WINDOW = "window", _("Outside the messaging window")
     SMS_BUDGET = "sms_budget", _("No SMS budget left (BROADCAST_SMS_BUDGET)")
+    CANCELLED = "cancelled", _("Sending was stopped")
 
 
 # Channels a broadcast can use: callers of the voice line are reached by SMS only if they also texted.
@@ -104,6 +105,7 @@ class BroadcastRecipient(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     provider_message_id = models.CharField(_("id on the channel"), max_length=100, blank=True)
     queued_at = models.DateTimeField(_("queued"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("taken by a batch"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     seen_at = models.DateTimeField(_("seen"), null=True, blank=True)

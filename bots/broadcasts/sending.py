@@ -81,7 +81,8 @@ def _claim(broadcast: Broadcast, channel: str) -> list[BroadcastRecipient]:
         BroadcastRecipient.objects.select_for_update(skip_locked=True)
         .filter(broadcast=broadcast, channel=channel, status=RecipientStatus.QUEUED).order_by("pk")[: BATCH_SIZE[channel]]
     )
-    BroadcastRecipient.objects.filter(pk__in=[r.pk for r in rows]).update(status=RecipientStatus.SENDING, attempts=F("attempts") + 1)
+    BroadcastRecipient.objects.filter(pk__in=[r.pk for r in rows]).update(
+        status=RecipientStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now())
     for row in rows:
         row.status, row.attempts = RecipientStatus.SENDING, row.attempts + 1
     return rows
@@ -255,9 +256,19 @@ def _next(broadcast: Broadcast, channel: str, result: BatchResult, started: date
         result.run_after = run_after
         transaction.on_commit(lambda: schedule_batch(broadcast.pk, channel, run_after))
         return
-    open_rows = BroadcastRecipient.objects.filter(broadcast=broadcast, status__in=(RecipientStatus.QUEUED, RecipientStatus.SENDING))
-    if not open_rows.exists():
-        Broadcast.objects.filter(pk=broadcast.pk, status=BroadcastStatus.SENDING).update(status=BroadcastStatus.DONE, finished_at=timezone.now())
+    close_if_finished(broadcast.pk)
+
+
+def close_if_finished(broadcast_id: int) -> bool:
+    """Mark the broadcast sent when no recipient is queued or being sent any more."""
+    open_rows = BroadcastRecipient.objects.filter(broadcast_id=broadcast_id, status__in=(RecipientStatus.QUEUED, RecipientStatus.SENDING))
+    if open_rows.exists():
+        return False
+    Broadcast.objects.filter(pk=broadcast_id, status=BroadcastStatus.SENDING).update(status=BroadcastStatus.DONE, finished_at=timezone.now())
+    return True
+
+
+LOST = "The worker stopped while sending this batch; not sent again, so that nobody gets it twice."
 
 
 STALLED_AFTER = timedelta(minutes=10)
@@ -270,6 +281,12 @@ def broadcast_enqueue_due(*, now: datetime | None = None) -> int:
     turn or for a ``retry_after``): a second chain would double its rate, so it is left alone.
     """
     now = now or timezone.now()
+    # A batch's rows still "being sent" long after it took them: its worker died mid-call. Whether the channel
+    # got them is unknown; they are recorded as failed rather than sent a second time.
+    lost = BroadcastRecipient.objects.filter(status=RecipientStatus.SENDING, claimed_at__lt=now - STALLED_AFTER)
+    for broadcast_id in set(lost.values_list("broadcast_id", flat=True)):
+        lost.filter(broadcast_id=broadcast_id).update(status=RecipientStatus.FAILED, error=LOST)
+        close_if_finished(broadcast_id)
     queued = set(
         BroadcastRecipient.objects.filter(
             broadcast__status=BroadcastStatus.SENDING, broadcast__sent_at__lt=now - STALLED_AFTER, status=RecipientStatus.QUEUED,

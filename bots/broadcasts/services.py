@@ -169,6 +169,22 @@ def broadcast_start(*, broadcast: Broadcast, user: AbstractBaseUser | None) -> i
     return sum(queued.values())
 
 
+@transaction.atomic
+def broadcast_cancel(*, broadcast: Broadcast) -> int:
+    """Stop a broadcast that is sending: whoever is still queued is skipped ("sending was stopped"); return how many.
+
+    A batch already sending finishes its few messages; nothing else goes out.
+    """
+    locked = Broadcast.objects.select_for_update().get(pk=broadcast.pk)
+    if locked.status != BroadcastStatus.SENDING:
+        return 0
+    stopped = locked.recipients.filter(status=RecipientStatus.QUEUED).update(status=RecipientStatus.SKIPPED, reason=SkipReason.CANCELLED)
+    locked.status, locked.finished_at = BroadcastStatus.DONE, timezone.now()
+    locked.save(update_fields=["status", "finished_at"])
+    broadcast.refresh_from_db()
+    return stopped
+
+
 STATUS_ORDER = [RecipientStatus.SENT, RecipientStatus.DELIVERED, RecipientStatus.SEEN]
 STAMP = {RecipientStatus.DELIVERED: "delivered_at", RecipientStatus.SEEN: "seen_at"}
 

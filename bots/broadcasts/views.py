@@ -114,6 +114,17 @@ def broadcast_send(request, pk):
 
 @manager_required
 @require_POST
+def broadcast_cancel(request, pk):
+    broadcast = selectors.broadcast_get_for_user(request.user, pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm that sending should stop."))
+    elif stopped := services.broadcast_cancel(broadcast=broadcast):
+        messages.success(request, _("Sending stopped: %(count)s subscribers will not get it.") % {"count": stopped})
+    return redirect("bots:broadcast_detail", pk=broadcast.pk)
+
+
+@manager_required
+@require_POST
 def broadcast_activity(request, pk):
     broadcast = selectors.broadcast_get_for_user(request.user, pk)
     if broadcast.status == BroadcastStatus.DRAFT:

@@ -121,6 +121,7 @@ ROUTES = {
     "bots:broadcast_create": ("GET", None, (), None),
     "bots:broadcast_detail": ("GET", "broadcast", ("broadcast",), None),
     "bots:broadcast_send": ("POST", "broadcast", ("broadcast",), {}),  # not confirmed: nothing is sent
+    "bots:broadcast_cancel": ("POST", "broadcast", ("broadcast",), {}),  # not confirmed (and a draft): nothing stops
     "bots:broadcast_activity": ("POST", "broadcast", ("broadcast",), {}),  # a draft: nothing to record
     "bots:broadcast_photo": ("GET", None, ("photo_token",), None),  # signed link the channels fetch; this one has no photo
 }

@@ -62,6 +62,7 @@ def test_a_manager_writes_previews_sends_and_records_a_broadcast(manager, centre
     page = manager.get(reverse("bots:broadcast_detail", args=[broadcast.pk])).content.decode()
     reach = re.sub(r"\s+", " ", page[page.index('id="reach"'):])
     assert "Telegram</td><td>1</td>" in reach and "not reported" in reach and "11" not in reach  # counts, never chat ids
+    assert 'id="stop-sending"' not in page  # finished: nothing to stop
     manager.post(reverse("bots:broadcast_activity", args=[broadcast.pk]))
     activity = Activity.objects.get()
     assert (activity.kind, activity.undisclosed_count, activity.centre) == ("mobilisation", 1, centre)
@@ -154,3 +155,16 @@ def test_the_conversation_page_says_when_broadcasts_were_stopped(manager, centre
     chat = Conversation.objects.create(channel="telegram", external_user_id="11", centre=centre, broadcasts_stopped_at=timezone.now())
     page = manager.get(reverse("bots:conversation", args=[chat.pk])).content.decode()
     assert "stopped broadcasts on" in page
+
+
+def test_stop_sending_from_the_page(manager, centre, django_capture_on_commit_callbacks):
+    Conversation.objects.create(channel="telegram", external_user_id="11", centre=centre)
+    manager.post(reverse("bots:broadcast_create"), form(centre, channels=["telegram"]))
+    broadcast = Broadcast.objects.get()
+    with django_capture_on_commit_callbacks(execute=False):  # the worker has not reached it yet
+        manager.post(reverse("bots:broadcast_send", args=[broadcast.pk]), {"confirm": "yes"})
+    assert 'id="stop-sending"' in manager.get(reverse("bots:broadcast_detail", args=[broadcast.pk])).content.decode()
+    manager.post(reverse("bots:broadcast_cancel", args=[broadcast.pk]), {})  # not confirmed
+    assert statuses_of(broadcast) == {"queued": 1}
+    manager.post(reverse("bots:broadcast_cancel", args=[broadcast.pk]), {"confirm": "yes"})
+    assert statuses_of(broadcast) == {"skipped": 1}

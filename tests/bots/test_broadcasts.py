@@ -12,6 +12,7 @@ from bots.broadcasts.models import Broadcast, BroadcastRecipient
 from bots.broadcasts.sending import BATCH_SIZE, broadcast_send_batch
 from bots.broadcasts.services import (
     ALREADY_RECORDED,
+    broadcast_cancel,
     broadcast_create,
     broadcast_preview,
     broadcast_record_activity,
@@ -336,6 +337,32 @@ def test_bots_send_pending_restarts_a_stalled_broadcast_only(centre, manager, fa
     BroadcastRecipient.objects.filter(status="sent").update(sent_at=an_hour_ago)
     call_command("bots_send_pending", verbosity=0)
     assert statuses(broadcast)["sent"] >= 26  # stalled: restarted (the immediate backend then sends what is due)
+
+
+def test_rows_a_dead_worker_held_are_failed_not_sent_twice(centre, manager, fake_api, django_capture_on_commit_callbacks):
+    chats(centre, "telegram", 3)
+    broadcast = write(manager, [centre], ["telegram"])
+    with django_capture_on_commit_callbacks(execute=False):
+        broadcast_start(broadcast=broadcast, user=manager)
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    broadcast.recipients.update(status="sending", claimed_at=an_hour_ago)  # a batch took them, then its worker died
+    Broadcast.objects.filter(pk=broadcast.pk).update(sent_at=an_hour_ago)
+    call_command("bots_send_pending", verbosity=0)
+    assert statuses(broadcast) == {"failed": 3} and fake_api.requests == []
+    assert "not sent again" in broadcast.recipients.first().error
+    broadcast.refresh_from_db()
+    assert broadcast.status == "done"
+
+
+def test_a_manager_stops_a_broadcast_that_is_sending(centre, manager, fake_api, django_capture_on_commit_callbacks):
+    chats(centre, "telegram", 3)
+    broadcast = write(manager, [centre], ["telegram"])
+    with django_capture_on_commit_callbacks(execute=False):
+        broadcast_start(broadcast=broadcast, user=manager)
+    assert broadcast_cancel(broadcast=broadcast) == 3
+    assert statuses(broadcast) == {"skipped:cancelled": 3} and broadcast.status == "done"
+    assert broadcast_send_batch(broadcast_id=broadcast.pk, channel="telegram").sent == 0  # its queued batch finds nothing
+    assert fake_api.requests == [] and broadcast_cancel(broadcast=broadcast) == 0
 
 
 # Stop --------------------------------------------------------------------------------------------
