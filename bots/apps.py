@@ -37,6 +37,9 @@ class BotsConfig(AppConfig):
         register_case_panel(CasePanel("bots/includes/case_panel.html", case_panel, order=60))
         install_log_masking()
         register_nav_item(NavItem("bots:inbox", _("Bot inbox"), user_can_see_personal_data, order=60))
+        from bots.broadcasts.selectors import user_can_broadcast
+
+        register_nav_item(NavItem("bots:broadcast_list", _("Broadcasts"), user_can_broadcast, order=61))
         register_person_panel(PersonPanel("bots/includes/person_panel.html", person_panel))
         for order, (name, setting, apply) in enumerate([
             ("bot payloads", "RETENTION_PAYLOAD_DAYS", retention.forget_payloads),
