@@ -23,6 +23,7 @@ helpdesk_patterns = [
     path("transfers/", transfer_views.transfer_list, name="transfer_list"),
     path("transfers/request/", transfer_views.transfer_request, name="transfer_request"),
     path("transfers/<int:pk>/decide/", transfer_views.transfer_decide, name="transfer_decide"),
+    path("transfers/shares/<int:pk>/revoke/", transfer_views.share_revoke, name="share_revoke"),
     path("contacts/", views.contact_list, name="contact_list"),
     path("contacts/new/", views.contact_log, name="contact_log"),
     path("activities/", views.activity_list, name="activity_list"),

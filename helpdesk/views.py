@@ -73,8 +73,8 @@ def person_list(request):
 @logs_access(AccessLog.Kind.PERSON)
 def person_detail(request, pk):
     person = selectors.person_get_for_user(request.user, pk)
-    contacts = person.contacts.select_related("staff", "centre").prefetch_related("topics")[:200]
     events = list(person.consent_events.select_related("recorded_by", "referral"))
+    records = selectors.person_records_for_user(request.user, person)
     return render(
         request,
         "helpdesk/person_detail.html",
@@ -82,9 +82,11 @@ def person_detail(request, pk):
             "person": person,
             "consent": consent.consent_summary(person, events),
             "consent_form": ConsentForm(prefix="consent"),
-            "contacts": contacts,
-            "referrals": person.referrals.prefetch_related("consent_events"),
-            "activities": person.activities.all()[:50],
+            # a shared record: only what the user's centres gave (the holding centre's stay its own)
+            "contacts": records["contacts"][:200],
+            "referrals": records["referrals"].prefetch_related("consent_events"),
+            "activities": records["activities"][:50],
+            "shared_here": not selectors.centres_for_user(request.user).filter(pk=person.centre_id).exists(),
             "panels": [(p.template, ctx) for p in PERSON_PANELS if (ctx := p.context(request, person)) is not None],
         },
     )
@@ -171,7 +173,7 @@ def person_create(request):
 @personal_data_required
 @logs_access(AccessLog.Kind.PERSON)
 def person_edit(request, pk):
-    person = selectors.person_get_for_user(request.user, pk)
+    person = selectors.person_held_get_for_user(request.user, pk)  # a centre the record is shared with serves, never edits
     form = PersonForm(request.POST or None, instance=person, phone_centre=person.centre)
     if request.method == "POST" and form.is_valid():
         try:
@@ -213,7 +215,7 @@ def contact_log(request):
     query = search_terms(request)
     matches = selectors.person_search(user, query)[:10] if query and not person else []
 
-    initial = {"centre": person.centre_id if person else centres.first()}
+    initial = {"centre": selectors.person_serving_centre(user, person) if person else centres.first()}
     form = ContactForm(request.POST or None, centres=centres, initial=initial)
     person_form = QuickPersonForm(
         request.POST or None, prefix="p", initial={"name": query} if query and not matches else None, phone_centre=centres.first()
@@ -305,7 +307,7 @@ def activity_detail(request, pk):
     attendees = list(activity.attendees.all())
     matches = []
     if query:
-        matches = selectors.person_search(request.user, query).filter(centre_id=activity.centre_id).exclude(
+        matches = selectors.person_search(request.user, query).filter(selectors.served_filter([activity.centre_id])).exclude(
             pk__in=[p.pk for p in attendees]
         )[:10]
     return render(request, "helpdesk/activity_detail.html", {"activity": activity, "attendees": attendees, "matches": matches, "q": query})
@@ -341,12 +343,13 @@ def referral_list(request):
 @personal_data_required
 def referral_create(request, person_pk):
     person = selectors.person_get_for_user(request.user, person_pk)
+    centre = selectors.person_serving_centre(request.user, person) or person.centre  # a shared record: the user's centre refers
     # Without consent to share, only a manager may refer, with an urgent protection override.
-    override = not person.consent_share and selectors.user_is_manager_of(request.user, person.centre_id)
+    override = not person.consent_share and selectors.user_is_manager_of(request.user, centre.pk)
     form = ReferralForm(request.POST or None, initial={"date": timezone.localdate()}, override=override)
     if request.method == "POST" and form.is_valid():
         try:
-            services.referral_create(centre=person.centre, person=person, created_by=request.user, **form.cleaned_data)
+            services.referral_create(centre=centre, person=person, created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

@@ -24,7 +24,7 @@ from agencies.models import AgencyImport
 from bots.models import Attachment, Conversation, InboundMessage, OutboundMessage
 from complaints.models import Complaint
 from complaints.services import complaint_open
-from helpdesk.models import ContactImport, ErasureRequest, TransferRequest
+from helpdesk.models import ContactImport, ErasureRequest, PersonShare, TransferRequest
 from tests.conftest import SecondFactorClient
 from tests.factories import (
     ActivityFactory,
@@ -69,6 +69,7 @@ ROUTES = {
     "helpdesk:transfer_list": ("GET", None, (), None),
     "helpdesk:transfer_request": ("POST", None, (), {}),  # no reason yet: the request form, nothing sent
     "helpdesk:transfer_decide": ("POST", "person", ("transfer",), {}),  # no decision: nothing changes
+    "helpdesk:share_revoke": ("POST", "person", ("share",), {}),  # the holding centre's manager revokes it with the first POST
     "helpdesk:contact_list": ("GET", None, (), None),
     "helpdesk:contact_log": ("GET", None, (), None),
     "helpdesk:activity_list": ("GET", None, (), None),
@@ -202,6 +203,7 @@ class World:
             "attachment": photo.pk,
             "transfer": TransferRequest.objects.create(
                 person=self.person, from_centre=self.centre, to_centre=self.other, reason="moved", requested_by=self.users["other_staff"]).pk,
+            "share": PersonShare.objects.create(person=self.person, centre=CentreFactory(code="MWD")).pk,  # a third centre
         }
         self.carrier = None  # who carries the sensitive case
 
