@@ -4,6 +4,7 @@ Each centre sees only the contacts, referrals and cases it gave; the holding cen
 """
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.urls import reverse
 
 from complaints.services import COMPLAINANT_OTHER_CENTRE, complaint_open
@@ -117,7 +118,7 @@ def test_only_the_holding_manager_revokes_and_the_other_centre_loses_sight(staff
 def test_a_share_of_one_person_shows_nobody_else_of_the_holding_centre(staff, other_centre, held, shared):
     stranger = PersonFactory(centre=other_centre, name="Ko Aung")
     assert list(people_for_user(staff)) == [held]
-    with pytest.raises(Exception):
+    with pytest.raises(Http404):
         person_get_for_user(staff, stranger.pk)
 
 
