@@ -7,6 +7,7 @@ confirms that a record of another centre exists.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -136,6 +137,19 @@ def person_held_get_for_user(user: User, pk) -> Person:
     """The person if one of the user's centres holds the record (editing, merging): a shared record is not theirs."""
     people = Person.objects.select_related("centre")
     return _get(people if user_is_admin(user) else people.filter(centre_id__in=user_centre_ids(user)), pk)
+
+
+def person_merged_into(user: User, pk) -> Person | None:
+    """The record a merged-away person now lives in, if the user may see it (else None: a plain 404)."""
+    for _hop in range(5):  # a record merged into one merged later: follow the chain
+        deleted = Person.history.filter(id=pk, history_type="-").order_by("-history_date").first()
+        found = re.fullmatch(r"merged #\d+ into #(\d+)", (deleted.history_change_reason or "") if deleted else "")
+        if not found:
+            return None
+        pk = int(found[1])
+        if person := people_for_user(user).filter(pk=pk).first():
+            return person
+    return None
 
 
 def person_records_for_user(user: User, person: Person) -> dict[str, QuerySet]:

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -72,9 +72,16 @@ def person_list(request):
 @personal_data_required
 @logs_access(AccessLog.Kind.PERSON)
 def person_detail(request, pk):
-    person = selectors.person_get_for_user(request.user, pk)
+    try:
+        person = selectors.person_get_for_user(request.user, pk)
+    except Http404:
+        if kept := selectors.person_merged_into(request.user, pk):
+            messages.info(request, _("Record #%(gone)s was merged into this one.") % {"gone": pk})
+            return redirect("helpdesk:person_detail", pk=kept.pk)
+        raise
     events = list(person.consent_events.select_related("recorded_by", "referral"))
     records = selectors.person_records_for_user(request.user, person)
+    shared_here = not selectors.centres_for_user(request.user).filter(pk=person.centre_id).exists()
     return render(
         request,
         "helpdesk/person_detail.html",
@@ -86,7 +93,9 @@ def person_detail(request, pk):
             "contacts": records["contacts"][:200],
             "referrals": records["referrals"].prefetch_related("consent_events"),
             "activities": records["activities"][:50],
-            "shared_here": not selectors.centres_for_user(request.user).filter(pk=person.centre_id).exists(),
+            "shared_here": shared_here,
+            "same_person": [] if shared_here or person.erased_at else _possible_twins(person),
+            "merges": person.history.filter(history_change_reason__startswith="merged #").select_related("history_user")[:20],
             "panels": [(p.template, ctx) for p in PERSON_PANELS if (ctx := p.context(request, person)) is not None],
         },
     )
@@ -127,6 +136,15 @@ def person_card(request, pk):
     response = HttpResponse(beneficiary_card_pdf(person, user=request.user, language=translation.get_language()), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="beneficiary-card-{person.pk}.pdf"'
     return response
+
+
+def _possible_twins(person) -> list:
+    """Other records at the person's centre that may be the same person (the merge page starts here)."""
+    found = selectors.person_possible_duplicates(
+        centre_ids=[person.centre_id], phone=person.phone, name=person.name, birth_year=person.birth_year,
+        nrc=person.nrc, passport_number=person.passport_number,
+    )
+    return [p for p in found if p.pk != person.pk and not p.erased_at]
 
 
 def _duplicates_for(request, data: dict, exclude_pk=None) -> list:

@@ -63,6 +63,7 @@ ROUTES = {
     "helpdesk:person_consent": ("POST", "person", ("person",), {}),
     "helpdesk:referral_create": ("GET", "person", ("person",), None),
     "helpdesk:person_erase": ("GET", "person", ("person",), None),
+    "helpdesk:person_merge": ("GET", "person", ("person", "twin"), None),
     "helpdesk:erasure_list": ("GET", None, (), None),
     "helpdesk:erasure_confirm": ("POST", "person", ("erasure",), {}),  # the box not ticked: nothing is erased
     "helpdesk:erasure_cancel": ("POST", "person", ("other_erasure",), {}),  # another person's request, cancelled by the first POST
@@ -203,6 +204,7 @@ class World:
             "attachment": photo.pk,
             "transfer": TransferRequest.objects.create(
                 person=self.person, from_centre=self.centre, to_centre=self.other, reason="moved", requested_by=self.users["other_staff"]).pk,
+            "twin": PersonFactory(centre=self.centre, name="Ma Nwe Nwe Ni").pk,
             "share": PersonShare.objects.create(person=self.person, centre=CentreFactory(code="MWD")).pk,  # a third centre
         }
         self.carrier = None  # who carries the sensitive case
