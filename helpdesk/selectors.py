@@ -101,10 +101,13 @@ def _scope(queryset: QuerySet, user: User, field: str = "centre_id") -> QuerySet
 def served_filter(centre_ids) -> Q:
     """People these centres serve: held there, or shared with them by the holding centre (one place for both).
 
-    The plain ``centre_id IN (...)`` stays the indexed path; shares are a small subquery beside it.
+    The shared ids are read first (one indexed query, a handful of rows) and given as a list: PostgreSQL then
+    ORs two index scans, where ``pk IN (subquery)`` made it filter every person row (a capped count at a small
+    centre of a 300,000-person database went from 2 ms to 74 ms). Without shares it is the plain
+    ``centre_id IN (...)`` it always was.
     """
-    shared = PersonShare.objects.active().filter(centre_id__in=centre_ids).values("person_id")
-    return Q(centre_id__in=centre_ids) | Q(pk__in=shared)
+    shared = list(PersonShare.objects.active().filter(centre_id__in=centre_ids).values_list("person_id", flat=True))
+    return Q(centre_id__in=centre_ids) | Q(pk__in=shared) if shared else Q(centre_id__in=centre_ids)
 
 
 def people_for_user(user: User) -> QuerySet[Person]:
