@@ -239,7 +239,7 @@ def person_possible_duplicates(
     from rapidfuzz import fuzz
 
     found: dict[int, Person] = {}
-    people = Person.objects.filter(centre_id__in=centre_ids).select_related("centre")
+    people = Person.objects.filter(served_filter(centre_ids)).select_related("centre")  # shared people too: "Use this person"
     same_document = _document_match(nrc, passport_number)
     if same_document:
         found.update((p.pk, p) for p in people.filter(same_document)[:10])
@@ -270,7 +270,7 @@ def person_centres_elsewhere(*, centre_ids: list[int], nrc: str = "", passport_n
     same_document = _document_match(nrc, passport_number)
     if same_document is None:
         return []
-    holders = Person.objects.filter(same_document, erased_at__isnull=True).exclude(centre_id__in=centre_ids)
+    holders = Person.objects.filter(same_document, erased_at__isnull=True).exclude(served_filter(centre_ids))
     return list(Centre.objects.filter(pk__in=holders.values("centre_id")).order_by("name"))
 
 

@@ -144,7 +144,7 @@ def _possible_twins(person) -> list:
         centre_ids=[person.centre_id], phone=person.phone, name=person.name, birth_year=person.birth_year,
         nrc=person.nrc, passport_number=person.passport_number,
     )
-    return [p for p in found if p.pk != person.pk and not p.erased_at]
+    return [p for p in found if p.pk != person.pk and p.centre_id == person.centre_id and not p.erased_at]
 
 
 def _duplicates_for(request, data: dict, exclude_pk=None) -> list:

@@ -135,3 +135,11 @@ def test_the_people_list_costs_the_same_queries_with_shares(staff_client, staff,
     with django_assert_max_num_queries(len(before.captured_queries)):
         page = staff_client.get(reverse("helpdesk:person_list")).content.decode()
     assert page.count("/people/") >= 40
+
+
+def test_a_shared_person_typed_again_is_a_duplicate_to_use_not_another_centre(staff_client, centre, held, shared):
+    page = staff_client.post(reverse("helpdesk:person_create"), {
+        "gender": "woman", "nrc": "12/MaYaKa(N)482913", "consent_record": "on",
+    }).content.decode()
+    assert 'data-testid="duplicates"' in page and "Ma Khaing Zinmar" in page
+    assert 'data-testid="registered-elsewhere"' not in page
