@@ -80,7 +80,7 @@ def transfer_accept(*, transfer: TransferRequest, user: AbstractBaseUser, mode: 
     the asking centre see and serve the person until the holding centre's manager revokes it.
     """
     if mode not in TransferRequest.Mode.values:
-        raise ValidationError(TRANSFER_NOT_PENDING)
+        raise ValueError(f"Unknown transfer mode: {mode!r}")
     transfer = _decide(transfer, user, TransferRequest.Status.ACCEPTED)
     person = Person.objects.select_for_update().get(pk=transfer.person_id)
     if person.centre_id != transfer.from_centre_id or person.erased_at:
@@ -94,6 +94,10 @@ def transfer_accept(*, transfer: TransferRequest, user: AbstractBaseUser, mode: 
             share._history_user, share._change_reason = user, f"transfer #{transfer.pk}"
             share.save()
         return transfer
+    for share in PersonShare.objects.active().filter(person=person, centre_id=transfer.to_centre_id):  # it holds the record now
+        share.revoked_at, share.revoked_by, share._history_user = timezone.now(), user, user
+        share._change_reason = f"transfer #{transfer.pk}"
+        share.save()
     person.centre_id = transfer.to_centre_id
     person.full_clean()
     person._history_user = user

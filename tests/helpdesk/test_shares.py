@@ -143,3 +143,12 @@ def test_a_shared_person_typed_again_is_a_duplicate_to_use_not_another_centre(st
     }).content.decode()
     assert 'data-testid="duplicates"' in page and "Ma Khaing Zinmar" in page
     assert 'data-testid="registered-elsewhere"' not in page
+
+
+def test_moving_a_shared_record_to_the_centre_it_was_shared_with_ends_the_share(centre, other_centre, staff, held, shared, holding_manager):
+    transfer = transfers.transfer_request(from_centre=other_centre, to_centre=centre, user=staff, nrc=NRC, reason="She stays")
+    transfers.transfer_accept(transfer=transfer, user=holding_manager)
+    held.refresh_from_db()
+    shared.refresh_from_db()
+    assert held.centre == centre and shared.revoked_at is not None
+    assert list(people_for_user(staff)) == [held]
