@@ -152,3 +152,8 @@ def test_moving_a_shared_record_to_the_centre_it_was_shared_with_ends_the_share(
     shared.refresh_from_db()
     assert held.centre == centre and shared.revoked_at is not None
     assert list(people_for_user(staff)) == [held]
+
+
+def test_the_asking_centre_opens_the_shared_record_from_its_requests(staff_client, held, shared):
+    listing = staff_client.get(reverse("helpdesk:transfer_list")).content.decode()
+    assert "Share the record" in listing and reverse("helpdesk:person_detail", args=[held.pk]) in listing
