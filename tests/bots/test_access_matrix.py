@@ -26,7 +26,7 @@ from bots.broadcasts.services import broadcast_create
 from bots.models import Attachment, Conversation, InboundMessage, OutboundMessage
 from complaints.models import Complaint
 from complaints.services import complaint_open
-from helpdesk.models import ContactImport, ErasureRequest, TransferRequest
+from helpdesk.models import ContactImport, ErasureRequest, PersonShare, TransferRequest
 from tests.conftest import SecondFactorClient
 from tests.factories import (
     ActivityFactory,
@@ -65,12 +65,14 @@ ROUTES = {
     "helpdesk:person_consent": ("POST", "person", ("person",), {}),
     "helpdesk:referral_create": ("GET", "person", ("person",), None),
     "helpdesk:person_erase": ("GET", "person", ("person",), None),
+    "helpdesk:person_merge": ("GET", "person", ("person", "twin"), None),
     "helpdesk:erasure_list": ("GET", None, (), None),
     "helpdesk:erasure_confirm": ("POST", "person", ("erasure",), {}),  # the box not ticked: nothing is erased
     "helpdesk:erasure_cancel": ("POST", "person", ("other_erasure",), {}),  # another person's request, cancelled by the first POST
     "helpdesk:transfer_list": ("GET", None, (), None),
     "helpdesk:transfer_request": ("POST", None, (), {}),  # no reason yet: the request form, nothing sent
     "helpdesk:transfer_decide": ("POST", "person", ("transfer",), {}),  # no decision: nothing changes
+    "helpdesk:share_revoke": ("POST", "person", ("share",), {}),  # the holding centre's manager revokes it with the first POST
     "helpdesk:contact_list": ("GET", None, (), None),
     "helpdesk:contact_log": ("GET", None, (), None),
     "helpdesk:activity_list": ("GET", None, (), None),
@@ -215,6 +217,8 @@ class World:
             "photo_token": photo_token(broadcast),
             "transfer": TransferRequest.objects.create(
                 person=self.person, from_centre=self.centre, to_centre=self.other, reason="moved", requested_by=self.users["other_staff"]).pk,
+            "twin": PersonFactory(centre=self.centre, name="Ma Nwe Nwe Ni").pk,
+            "share": PersonShare.objects.create(person=self.person, centre=CentreFactory(code="MWD")).pk,  # a third centre
         }
         self.carrier = None  # who carries the sensitive case
 
