@@ -10,10 +10,11 @@ from django.utils.crypto import salted_hmac
 
 from helpdesk import selectors
 from helpdesk.choices import ActivityFormat, ActivityKind, Gender, Topic
-from helpdesk.models import Contact, Person
+from helpdesk.models import Contact, Person, PersonShare
 from helpdesk.outreach.models import OutreachReview
 
 RECENT_DAYS = 90
+OFFLINE_EXCLUDED_FORMATS = {"broadcast"}  # bot broadcasts are recorded by the bots, never typed in the field
 RECENT_PEOPLE = 500
 
 
@@ -31,13 +32,17 @@ def outreach_recent_people(user: AbstractBaseUser, centre_ids: list[int]) -> lis
     since = timezone.now() - timedelta(days=RECENT_DAYS)
     seen = Contact.objects.filter(centre_id__in=centre_ids, date__gte=since.date(), person__isnull=False).values("person_id")
     people = (
-        Person.objects.filter(centre_id__in=centre_ids, erased_at__isnull=True, consent_record=True)
+        Person.objects.filter(selectors.served_filter(centre_ids), erased_at__isnull=True, consent_record=True)
         .filter(Q(created_at__gte=since) | Q(pk__in=seen))
         .order_by("-created_at", "-id")
         .values("id", "centre_id", "name", "gender", "birth_year", "phone")[:RECENT_PEOPLE]
     )
+    people = list(people)
+    # A record shared with one of the centres is listed under that centre (the phone filters by the chosen centre).
+    shared_with = dict(PersonShare.objects.active().filter(centre_id__in=centre_ids, person_id__in=[p["id"] for p in people])
+                       .values_list("person_id", "centre_id"))
     return [
-        {"id": p["id"], "centre": p["centre_id"], "name": p["name"], "gender": p["gender"], "birth_year": p["birth_year"],
+        {"id": p["id"], "centre": p["centre_id"] if p["centre_id"] in centre_ids else shared_with.get(p["id"]), "name": p["name"], "gender": p["gender"], "birth_year": p["birth_year"],
          "phone_end": p["phone"][-3:] if p["phone"] else ""}
         for p in people
     ]
@@ -55,7 +60,7 @@ def outreach_bootstrap(user: AbstractBaseUser) -> dict:
             "gender": [[v, str(label)] for v, label in Gender.choices],
             "topics": [[v, str(label)] for v, label in Topic.choices],
             "activity_kind": [[v, str(label)] for v, label in ActivityKind.choices],
-            "format": [[v, str(label)] for v, label in ActivityFormat.choices],
+            "format": [[v, str(label)] for v, label in ActivityFormat.choices if v not in OFFLINE_EXCLUDED_FORMATS],
         },
         "people": outreach_recent_people(user, [c["id"] for c in centres]),
         "people_days": RECENT_DAYS,

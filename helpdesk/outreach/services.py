@@ -84,7 +84,8 @@ def _matches(fields: dict, centre: Centre) -> list[Person]:
 def _known_person(data: dict, user: AbstractBaseUser, centre: Centre) -> Person | None:
     if data.get("person") in (None, ""):
         return None
-    person = selectors.people_for_user(user).filter(centre=centre, pk=str(data["person"])).first() if str(data["person"]).isdigit() else None
+    served = selectors.people_for_user(user).filter(selectors.served_filter([centre.pk]))  # held there or shared with it
+    person = served.filter(pk=str(data["person"])).first() if str(data["person"]).isdigit() else None
     if person is None:
         raise EntryError({"person": [_("This person is not registered at the centre.")]})
     return person

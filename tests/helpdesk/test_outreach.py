@@ -321,3 +321,16 @@ def test_same_person_records_the_consent_given_in_the_field(staff_client, centre
     assert existing.consent_record and existing.consent_events.get().method == "in_person"
     contact = Contact.objects.get()
     assert (contact.person, contact.channel, contact.topic_codes) == (existing, "outreach", ["jobs"])
+
+
+def test_a_record_shared_with_the_centre_is_on_the_phone_list_and_can_attend(staff_client, centre, other_centre):
+    from helpdesk.models import PersonShare
+
+    shared = PersonFactory(centre=other_centre, name="Ma Shared")
+    PersonShare.objects.create(person=shared, centre=centre)
+    listed = staff_client.get(BOOT).json()["people"]
+    assert [(p["name"], p["centre"]) for p in listed] == [("Ma Shared", centre.pk)]
+    act = activity(centre)
+    attend = {"id": str(uuid.uuid4()), "kind": "attendee", "centre": centre.pk, "activity": act["id"], "person": shared.pk}
+    assert [r["status"] for r in sync(staff_client, act, attend)] == ["applied", "applied"]
+    assert list(Activity.objects.get().attendees.all()) == [shared]

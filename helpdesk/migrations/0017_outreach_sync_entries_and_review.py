@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpdesk', '0014_merge_identity_documents'),
+        ('helpdesk', '0016_merge_broadcast_format_person_share'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
