@@ -32,3 +32,7 @@ class HelpdeskConfig(AppConfig):
         # Offline outreach (issue 16.1): the phone page, and the review list of people who may already be registered.
         register_nav_item(NavItem("helpdesk:outreach", _("Outreach (offline)"), user_can_see_personal_data, order=30))
         register_nav_item(NavItem("helpdesk:outreach_review_list", _("Outreach review"), user_can_see_personal_data, order=83))
+        from helpdesk.extensions import PersonMergeHandler, register_person_merge_handler
+        from helpdesk.outreach.services import outreach_merge_person
+
+        register_person_merge_handler(PersonMergeHandler("outreach entries", outreach_merge_person))

@@ -246,3 +246,13 @@ def outreach_review_decide(*, review: OutreachReview, decision: str, by: Abstrac
     review.decision, review.decided_by, review.decided_at, review.payload = decision, by, timezone.now(), {}
     review.save()
     return entry
+
+
+def outreach_merge_person(*, keep: Person, gone: Person, user: AbstractBaseUser | None = None) -> int:
+    """Re-point the sync records and review candidates of a person merged into another (``helpdesk.merge`` handler)."""
+    moved = OutreachEntry.objects.filter(person=gone).update(person=keep)
+    for review in OutreachReview.objects.filter(candidates=gone):
+        review.candidates.remove(gone)
+        review.candidates.add(keep)
+        moved += 1
+    return moved

@@ -334,3 +334,15 @@ def test_a_record_shared_with_the_centre_is_on_the_phone_list_and_can_attend(sta
     attend = {"id": str(uuid.uuid4()), "kind": "attendee", "centre": centre.pk, "activity": act["id"], "person": shared.pk}
     assert [r["status"] for r in sync(staff_client, act, attend)] == ["applied", "applied"]
     assert list(Activity.objects.get().attendees.all()) == [shared]
+
+
+def test_merging_a_candidate_keeps_the_review_pointing_at_the_kept_record(staff_client, centre, manager):
+    from helpdesk.merge import person_merge
+
+    keep = PersonFactory(centre=centre, name="Ma Khin Aye", phone="+959767889811")
+    _review_entry(staff_client, centre)
+    gone = PersonFactory(centre=centre, name="Ma Khin Aye (twice)")
+    review = OutreachReview.objects.get()
+    review.candidates.set([gone])
+    person_merge(keep=keep, gone=gone, user=manager)
+    assert list(review.candidates.all()) == [keep]
