@@ -212,3 +212,26 @@ def test_logging_out_from_any_page_clears_the_outreach_data(live_server, login):
     wait_until(page, "indexedDB.databases().then((list) => !list.some((d) => d.name.startsWith('outreach-')))")
     wait_until(page, "caches.keys().then((keys) => keys.length === 0)")
     assert page.evaluate("localStorage.getItem('outreach-user')") is None
+
+
+def test_a_long_week_of_entries_goes_in_several_requests(live_server, login):
+    centre = CentreFactory(code="KWT", name="FED Kawthaung")
+    member("staff", centre, username="zaw")
+    page = login("zaw")
+    open_outreach(page, live_server)
+    page.context.set_offline(True)
+    # 230 drop-ins put straight into the phone's database, as the form would (faster than typing them).
+    page.evaluate("""async (centre) => {
+        const db = await new Promise((ok) => { const r = indexedDB.open("outreach-" + localStorage.getItem("outreach-user")); r.onsuccess = () => ok(r.result); });
+        const store = db.transaction("entries", "readwrite").objectStore("entries");
+        for (let i = 0; i < 230; i++) {
+            const id = crypto.randomUUID();
+            store.put({id, kind: "contact", created: Date.now() + i, state: "pending",
+                       payload: {id, kind: "contact", centre, gender: "woman", topics: ["jobs"], date: ""}});
+        }
+        await new Promise((ok) => { store.transaction.oncomplete = ok; });
+    }""", centre.pk)
+    page.context.set_offline(False)
+    page.click("#send")
+    page.wait_for_selector("#unsent[data-count='0']", timeout=60000)
+    assert Contact.objects.count() == 230 and OutreachEntry.objects.count() == 230

@@ -9,6 +9,7 @@
   var PREFIX = "outreach-";
   var SHELL = "outreach-shell-v1";
   var KEEP_DAYS = 7;
+  var BATCH = 100; // entries per request (the server takes at most 200)
   var db = null, boot = null, csrf = null, sending = false, retryIn = 3000, retryTimer = null;
 
   function $(sel, root) { return (root || document).querySelector(sel); }
@@ -70,7 +71,8 @@
     if (sending || !db) return Promise.resolve();
     sending = true; $("#send").disabled = true;
     return entries().then(function (all) {
-      var todo = all.filter(function (e) { return e.state === "pending" || e.state === "error"; });
+      var unsent = all.filter(function (e) { return e.state === "pending"; }).concat(all.filter(function (e) { return e.state === "error"; }));
+      var todo = unsent.slice(0, BATCH), more = unsent.length > BATCH, progressed = false; // oldest first: activities before attendees
       if (!todo.length) return null;
       $("#unsent").textContent = S.sending;
       return fetchBoot().then(function (data) {
@@ -86,9 +88,10 @@
           var r = byId[e.id];
           if (!r) return null;
           e.state = r.status === "applied" ? "sent" : r.status; e.errors = r.errors || null; e.sent = Date.now();
+          if (e.state !== "error") progressed = true;
           return save(e);
         }));
-      }).then(function () { notice(""); retryIn = 3000; });
+      }).then(function () { notice(""); retryIn = 3000; if (more && progressed) setTimeout(sync, 0); });
     }).catch(function (error) {
       if (error && error.message === "login") { notice(S.login); return; }
       // "online" often comes before the network really works: try again, waiting longer each time (at most 5 minutes).
