@@ -122,8 +122,7 @@
     var list = $("[data-person-list]", form);
     fillSelect(list, people($("[data-person-search]", form).value).map(function (p) {
       return [p.id, p.name + " (" + [p.birth_year, p.phone_end && "…" + p.phone_end].filter(Boolean).join(", ") + ")"];
-    }));
-    list.value = "";
+    })); // the chosen person stays chosen when the list is refreshed by a send
   }
   function fill() {
     if (!boot) return;
@@ -197,7 +196,7 @@
       save(entry).then(function () {
         notice(S.saved);
         if (kind !== "attendee") { form.reset(); $$("[data-today]", form).forEach(function (i) { i.value = today(); }); }
-        else { form.elements.person.value = ""; $("[data-who=new]", form).querySelectorAll("input").forEach(function (i) { i.value = i.type === "checkbox" ? i.value : ""; i.checked = false; }); }
+        else { form.elements.person.value = ""; $("[data-who=new]", form).querySelectorAll("input, select").forEach(function (i) { if (i.type === "checkbox") i.checked = false; else i.value = ""; }); }
         showWho(form);
         return render();
       }).then(function () { if (navigator.onLine) sync(); });
