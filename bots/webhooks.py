@@ -85,10 +85,9 @@ def telegram_webhook(request):
         return _bad("telegram", str(exc))
     if update.user_id is None:
         log.info("bots: telegram update %s (%s) stored but not answered: not a private chat message", update.external_id, update.kind)
-    data = clean_payload(data)
-    store(
-        "telegram", update.external_id, data, user_id=update.user_id, text=clean_payload(update.text), kind=update.kind,
-        display_name=clean_payload(update.display_name), converse=update.kind in ("message", "callback_query"),
+    store(  # inbound_store cleans the payload and texts (NUL, lone surrogates) once
+        "telegram", update.external_id, data, user_id=update.user_id, text=update.text, kind=update.kind,
+        display_name=update.display_name, converse=update.kind in ("message", "callback_query"),
     )
     return HttpResponse("", content_type=JSON)
 
