@@ -9,7 +9,8 @@ the table's inputs matter here). Then, in interleaved rounds, times
 * the strongest baseline: ``helpdesk.reports.table.beneficiary_table`` called with the same filter (what the
   endpoint must call anyway), no HTTP, no JSON.
 
-Run: ``.venv/bin/python -m bench.bench_api [--contacts 1000000] [--rounds 7]``
+Run: ``.venv/bin/python -m bench.bench_api [--contacts 1000000] [--rounds 7] [--no-rollups]`` (by default the
+report rollups are rebuilt first, as ``manage.py rebuild_rollups`` does in production).
 """
 from __future__ import annotations
 
@@ -41,9 +42,9 @@ def build(contacts: int) -> None:
     with connection.cursor() as cur:
         cur.execute(
             "INSERT INTO helpdesk_person (centre_id, card_number, name, gender, phone, origin_township, origin_region,"
-            " migration_status, destination_country, consent_record, consent_share, created_at)"
+            " migration_status, destination_country, consent_record, consent_share, created_at, nrc, nrc_key, passport_number, passport_key)"
             " SELECT 1 + g %% 6, 'C' || g, 'Person ' || g, (ARRAY['woman','man','other','undisclosed'])[1 + (g %% 97 %% 4)],"
-            " '+9597' || lpad(g::text, 8, '0'), '', '', 'current', 'TH', true, false, now() FROM generate_series(1, %s) g",
+            " '+9597' || lpad(g::text, 8, '0'), '', '', 'current', 'TH', true, false, now(), '', '', '', '' FROM generate_series(1, %s) g",
             [people],
         )
         # 1 in 10 contacts anonymous; dates spread over six years; services and channels cycle.
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--no-rollups", action="store_true", help="measure without the report rollups (drops them)")
     args = parser.parse_args(argv)
     url, engine = database("api", postgres=True)
     os.environ["API_RATE_LIMIT"] = "0"
@@ -79,12 +81,24 @@ def main(argv: list[str] | None = None) -> None:
     from api.selectors import token_report_filter
     from api.services import api_token_create
     from helpdesk.models import AccessLog, Centre
+    from helpdesk.reports import rollups
     from helpdesk.reports.table import beneficiary_table
 
     settings.ALLOWED_HOSTS = ["*"]
     started = time.perf_counter()
     build(args.contacts)
     built = time.perf_counter() - started
+    # Production runs rebuild_rollups after migrating and nightly (docs/reports.md): closed quarters come from them.
+    started = time.perf_counter()
+    if args.no_rollups:
+        rollups.rebuild(last=0)  # no quarter built: every quarter is read from the raw rows
+    else:
+        rollups.rebuild()
+    rebuilt = time.perf_counter() - started
+    rollup_note = (
+        "**without** the report rollups (every quarter read from the raw contacts)" if args.no_rollups else
+        f"**with** the report rollups built (`manage.py rebuild_rollups`, {rebuilt:.0f} s; 2019-2024 are closed quarters, read from them)"
+    )
     token, secret = api_token_create(organisation="bench", centres=Centre.objects.all())
     query = {"start": "2019-01-01", "end": "2024-12-31", "by": "quarter"}
     report = token_report_filter(token, start=date(2019, 1, 1), end=date(2024, 12, 31), by="quarter", centres=[])
@@ -118,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     markdown = f"""## API: beneficiary table at {args.contacts:,} contacts (`bench/bench_api.py`, {engine})
 
 6 centres, {args.contacts // 5:,} people, {args.contacts:,} contacts over 2019-2024 (1 in 10 anonymous), {args.contacts // 50:,}
-activities with head counts, generated with `INSERT ... SELECT generate_series` ({built:.0f} s including migrate; a second run reuses the data). Six years by quarter (24 periods), every centre of the token. {args.rounds} interleaved rounds (order alternating);
+activities with head counts, generated with `INSERT ... SELECT generate_series` ({built:.0f} s including migrate; a second run reuses the data), {rollup_note}. Six years by quarter (24 periods), every centre of the token. {args.rounds} interleaved rounds (order alternating);
 one warm-up call of each side first. Both sides give the same grand total.
 
 | side | median | p95 |
@@ -132,7 +146,7 @@ same side differ by more). Load average (1 min) after each round: {", ".join(f"{
 with other engineers' tests: absolute figures are noisy and slower than on an idle machine; the ratio is the useful figure.
 With few rounds p95 is the slowest round.
 """
-    write_section("api", markdown)
+    write_section("api" if not args.no_rollups else "api-no-rollups", markdown)
     print(markdown)
 
 
