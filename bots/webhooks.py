@@ -2,8 +2,8 @@
 
 Each view is a thin adapter: check the signature, parse, then either
 
-- ``store``: channels that answer through their API (Telegram, Viber messages and
-  events) only store the event (``bots.services.inbound_store``: one INSERT … ON
+- ``store``: channels that answer through their API (Telegram, Messenger, Viber messages
+  and events) only store the event (``bots.services.inbound_store``: one INSERT … ON
   CONFLICT DO NOTHING plus its task) and answer 200 at once; the ``replies``
   worker runs the conversation, in order per conversation; or
 - ``inbound_receive``: channels whose reply *is* the HTTP answer (Twilio SMS and
@@ -27,6 +27,7 @@ from bots.services.inbound import conversation_start_at
 from bots.services.outbound import outbound_mark, outbound_mark_until
 from bots.services.voice import voice_caller_id
 from bots.voice import voice_answer, voice_handler
+from helpdesk.stateless import stateless
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ def _receive(channel: str, external_id: str, payload: dict, call: Callable[[], s
         return fallback
 
 
+@stateless
 @csrf_exempt
 @require_POST
 def telegram_webhook(request):
@@ -189,6 +191,7 @@ def twilio_voice_webhook(request):
     return HttpResponse(body, content_type="text/xml")
 
 
+@stateless
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def messenger_webhook(request):
