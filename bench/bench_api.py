@@ -155,6 +155,9 @@ with other engineers' tests: absolute figures are noisy and slower than on an id
 With few rounds p95 is the slowest round.
 
 {unique_note}
+
+Earlier: 16.9 s (API endpoint, median) on 2026-11-30 at load 12.8-18, before this benchmark built the rollups (every quarter
+from the raw rows, on the code of that time).
 """
     write_section("api", markdown)
     print(markdown)

@@ -335,12 +335,12 @@ def main(argv: list[str]) -> None:
     flags = (" --postgres" if args.postgres else "") + (f" --gunicorn-threads {args.gunicorn_threads}" if args.gunicorn_threads > 1 else "")
     rows = [
         f"| Telegram webhook, new update (store + queue) | {rps('webhook'):.0f} | {ms(pooled('webhook'), 0.5)} | {ms(pooled('webhook'), 0.95)} |",
-        f"| Bare Django view (same server, same middleware) | {rps('bare'):.0f} | {ms(pooled('bare'), 0.5)} | {ms(pooled('bare'), 0.95)} |",
+        f"| Bare Django view (same server, every middleware) | {rps('bare'):.0f} | {ms(pooled('bare'), 0.5)} | {ms(pooled('bare'), 0.95)} |",
         f"| Telegram webhook, retried update (one round after) | {args.requests / replay[0]:.0f} | {ms(replay[1], 0.5)} | {ms(replay[1], 0.95)} |",
     ]
     config = f"webhooks-{'postgres' if args.postgres else 'sqlite'}-threads{args.gunicorn_threads}"
     lines = [
-        "## Bot webhooks under gunicorn: store-only throughput and CPU per request",
+        f"## Bot webhooks under gunicorn ({database}, {server_kind}): store-only throughput and CPU per request",
         "",
         f"`python -m bench.bench_webhooks{flags} --throughput-only`: gunicorn with {server_kind} on 127.0.0.1, "
         f"{database}, DEBUG off, database tasks backend. The machine is shared and noisy: read the load beside each figure.",
@@ -354,7 +354,8 @@ def main(argv: list[str]) -> None:
         *rows,
         "",
         f"The webhook serves **{ratio:.2f}x** the bare view's requests/s (goal: at least 0.5x). "
-        + STORE[args.postgres],
+        + STORE[args.postgres] + " The bare view runs every middleware; the webhook, `@stateless`, skips the user and page "
+        "middleware (see CPU below).",
         "",
         *cpu_lines(args, cpu, cpu_load),
         "",
@@ -394,6 +395,7 @@ def cpu_lines(args, cpu: dict, load: float) -> list[str]:
                 f"{q(side, 'wall', 0.5):.2f} | {q(side, 'wall', 0.95):.2f} |")
 
     extra = q("webhook", "cpu", 0.5) - q("bare", "cpu", 0.5)
+    skipped = q("bare", "cpu", 0.5) - q("bare_stateless", "cpu", 0.5)
     return [
         f"**CPU per request** (`bench/webhooks_cpu.py`: one process, Django's WSGI handler without HTTP, same settings and database; "
         f"`time.thread_time` per request, {args.rounds} interleaved rounds of {args.requests} per side; load {load:.1f} at the end):",
@@ -401,12 +403,16 @@ def cpu_lines(args, cpu: dict, load: float) -> list[str]:
         "| endpoint | CPU p50 ms | CPU p95 ms | wall p50 ms | wall p95 ms |",
         "|---|---:|---:|---:|---:|",
         row("Telegram webhook, new update", "webhook"),
-        row("Bare Django view (same middleware)", "bare"),
+        row("Bare Django view (every middleware)", "bare"),
+        row("Bare Django view marked `@stateless` (the webhook's middleware)", "bare_stateless"),
         row("Telegram webhook, retried update", "replay"),
         "",
-        f"A new update costs {extra:.2f} ms of CPU more than the bare view (median): reading, cleaning and the statement; "
-        "the wall time adds the wait for the commit, which a gunicorn worker spends idle. Under gunicorn each request "
-        "also pays HTTP parsing and the socket, on both sides; PostgreSQL's own work runs on the same two cores.",
+        f"A new update costs {extra:.2f} ms of CPU more than the bare view (median), {extra + skipped:.2f} ms more than a bare "
+        f"`@stateless` view: reading, cleaning and the statement. The webhook is `@stateless` (`helpdesk/stateless.py`): it skips "
+        f"the user and page middleware, {skipped:.2f} ms of the bare view's CPU. The wall time adds the wait for the commit, "
+        "which a gunicorn worker spends idle. Under gunicorn each request also pays HTTP parsing and the socket, on both sides; "
+        + ("PostgreSQL's own work runs on the same two cores." if args.postgres else
+           "on SQLite every request also opens its connection (`CONN_MAX_AGE` is 0 there), most of the CPU above."),
     ]
 
 

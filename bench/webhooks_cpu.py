@@ -44,16 +44,18 @@ def main(rounds: int, requests: int, run: int) -> dict:
             raise SystemExit(f"{path}: {status[0]}")
         return cpu, wall
 
-    sides: dict[str, list[tuple[float, float]]] = {"bare": [], "webhook": [], "replay": []}
-    for n in range(50):  # warm up both paths (the store's SQL is compiled once per process)
+    sides: dict[str, list[tuple[float, float]]] = {"bare": [], "bare_stateless": [], "webhook": [], "replay": []}
+    bare_paths = {"bare": "/bench/bare/", "bare_stateless": "/bench/bare-stateless/"}
+    for n in range(50):  # warm up every path (the store's SQL is compiled once per process)
         call("/bench/bare/", b"{}")
+        call("/bench/bare-stateless/", b"{}")
         call("/bots/telegram/", telegram_update(n, run))
     for round_ in range(rounds):
-        order = ["bare", "webhook"] if round_ % 2 == 0 else ["webhook", "bare"]
-        for side in order:
+        order = ["bare", "bare_stateless", "webhook"]
+        for side in order if round_ % 2 == 0 else reversed(order):
             for n in range(requests):
-                if side == "bare":
-                    sides[side].append(call("/bench/bare/", b"{}"))
+                if side in bare_paths:
+                    sides[side].append(call(bare_paths[side], b"{}"))
                 else:
                     sides[side].append(call("/bots/telegram/", telegram_update(n, run + 1 + round_)))
     for n in range(requests):
