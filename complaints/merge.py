@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from complaints.models import Complaint
+from complaints.selectors import visible_complaints
 
 
 def merge_complainant(*, keep, gone, user) -> int:
@@ -13,3 +14,12 @@ def merge_complainant(*, keep, gone, user) -> int:
         complaint.save(update_fields=["complainant"])
         moved += 1
     return moved
+
+
+def hidden_cases(*, user, person) -> bool:
+    """True when the person has a case the user may not see (a sensitive one): the merge page must not move it."""
+    return Complaint.objects.filter(complainant=person).exclude(pk__in=visible_complaints(user).values("pk")).exists()
+
+
+def visible_cases(*, user, person) -> int:
+    return visible_complaints(user).filter(complainant=person).count()
