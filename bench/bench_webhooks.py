@@ -379,7 +379,9 @@ STORE = {
 }
 HISTORY = {  # earlier figures of the same configuration, before the current code (BENCHMARKS.md keeps one section each)
     "webhooks-postgres-threads1": "Earlier ratios (same command): before issue 13 0.09-0.12x; two INSERTs in one transaction and "
-    "python-telegram-bot's parser: 0.48x on a quiet machine (load 1.0-1.4; 340 vs 709 requests/s), 0.27x at load 8.6-9.5.",
+    "python-telegram-bot's parser: 0.48x on a quiet machine (load 1.0-1.4; 340 vs 709 requests/s), 0.27x at load 8.6-9.5. "
+    "This code at load 6.6-6.8: 0.55x and 0.63x. CPU per new update, that code against this one in alternating child processes "
+    "(load 4.4-4.7): 2.52 ms (p95 3.31) before, 0.90 ms (p95 1.31) after; a retried update 1.06 ms before, 0.52 ms after.",
     "webhooks-postgres-threads4": "Earlier ratios (same command): two INSERTs in one transaction and python-telegram-bot's parser: 0.35x at load 15-16.",
     "webhooks-sqlite-threads1": "Earlier ratios (same command): two INSERTs in one transaction and python-telegram-bot's parser: 0.13x at load 9.6-10.",
 }
