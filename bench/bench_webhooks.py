@@ -6,6 +6,10 @@ rounds, signed Telegram updates with unique update_ids and the same number of
 requests to a view that does nothing. No worker runs in part 1: it measures what
 the request costs (store the event, queue its task).
 
+CPU per request: the same two requests through Django's WSGI handler in one process
+(``bench.webhooks_cpu``), each timed with ``time.thread_time``: what a worker spends
+on a request, which the shared machine's load disturbs far less than requests/s.
+
 Part 2: starts ``--reply-workers`` ``db_worker --queue-name replies`` processes and
 a fake Telegram Bot API on 127.0.0.1, sends one "hi" per new chat every 0.25 s and
 times webhook POST -> sendMessage arriving at the fake API; first with nothing
@@ -13,6 +17,10 @@ else running, then while one ``db_worker --queue-name imports`` checks (dry run)
 a ``--import-rows`` contacts file. Figures: median, p95, machine load.
 
     .venv/bin/python -m bench.bench_webhooks [--requests 300] [--rounds 5] [--threads 4] [--workers 2] [--postgres]
+        [--gunicorn-threads 1] [--throughput-only]
+
+Sections: ``webhooks-<database>-threads<n>`` (throughput and CPU, one per server
+configuration) and, without ``--throughput-only``, ``webhooks-latency-<database>``.
 """
 from __future__ import annotations
 
@@ -139,6 +147,15 @@ def hammer(url: str, bodies: list[bytes], threads: int, headers: dict) -> tuple[
 def ms(values: list[float], q: float) -> str:
     values = sorted(values)
     return f"{values[min(len(values) - 1, int(q * len(values)))] * 1000:.1f}"
+
+
+def cpu_per_request(env: dict, rounds: int, requests: int) -> dict:
+    """Run bench.webhooks_cpu in a child with the server's settings and database; its samples by side."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.webhooks_cpu", str(rounds), str(requests), "100"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 class Done(Exception):
@@ -281,6 +298,8 @@ def main(argv: list[str]) -> None:
                 sides[side].append((args.requests / result[0], result[1]))
             loads.append(os.getloadavg()[0])
         replay = hammer(f"{base}/bots/telegram/", [telegram_update(n, 1) for n in range(args.requests)], args.threads, signed)
+        cpu = cpu_per_request(env, args.rounds, args.requests)
+        cpu_load = os.getloadavg()[0]
         if args.throughput_only:
             raise Done
         # Part 2: the workers drain part 1's backlog first, then the latency phases.
@@ -316,14 +335,14 @@ def main(argv: list[str]) -> None:
     flags = (" --postgres" if args.postgres else "") + (f" --gunicorn-threads {args.gunicorn_threads}" if args.gunicorn_threads > 1 else "")
     rows = [
         f"| Telegram webhook, new update (store + queue) | {rps('webhook'):.0f} | {ms(pooled('webhook'), 0.5)} | {ms(pooled('webhook'), 0.95)} |",
-        f"| Bare Django view (same server, same middleware) | {rps('bare'):.0f} | {ms(pooled('bare'), 0.5)} | {ms(pooled('bare'), 0.95)} |",
+        f"| Bare Django view (same server, every middleware) | {rps('bare'):.0f} | {ms(pooled('bare'), 0.5)} | {ms(pooled('bare'), 0.95)} |",
         f"| Telegram webhook, retried update (one round after) | {args.requests / replay[0]:.0f} | {ms(replay[1], 0.5)} | {ms(replay[1], 0.95)} |",
     ]
-    title = "## Bot webhooks under gunicorn: store-only throughput" + ("" if args.throughput_only else " and webhook-to-send latency")
+    config = f"webhooks-{'postgres' if args.postgres else 'sqlite'}-threads{args.gunicorn_threads}"
     lines = [
-        title,
+        f"## Bot webhooks under gunicorn ({database}, {server_kind}): store-only throughput and CPU per request",
         "",
-        f"`python -m bench.bench_webhooks{flags}{' --throughput-only' if args.throughput_only else ''}`: gunicorn with {server_kind} on 127.0.0.1, "
+        f"`python -m bench.bench_webhooks{flags} --throughput-only`: gunicorn with {server_kind} on 127.0.0.1, "
         f"{database}, DEBUG off, database tasks backend. The machine is shared and noisy: read the load beside each figure.",
         "",
         f"**Throughput** ({args.rounds} interleaved rounds of {args.requests} requests per side from {args.threads} client threads, "
@@ -334,23 +353,77 @@ def main(argv: list[str]) -> None:
         "|---|---:|---:|---:|",
         *rows,
         "",
-        f"The webhook serves **{ratio:.2f}x** the bare view's requests/s (goal: at least 0.5x; before issue 13: 0.09-0.12x). "
-        "A new update is verified, parsed and stored with one `INSERT … ON CONFLICT DO NOTHING RETURNING id` plus its task row, in one commit.",
+        f"The webhook serves **{ratio:.2f}x** the bare view's requests/s (goal: at least 0.5x). "
+        + STORE[args.postgres] + " The bare view runs every middleware; the webhook, `@stateless`, skips the user and page "
+        "middleware (see CPU below).",
+        "",
+        *cpu_lines(args, cpu, cpu_load),
+        "",
+        HISTORY.get(config, ""),
     ]
+    markdown = "\n".join(lines).rstrip()
+    write_section(config, markdown)
+    print(markdown)
     if not args.throughput_only:
         status, done, total = (after.split() + ["", "", ""])[:3]
-        lines += latency_lines(args, quiet, quiet_load, busy, busy_load, during, status, done, total)
-    markdown = "\n".join(lines)
-    key = f"webhooks-{'postgres' if args.postgres else 'sqlite'}" + (f"-threads{args.gunicorn_threads}" if args.throughput_only else "")
-    write_section(key, markdown)
-    print(markdown)
+        latency = "\n".join(latency_lines(args, database, quiet, quiet_load, busy, busy_load, during, status, done, total))
+        write_section(f"webhooks-latency-{'postgres' if args.postgres else 'sqlite'}", latency)
+        print(latency)
     tmp.cleanup()
 
 
-def latency_lines(args, quiet, quiet_load, busy, busy_load, during, status, done, total) -> list[str]:
+STORE = {
+    True: "A new update is verified, read and stored with one statement and one durable commit: "
+          "`WITH inbound AS (INSERT … ON CONFLICT DO NOTHING RETURNING id) INSERT` its task row `… SELECT … FROM inbound`.",
+    False: "A new update is verified, read and stored with `INSERT OR IGNORE … RETURNING id` and its task row, in one transaction.",
+}
+HISTORY = {  # earlier figures of the same configuration, before the current code (BENCHMARKS.md keeps one section each)
+    "webhooks-postgres-threads1": "Earlier ratios (same command): before issue 13 0.09-0.12x; two INSERTs in one transaction and "
+    "python-telegram-bot's parser: 0.48x on a quiet machine (load 1.0-1.4; 340 vs 709 requests/s), 0.27x at load 8.6-9.5. "
+    "This code at load 6.6-6.8: 0.55x and 0.63x. CPU per new update, that code against this one in alternating child processes "
+    "(load 4.4-4.7): 2.52 ms (p95 3.31) before, 0.90 ms (p95 1.31) after; a retried update 1.06 ms before, 0.52 ms after.",
+    "webhooks-postgres-threads4": "Earlier ratios (same command): two INSERTs in one transaction and python-telegram-bot's parser: 0.35x at load 15-16.",
+    "webhooks-sqlite-threads1": "Earlier ratios (same command): two INSERTs in one transaction and python-telegram-bot's parser: 0.13x at load 9.6-10.",
+}
+
+
+def cpu_lines(args, cpu: dict, load: float) -> list[str]:
+    def q(side, kind, p):
+        values = sorted(cpu[side][kind])
+        return values[min(len(values) - 1, int(p * len(values)))] * 1000
+
+    def row(label, side):
+        return (f"| {label} | {q(side, 'cpu', 0.5):.2f} | {q(side, 'cpu', 0.95):.2f} | "
+                f"{q(side, 'wall', 0.5):.2f} | {q(side, 'wall', 0.95):.2f} |")
+
+    extra = q("webhook", "cpu", 0.5) - q("bare", "cpu", 0.5)
+    skipped = q("bare", "cpu", 0.5) - q("bare_stateless", "cpu", 0.5)
     return [
+        f"**CPU per request** (`bench/webhooks_cpu.py`: one process, Django's WSGI handler without HTTP, same settings and database; "
+        f"`time.thread_time` per request, {args.rounds} interleaved rounds of {args.requests} per side; load {load:.1f} at the end):",
         "",
-        f"**Webhook-to-send latency** ({args.reply_workers} `db_worker --queue-name replies --interval 0.2` processes; one new chat's \"hi\" "
+        "| endpoint | CPU p50 ms | CPU p95 ms | wall p50 ms | wall p95 ms |",
+        "|---|---:|---:|---:|---:|",
+        row("Telegram webhook, new update", "webhook"),
+        row("Bare Django view (every middleware)", "bare"),
+        row("Bare Django view marked `@stateless` (the webhook's middleware)", "bare_stateless"),
+        row("Telegram webhook, retried update", "replay"),
+        "",
+        f"A new update costs {extra:.2f} ms of CPU more than the bare view (median), {extra + skipped:.2f} ms more than a bare "
+        f"`@stateless` view: reading, cleaning and the statement. The webhook is `@stateless` (`helpdesk/stateless.py`): it skips "
+        f"the user and page middleware, {skipped:.2f} ms of the bare view's CPU. The wall time adds the wait for the commit, "
+        "which a gunicorn worker spends idle. Under gunicorn each request also pays HTTP parsing and the socket, on both sides; "
+        + ("PostgreSQL's own work runs on the same two cores." if args.postgres else
+           "on SQLite every request also opens its connection (`CONN_MAX_AGE` is 0 there), most of the CPU above."),
+    ]
+
+
+def latency_lines(args, database, quiet, quiet_load, busy, busy_load, during, status, done, total) -> list[str]:
+    return [
+        "## Bot webhooks: webhook-to-send latency",
+        "",
+        f"`python -m bench.bench_webhooks{' --postgres' if args.postgres else ''}`, part 2 ({database}, gunicorn as above): "
+        f"**webhook-to-send latency** ({args.reply_workers} `db_worker --queue-name replies --interval 0.2` processes; one new chat's \"hi\" "
         f"every 0.25 s, {args.samples} per phase; from the POST to the welcome reaching a fake Bot API on 127.0.0.1):",
         "",
         "| phase | median s | p95 s | max s | load (1 min) |",

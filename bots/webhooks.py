@@ -2,8 +2,8 @@
 
 Each view is a thin adapter: check the signature, parse, then either
 
-- ``store``: channels that answer through their API (Telegram, Viber messages and
-  events) only store the event (``bots.services.inbound_store``: one INSERT … ON
+- ``store``: channels that answer through their API (Telegram, Messenger, Viber messages
+  and events) only store the event (``bots.services.inbound_store``: one INSERT … ON
   CONFLICT DO NOTHING plus its task) and answer 200 at once; the ``replies``
   worker runs the conversation, in order per conversation; or
 - ``inbound_receive``: channels whose reply *is* the HTTP answer (Twilio SMS and
@@ -27,6 +27,7 @@ from bots.services.inbound import conversation_start_at
 from bots.services.outbound import outbound_mark, outbound_mark_until
 from bots.services.voice import voice_caller_id
 from bots.voice import voice_answer, voice_handler
+from helpdesk.stateless import stateless
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ def _receive(channel: str, external_id: str, payload: dict, call: Callable[[], s
         return fallback
 
 
+@stateless
 @csrf_exempt
 @require_POST
 def telegram_webhook(request):
@@ -85,10 +87,9 @@ def telegram_webhook(request):
         return _bad("telegram", str(exc))
     if update.user_id is None:
         log.info("bots: telegram update %s (%s) stored but not answered: not a private chat message", update.external_id, update.kind)
-    data = clean_payload(data)
-    store(
-        "telegram", update.external_id, data, user_id=update.user_id, text=clean_payload(update.text), kind=update.kind,
-        display_name=clean_payload(update.display_name), converse=update.kind in ("message", "callback_query"),
+    store(  # inbound_store cleans the payload and texts (NUL, lone surrogates) once
+        "telegram", update.external_id, data, user_id=update.user_id, text=update.text, kind=update.kind,
+        display_name=update.display_name, converse=update.kind in ("message", "callback_query"),
     )
     return HttpResponse("", content_type=JSON)
 
@@ -191,6 +192,7 @@ def twilio_voice_webhook(request):
     return HttpResponse(body, content_type="text/xml")
 
 
+@stateless
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def messenger_webhook(request):

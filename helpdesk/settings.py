@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "helpdesk.middleware.QueryStringGuardMiddleware",
+    # Channel webhooks (@stateless views) are answered here, without the user and page middleware below (issue 13.4).
+    "helpdesk.stateless.StatelessViewMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

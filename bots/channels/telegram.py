@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import httpx
 from django.conf import settings
-from telegram import Update
 
 from bots.channels import SEND_TIMEOUT, AttachmentRef, SendError, same_secret
 
@@ -30,14 +30,28 @@ def verify(request) -> bool:
 
 
 def parse(data: dict) -> TelegramInbound:
-    """Read an Update; raise ValueError when it is not one. No network call is made."""
+    """Read an Update; raise ValueError when it is not one. No network call is made.
+
+    Read straight from the JSON: building python-telegram-bot's ``Update`` objects cost
+    more CPU than storing the update (issue 13.4). The reading follows that library's
+    (tests/bots/test_telegram_parse.py holds the two equal on every update it accepts);
+    a message's date is checked as it checked it, other fields we do not use are not.
+    """
     if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
         raise ValueError("not a Telegram update")
     try:
-        update = Update.de_json(data, None)
-        return _read(update)
-    except Exception as exc:  # untrusted input: any failure to read it (OverflowError on a huge date, ...) is a bad payload
+        return _read(data)
+    except Exception as exc:  # untrusted input: any failure to read it is a bad payload
         raise ValueError(f"malformed Telegram update: {exc.__class__.__name__}") from exc
+
+
+def _object(value) -> dict | None:
+    """A part of the update: absent or empty is None (as python-telegram-bot reads it); a non-object is malformed."""
+    if not value:
+        return None
+    if not isinstance(value, dict):
+        raise TypeError("not an object")
+    return value
 
 
 def _chat_id(value) -> str:
@@ -47,51 +61,67 @@ def _chat_id(value) -> str:
     return str(value)
 
 
-def _read(update: Update) -> TelegramInbound:
-    external_id = str(update.update_id)
-    if update.message is not None:
-        message, kind, text = update.message, "message", update.message.text or update.message.caption or ""
-    elif update.callback_query is not None:
-        query = update.callback_query
-        message, kind, text = query.message, "callback_query", query.data if isinstance(query.data, str) else ""
-        user = query.from_user
-        chat_id = message.chat.id if message is not None else user.id
-        return TelegramInbound(external_id, _chat_id(chat_id), text, kind, _name(user))
-    elif update.edited_message is not None:
+def _message(value) -> dict | None:
+    """A message, whose date must be a time (a huge or a text date is a malformed update, as the library says)."""
+    message = _object(value)
+    if message is not None and message.get("date") is not None:
+        datetime.fromtimestamp(message["date"], tz=UTC)
+    return message
+
+
+def _read(data: dict) -> TelegramInbound:
+    external_id = str(data["update_id"])
+    if (message := _message(data.get("message"))) is not None:
+        kind, text = "message", message.get("text") or message.get("caption") or ""
+    elif (query := _object(data.get("callback_query"))) is not None:
+        message, user = _message(query.get("message")), _object(query.get("from"))
+        text = query.get("data") if isinstance(query.get("data"), str) else ""
+        chat_id = _object(message.get("chat"))["id"] if message is not None else user["id"]
+        return TelegramInbound(external_id, _chat_id(chat_id), text, "callback_query", _name(user))
+    elif (message := _message(data.get("edited_message"))) is not None:
         # An edit is kept in the transcript but not answered: the bot already replied to the original.
-        message, kind, text = update.edited_message, "edited_message", update.edited_message.text or ""
+        kind, text = "edited_message", message.get("text") or ""
     else:
         return TelegramInbound(external_id, None, "", "other", "")
     text = text if isinstance(text, str) else ""
-    if message.chat.type != "private":
+    chat = _object(message.get("chat"))
+    if chat["type"] != "private":
         return TelegramInbound(external_id, None, text, "group", "")
     files = attachments(message) if kind == "message" else ()
-    return TelegramInbound(external_id, _chat_id(message.chat.id), text, kind, _name(message.from_user), files)
+    return TelegramInbound(external_id, _chat_id(chat["id"]), text, kind, _name(_object(message.get("from"))), files)
 
 
-def attachments(message) -> tuple[AttachmentRef, ...]:
+def _items(value) -> list[dict]:
+    """A list of objects (a photo's sizes); anything else is malformed."""
+    if not value:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise TypeError("not a list of objects")
+    return value
+
+
+def attachments(message: dict) -> tuple[AttachmentRef, ...]:
     """What a message carries besides text: the largest photo size, a document, voice note, audio, video, sticker or place."""
     found = []
-    if message.photo:
-        largest = max(message.photo, key=lambda p: (p.width or 0) * (p.height or 0))
-        found.append(AttachmentRef("photo", largest.file_id, "image/jpeg", largest.file_size))
-    for kind, item in (("document", message.document), ("voice", message.voice), ("audio", message.audio),
-                       ("video", message.video), ("sticker", message.sticker)):
-        if item is not None:
-            default_mime = "image/webp" if kind == "sticker" else ""
-            found.append(AttachmentRef(
-                kind, item.file_id, getattr(item, "mime_type", None) or default_mime, item.file_size,
-                (getattr(item, "file_name", None) or "")[:200],
-            ))
-    if message.location is not None:
-        found.append(AttachmentRef("location", latitude=message.location.latitude, longitude=message.location.longitude))
+    if photos := _items(message.get("photo")):
+        largest = max(photos, key=lambda p: (p.get("width") or 0) * (p.get("height") or 0))
+        found.append(AttachmentRef("photo", str(largest["file_id"]), "image/jpeg", largest.get("file_size")))
+    for kind in ("document", "voice", "audio", "video", "sticker"):
+        if (item := _object(message.get(kind))) is not None:
+            # Stickers carry no MIME type and voice notes and stickers no file name in the Bot API.
+            mime = "image/webp" if kind == "sticker" else item.get("mime_type") or ""
+            name = "" if kind in ("voice", "sticker") else item.get("file_name") or ""
+            found.append(AttachmentRef(kind, str(item["file_id"]), mime, item.get("file_size"), name[:200]))
+    if (location := _object(message.get("location"))) is not None:
+        found.append(AttachmentRef("location", latitude=location["latitude"], longitude=location["longitude"]))
     return tuple(found)
 
 
-def _name(user) -> str:
+def _name(user: dict | None) -> str:
     if user is None:
         return ""
-    return " ".join(part for part in (user.first_name, user.last_name) if part) or (user.username or "")
+    first, last, username = user.get("first_name"), user.get("last_name"), user.get("username")
+    return " ".join(part for part in (first, last) if part) or (username or "")
 
 
 def api_url(method: str) -> str:

@@ -1,9 +1,10 @@
 """Webhooks that only store (issue 13): the request stores the event; a worker runs the conversation.
 
 The request does the least a retried, verified webhook needs: one
-``INSERT … ON CONFLICT DO NOTHING`` for the event and, when it is new, one
-INSERT for the task that processes it, in one transaction (one commit). A
-replay conflicts, inserts nothing and queues nothing.
+``INSERT … ON CONFLICT DO NOTHING`` for the event and, when it is new, the row
+of the task that processes it, atomically (on PostgreSQL one statement and one
+commit: ``bots.services.event_sql``). A replay conflicts, inserts nothing and
+queues nothing.
 
 Why a task per event rather than a worker polling unprocessed rows: the
 ``replies`` queue already has workers (``db_worker --queue-name replies``), so
@@ -21,44 +22,16 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.db import connections, router, transaction
-from django.db.models.constants import OnConflict
-from django.db.models.sql import InsertQuery
+from django.db import transaction
 from django.utils import timezone
 
 from bots.channels import AttachmentRef, clean_payload
 from bots.models import InboundMessage
+from bots.services.event_sql import insert_event
 from bots.services.inbound import conversation_for, inbound_run
 from bots.services.outbound import outbound_queue
 
 log = logging.getLogger(__name__)
-
-
-def _insert_once(inbound: InboundMessage) -> int | None:
-    """Insert the row unless (channel, external_id) exists: its id, or None for a replay. One statement.
-
-    Django's ``bulk_create(ignore_conflicts=True)`` writes the same ``ON CONFLICT DO
-    NOTHING`` (``INSERT OR IGNORE`` on SQLite) but cannot say whether the row went in;
-    ``RETURNING id`` can: it returns the new id, or no row when the event was a replay.
-    The SQL is compiled by Django once per database and kept (every webhook call needs it).
-    """
-    using = router.db_for_write(InboundMessage)
-    connection = connections[using]
-    fields = [field for field in InboundMessage._meta.concrete_fields if not field.primary_key]
-    sql = _INSERT_SQL.get(connection.vendor)
-    if sql is None:
-        query = InsertQuery(InboundMessage, on_conflict=OnConflict.IGNORE)
-        query.insert_values(fields, [inbound])
-        [(sql, _params)] = query.get_compiler(using=using).as_sql()
-        sql = _INSERT_SQL[connection.vendor] = f"{sql} RETURNING {connection.ops.quote_name('id')}"
-    params = [field.get_db_prep_save(getattr(inbound, field.attname), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-_INSERT_SQL: dict[str, str] = {}
 
 
 def inbound_store(
@@ -88,10 +61,7 @@ def inbound_store(
         sender=user_id, sender_name=display_name[:200], converse=converse,
         processed_at=None if user_id else timezone.now(),
     )
-    with transaction.atomic():
-        inbound_id = _insert_once(inbound)
-        if inbound_id is not None and user_id:
-            process_inbound.enqueue(inbound_id)
+    inbound_id = insert_event(inbound, task=process_inbound if user_id else None)
     if inbound_id is None:
         log.info("bots: replayed %s %s ignored: already stored", channel, external_id)
     return inbound_id is not None

@@ -105,3 +105,96 @@ def test_an_event_whose_task_was_lost_is_queued_again(client, centre, fake_api, 
     assert inbound_enqueue_unprocessed() == 1
     work("replies")
     assert OutboundMessage.objects.get().status == "sent"
+
+
+# The store's cost (issue 13.4): one statement on PostgreSQL, the same rows as the ORM path --------------
+
+def _new_update_queries(client, update_id: int) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert post_telegram(client, telegram("hi", update_id)).status_code == 200
+    return [query["sql"] for query in queries.captured_queries]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_update_costs_one_statement_on_postgresql_and_two_in_one_transaction_on_sqlite(client, centre, database_tasks):
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    _new_update_queries(client, 1)  # warm: the statement is compiled once per database
+    queries = _new_update_queries(client, 2)
+    if connection.vendor == "postgresql":
+        assert len(queries) == 1 and queries[0].startswith("WITH inbound AS (INSERT") and "ON CONFLICT DO NOTHING" in queries[0]
+    else:
+        assert len(queries) <= 4  # BEGIN, the event (INSERT OR IGNORE), the task row, COMMIT: no savepoint
+        assert not any("SAVEPOINT" in sql for sql in queries)
+    replay = _new_update_queries(client, 2)  # the event's INSERT conflicts; nothing else runs
+    assert len(replay) == (1 if connection.vendor == "postgresql" else 3) and "INSERT" in replay[-1 if len(replay) == 1 else 1]
+    assert InboundMessage.objects.count() == 2 and DBTaskResult.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_one_statement_task_row_is_the_row_the_tasks_backend_writes(client, centre, database_tasks):
+    from django_tasks_db.models import DBTaskResult
+
+    from bots.tasks import process_inbound
+
+    post_telegram(client, telegram("hi", 1))
+    stored = DBTaskResult.objects.get()
+    inbound = InboundMessage.objects.get()
+    enqueued = DBTaskResult.objects.get(pk=process_inbound.enqueue(inbound.pk).id)
+    fields = [f.attname for f in DBTaskResult._meta.concrete_fields if f.name not in ("id", "enqueued_at")]
+    assert {f: getattr(stored, f) for f in fields} == {f: getattr(enqueued, f) for f in fields}
+    assert stored.args_kwargs == {"args": [inbound.pk], "kwargs": {}}
+    assert abs((stored.enqueued_at - inbound.received_at).total_seconds()) < 60 and stored.id != enqueued.id
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_update_without_a_private_chat_is_stored_processed_and_queues_nothing(client, centre, database_tasks):
+    from django_tasks_db.models import DBTaskResult
+
+    payload = telegram("hello group", 1)
+    payload["message"]["chat"]["type"] = "group"
+    assert post_telegram(client, payload).status_code == 200
+    assert post_telegram(client, payload).status_code == 200
+    inbound = InboundMessage.objects.get()
+    assert inbound.kind == "group" and inbound.processed_at and not DBTaskResult.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_update_posted_at_once_by_several_clients_is_stored_and_queued_once(centre, database_tasks):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the in-memory SQLite test database refuses concurrent writers (shared-cache table locks)")
+    from django.test import Client
+    from django_tasks_db.models import DBTaskResult
+
+    barrier, statuses = threading.Barrier(4), []
+
+    def post():
+        try:
+            barrier.wait()
+            statuses.append(post_telegram(Client(), telegram("hi", 77)).status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 4
+    assert InboundMessage.objects.count() == 1 and DBTaskResult.objects.count() == 1
+    assert DBTaskResult.objects.get().args_kwargs["args"] == [InboundMessage.objects.get().pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_the_task_the_one_statement_queued(client, centre, fake_api, database_tasks):
+    post_telegram(client, telegram("hi", 1))
+    work("replies")
+    assert InboundMessage.objects.get().processed_at and "Choose a language" in fake_api.texts()[0]
