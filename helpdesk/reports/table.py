@@ -12,7 +12,7 @@ databases, and no time-zone conversion of a DateField.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -278,6 +278,7 @@ def beneficiary_table(report: ReportFilter, *, rollups: bool = True) -> Benefici
     closed quarters are read from the rollups (``helpdesk.reports.rollups``),
     the rest from the raw rows; ``rollups=False`` reads everything raw.
     """
+    shown, report = report, _national_if_every_centre(report)
     periods = report_periods(report.start, report.end, report.by)
     counts = {key: [dict.fromkeys(GENDERS, 0) for _p in periods] for key, _label in SERVICE_ROWS}
     unidentified = [dict.fromkeys(GENDERS, 0) for _p in periods]  # anonymous contacts and head counts
@@ -297,13 +298,25 @@ def beneficiary_table(report: ReportFilter, *, rollups: bool = True) -> Benefici
     else:
         unique_cells, unique_total = _unique_persons(report, periods)
     return BeneficiaryTable(
-        filter=report,
+        filter=shown,
         periods=periods,
         rows=rows,
         unique_persons=Row("unique", _("Unique registered persons"), tuple(unique_cells)),
         total_unique_persons=unique_total,
         unidentified=Row("unidentified", _("Anonymous contacts and head counts"), tuple(Cell(**c) for c in unidentified)),
     )
+
+
+def _national_if_every_centre(report: ReportFilter) -> ReportFilter:
+    """A report over every centre listed one by one (an API token's, an officer's) is the national report.
+
+    The rows are the same either way, but only the national scope can take unique persons from the
+    rollups; without this an all-centres token read every contact in the range (1.7 s at 1M contacts).
+    """
+    if report.centre_ids is None or len(report.centre_ids) < 2:
+        return report
+    every = set(Centre.objects.values_list("pk", flat=True))
+    return replace(report, centre_ids=None) if every and every <= set(report.centre_ids) else report
 
 
 def _period_index(periods: list[Period]):

@@ -245,3 +245,22 @@ def test_a_person_seen_twice_in_a_quarter_is_one_unique_person_under_a_channel_f
     cells, total = _unique_persons(report, periods)  # the pairs path of reports over 62 periods
     assert [cell.other for cell in cells] == [0, 1, 0, 0] and total.other == 1
     assert beneficiary_table(report).unique_persons.cells[1].other == 1
+
+
+def test_a_report_listing_every_centre_is_the_national_report_read_from_the_rollups():
+    """An API token or officer lists its centres one by one; over all of them the table is the national one."""
+    centres = [CentreFactory() for _ in range(3)]
+    for i, centre in enumerate(centres):
+        person = services.person_create(centre=centre, gender="woman", consent_record=True)
+        services.contact_log(centre=centre, staff=None, service="drop_in", channel="walk_in", person=person, date=date(2025, 2, 1 + i))
+    rollups.rebuild()
+    Person.objects.update(gender="man")  # a write behind the services' back: only the raw rows see it
+    span = {"start": date(2025, 1, 1), "end": date(2025, 12, 31), "by": BY_QUARTER}
+    every = ReportFilter(**span, centre_ids=tuple(c.pk for c in reversed(centres)))
+
+    table = beneficiary_table(every)
+    assert table.total_unique_persons.woman == 3 and table.total_unique_persons.man == 0  # from the rollups
+    assert table.filter == every  # the page still shows what was asked
+    assert table.rows == beneficiary_table(ReportFilter(**span)).rows
+    two = beneficiary_table(ReportFilter(**span, centre_ids=(centres[0].pk, centres[1].pk)))
+    assert two.total_unique_persons.man == 2  # two of three centres: read from the raw rows
