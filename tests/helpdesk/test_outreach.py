@@ -1,4 +1,5 @@
 """The offline outreach sync: idempotent per phone-made id, per-entry errors, access, the review list."""
+import base64
 import json
 import uuid
 
@@ -172,11 +173,21 @@ def test_the_bootstrap_gives_only_the_centres_recent_consenting_people(staff_cli
 
 def test_the_user_key_differs_per_user(client, centre, staff):
     colleague = member("staff", centre, username="colleague")
-    keys = set()
+    keys, secrets = set(), set()
     for user in (staff, colleague):
         client.force_login(user)
-        keys.add(client.get(BOOT).json()["user"])
-    assert len(keys) == 2
+        answer = client.get(BOOT).json()
+        keys.add(answer["user"])
+        secrets.add(answer["key"])
+        assert client.get(BOOT).json()["key"] == answer["key"]  # the same every time: entries locked last week open
+        assert answer["key"] not in client.get(reverse("helpdesk:outreach")).content.decode()  # never in the cached page
+    assert len(keys) == 2 and len(secrets) == 2
+    assert all(len(base64.b64decode(k)) == 32 for k in secrets)  # AES-256
+
+
+def test_the_logout_keeps_storage_for_locked_entries(staff_client):
+    response = staff_client.post(reverse("logout"))
+    assert response["Clear-Site-Data"] == '"cache"'  # not "storage": it would delete unsent encrypted entries
 
 
 def _review_entry(client, centre, **person):
