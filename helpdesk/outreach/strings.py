@@ -18,6 +18,7 @@ def page_strings() -> dict[str, str]:
         "delete_confirm": _("Delete this entry from the phone? It has not been sent."),
         "logout_keep": _("%(n)s entries have not been sent. They stay on this phone, locked, and are sent when you log in again. Log out?"),
         "waiting": _("%(n)s entries of another login are waiting on this phone; they will be sent when that person logs in again."),
+        "locked": _("%(n)s entries are locked on this phone: open this page with network after logging in to send them."),
         "no_bootstrap": _("Open this page once with network to load your centre's list."),
         "activity": _("Activity"),
         "attendee": _("Attendee"),

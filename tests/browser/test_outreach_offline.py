@@ -245,7 +245,12 @@ def test_another_login_on_the_phone_cannot_read_the_first_ones_entries_and_they_
 
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/accounts/login/")
-    login("first")  # signing in needs the network: the page gets the key again and sends the waiting entries
+    login("first")  # signing in needs the network
+    page.context.set_offline(True)  # without network the page has no key yet: it says so
+    page.goto(f"{live_server.url}/outreach/")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.locator("#notice").inner_text().startswith("4 entries are locked on this phone")
+    page.context.set_offline(False)  # with network the page gets the key again and sends the waiting entries
     page.goto(f"{live_server.url}/outreach/")
     page.wait_for_selector("#unsent[data-count='0']")
     page.wait_for_selector("#entries li[data-state=sent] >> nth=3")

@@ -66,5 +66,9 @@ document.addEventListener("submit", function (event) {
 (function () {
   var key = document.body.dataset.outreachUser;
   if (!key) return;
+  try { // the outreach page, opened offline, must open this login's database
+    var was = localStorage.getItem("outreach-user");
+    if (was && was !== key) localStorage.setItem("outreach-user", key);
+  } catch (e) { return; }
   outreachLockAll("outreach-" + key);
 }());

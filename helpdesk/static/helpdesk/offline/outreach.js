@@ -12,7 +12,7 @@
   var SHELL = "outreach-shell-v1";
   var KEEP_DAYS = 7;
   var BATCH = 100; // entries per request (the server takes at most 200)
-  var db = null, boot = null, csrf = null, key = null, rawKey = null, sending = false, retryIn = 3000, retryTimer = null;
+  var db = null, boot = null, csrf = null, key = null, rawKey = null, locked = 0, sending = false, retryIn = 3000, retryTimer = null;
 
   function $(sel, root) { return (root || document).querySelector(sel); }
   function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
@@ -376,12 +376,16 @@
             return Promise.all(all.filter(function (e) { return e.clear; }).map(save)); // seals any entry kept in clear
           }).then(function () { return data; });
         }
-        return req(store("meta").get("key")).then(function (k) { key = k || null; return key ? req(store("meta").get("bootstrap")) : null; });
+        return req(store("meta").get("key")).then(function (k) {
+          key = k || null;
+          if (key) return req(store("meta").get("bootstrap"));
+          return req(store("meta").get("waiting")).then(function (n) { locked = n || 0; return null; }); // locked by a logout or another login
+        });
       });
     }).then(function (data) {
       if (!db) return null;
       boot = data || null;
-      if (!boot) notice(S.no_bootstrap);
+      if (!boot) notice(locked ? fmt(S.locked, { n: locked }) : S.no_bootstrap);
       fill();
       return purgeOld().then(render).then(function () { if (navigator.onLine) return sync(); });
     }).then(function () { document.body.dataset.ready = "1"; });
