@@ -36,3 +36,7 @@ class HelpdeskConfig(AppConfig):
         from helpdesk.outreach.services import outreach_merge_person
 
         register_person_merge_handler(PersonMergeHandler("outreach entries", outreach_merge_person))
+        from helpdesk.extensions import RetentionKind, register_retention_kind
+        from helpdesk.outreach.retention import forget_undecided_reviews
+
+        register_retention_kind(RetentionKind("outreach reviews", "RETENTION_OUTREACH_REVIEW_DAYS", forget_undecided_reviews, order=40))

@@ -323,6 +323,7 @@ RETENTION_SENSITIVE_DAYS = int(os.environ.get("RETENTION_SENSITIVE_DAYS", "365")
 RETENTION_ATTACHMENT_DAYS = int(os.environ.get("RETENTION_ATTACHMENT_DAYS", "180"))  # files migrants sent, once handled and not case evidence
 RETENTION_CHANNEL_ID_DAYS = int(os.environ.get("RETENTION_CHANNEL_ID_DAYS", "365"))  # chat ids, phones, names of conversations without a case
 RETENTION_CALLBACK_DAYS = int(os.environ.get("RETENTION_CALLBACK_DAYS", "90"))  # name and phone of a call-back request, once called back
+RETENTION_OUTREACH_REVIEW_DAYS = int(os.environ.get("RETENTION_OUTREACH_REVIEW_DAYS", "90"))  # details typed offline, undecided on the review list
 
 # --- Partner API (issue 14, docs/api.md): calls per token per window (seconds); 0 turns the limit off.
 API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))

@@ -34,15 +34,17 @@ def _next_url(request, default: str = settings.LOGIN_REDIRECT_URL) -> str:
 
 
 class LogoutView(auth_views.LogoutView):
-    """Django's logout, also telling the browser to drop what the site stored (the offline outreach entries and cache).
+    """Django's logout, also telling the browser to drop its HTTP cache of the site's pages.
 
-    ``Clear-Site-Data: "storage"`` removes IndexedDB, Cache Storage, localStorage and service workers
-    (secure contexts only: HTTPS, or localhost); the outreach page's own logout also clears them first.
+    Not ``Clear-Site-Data: "storage"``: it would delete the offline outreach entries not yet sent (nothing is
+    lost). The pages' logout (app.js, outreach.js) deletes everything readable before the request instead: the
+    lists, the cache, the service worker and the user's key; unsent entries stay encrypted under a key only
+    the server gives that user (docs/outreach.md).
     """
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
-        response["Clear-Site-Data"] = '"storage"'
+        response["Clear-Site-Data"] = '"cache"'
         return response
 
 

@@ -47,13 +47,15 @@ class OutreachReview(models.Model):
     """A person entered offline who may already be registered: staff of the centre say "same person" or "new person".
 
     ``payload`` keeps the entry as the phone sent it (the new person's details, the contact or the attendance)
-    until the decision; it is blanked once decided.
+    until the decision; it is blanked once decided, or by ``apply_retention`` when nobody decided it within
+    ``RETENTION_OUTREACH_REVIEW_DAYS`` (the entry is then never recorded).
     """
 
     class Decision(models.TextChoices):
         PENDING = "pending", _("Waiting")
         SAME = "same", _("Same person")
         NEW = "new", _("New person")
+        EXPIRED = "expired", _("Not decided in time: details deleted")
 
     entry = models.OneToOneField(OutreachEntry, on_delete=models.CASCADE, related_name="review", verbose_name=_("entry"))
     centre = models.ForeignKey("helpdesk.Centre", on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))

@@ -1,6 +1,7 @@
 """What the offline page may take onto a phone, and the review list a user may decide."""
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -21,6 +22,19 @@ RECENT_PEOPLE = 500
 def outreach_user_key(user: AbstractBaseUser) -> str:
     """An opaque per-user name for the phone's database: another login on the phone opens (and deletes) another one."""
     return salted_hmac("helpdesk.outreach.database", str(user.pk)).hexdigest()[:24]
+
+
+OUTREACH_KEY_VERSION = 1  # raise to give every login a new key (entries locked under the old one could no longer be read)
+
+
+def outreach_entries_key(user: AbstractBaseUser) -> str:
+    """The user's AES-256 key (base64) for their unsent entries on a phone, derived here and never stored.
+
+    Only the bootstrap answer to that signed-in user carries it: another login on the same phone gets
+    another key and cannot read the entries waiting there. Changing SECRET_KEY changes every key.
+    """
+    digest = salted_hmac("helpdesk.outreach.entries-key", f"{user.pk}:{OUTREACH_KEY_VERSION}", algorithm="sha256").digest()
+    return base64.b64encode(digest).decode("ascii")
 
 
 def outreach_recent_people(user: AbstractBaseUser, centre_ids: list[int]) -> list[dict]:
@@ -55,6 +69,7 @@ def outreach_bootstrap(user: AbstractBaseUser) -> dict:
         centres = list(selectors.centres_for_user(user).values("id", "name"))
     return {
         "user": outreach_user_key(user),
+        "key": outreach_entries_key(user),
         "centres": centres,
         "choices": {
             "gender": [[v, str(label)] for v, label in Gender.choices],

@@ -121,9 +121,13 @@ def test_replaying_the_same_sync_twice_records_nothing_twice(live_server, login)
     answers = page.evaluate("""async () => {
         const key = localStorage.getItem("outreach-user");
         const db = await new Promise((ok) => { const r = indexedDB.open("outreach-" + key); r.onsuccess = () => ok(r.result); });
-        const entries = await new Promise((ok) => { const r = db.transaction("entries").objectStore("entries").getAll(); r.onsuccess = () => ok(r.result); });
+        const get = (name, key) => new Promise((ok) => { const s = db.transaction(name).objectStore(name);
+            const r = key ? s.get(key) : s.getAll(); r.onsuccess = () => ok(r.result); });
+        const entries = await get("entries"), aes = await get("meta", "key");  // the page's key, usable but not readable
         entries.sort((a, b) => a.created - b.created);
-        const batch = JSON.stringify({entries: entries.map((e) => e.payload)});
+        const payloads = await Promise.all(entries.map(async (e) => JSON.parse(new TextDecoder().decode(
+            await crypto.subtle.decrypt({name: "AES-GCM", iv: e.iv}, aes, e.box))).payload));
+        const batch = JSON.stringify({entries: payloads});
         const boot = await (await fetch("/outreach/bootstrap/")).json();
         const send = async () => (await (await fetch("/outreach/sync/", {method: "POST", body: batch,
             headers: {"Content-Type": "application/json", "X-CSRFToken": boot.csrf}})).json()).results;
@@ -178,26 +182,109 @@ def test_an_entry_the_server_refuses_shows_which_field_is_wrong(live_server, log
     assert unsent(page) == "1" and not Person.objects.exists() and not Contact.objects.exists()
 
 
-def test_another_login_on_the_phone_cannot_read_the_first_ones_entries(live_server, login):
-    """The first login's session ended without a logout: the next login's first page deletes what it left."""
+# Everything in every outreach database the page can open, ArrayBuffers read as text (a name in clear would show)
+# and CryptoKeys as "CRYPTOKEY".
+DUMP = """async () => {
+    const out = {};
+    for (const {name} of await indexedDB.databases()) {
+        if (!name.startsWith("outreach-")) continue;
+        const db = await new Promise((ok) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); });
+        out[name] = {};
+        for (const store of db.objectStoreNames) {
+            const rows = await new Promise((ok) => { const s = db.transaction(store).objectStore(store); const r = s.getAll();
+                const k = s.getAllKeys(); r.onsuccess = () => k.onsuccess = () => ok(k.result.map((key, i) => [key, r.result[i]])); });
+            out[name][store] = JSON.stringify(rows, (k, v) => v instanceof CryptoKey ? "CRYPTOKEY"
+                : v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? new TextDecoder().decode(v) : v);
+        }
+        db.close();
+    }
+    return out;
+}"""
+
+
+def enter_one_offline(page, name: str):
+    page.context.set_offline(True)
+    form = "#contact-form"
+    page.check(f"{form} input[name=who][value=new]")
+    page.fill(f"{form} [name=name]", name)
+    page.select_option(f"{form} [name=gender]", "woman")
+    page.fill(f"{form} [name=birth_year]", "1997")
+    page.check(f"{form} [name=consent_record]")
+    page.click(f"{form} button")
+    page.wait_for_selector("#unsent[data-count='1']")
+
+
+def test_another_login_on_the_phone_cannot_read_the_first_ones_entries_and_they_are_sent_later(live_server, login):
+    """The first login's session ended without a logout: the next login's first page locks what it left."""
     centre = CentreFactory(code="HTK", name="Htee Khee pop-up")
     member("staff", centre, username="first")
     member("staff", centre, username="second")
+    known = PersonFactory(centre=centre, name="Ko Aung Min")
     page = login("first")
     open_outreach(page, live_server)
     page.context.set_offline(True)
-    page.select_option("#activity-form [name=activity_kind]", "training")
-    page.select_option("#activity-form [name=format]", "training_session")
-    page.fill("#activity-form [name=title]", "Safe migration, village hall")
-    page.click("#activity-form button")
-    page.wait_for_selector("#unsent[data-count='1']")
+    enter_offline(page, known.name)
     first_db = page.evaluate("'outreach-' + localStorage.getItem('outreach-user')")
-    assert first_db in page.evaluate("indexedDB.databases().then((list) => list.map((d) => d.name))")
-    page.context.set_offline(False)
+    dump = page.evaluate(DUMP)[first_db]
+    assert "CRYPTOKEY" in dump["meta"] and "Ma Thida" not in dump["entries"] and "Htee Khee" not in dump["entries"]
+
     page.context.clear_cookies()  # the session ended (idle, 8 hours), nobody logged out
+    page.context.set_offline(False)
     page.goto(f"{live_server.url}/accounts/login/")
     login("second")
-    wait_until(page, f"indexedDB.databases().then((list) => !list.some((d) => d.name === '{first_db}'))")
+    wait_until(page, f"indexedDB.databases().then((list) => list.some((d) => d.name === '{first_db}'))")
+    open_outreach(page, live_server)
+    assert page.locator("#waiting").inner_text().startswith("4 entries of another login are waiting")
+    assert unsent(page) == "0" and page.locator("#entries li").count() == 0
+    dump = page.evaluate(DUMP)
+    kept = dump[first_db]
+    assert "CRYPTOKEY" not in kept["meta"] and '"waiting",4' in kept["meta"].replace(" ", "")
+    assert "Ko Aung" not in str(kept)  # the first login's list went (the second's own list has the centre's people)
+    assert "Ma Thida" not in str(dump) and "crossing" not in str(dump), dump
+    assert not OutreachEntry.objects.exists()
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    login("first")  # signing in needs the network
+    page.context.set_offline(True)  # without network the page has no key yet: it says so
+    page.goto(f"{live_server.url}/outreach/")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.locator("#notice").inner_text().startswith("4 entries are locked on this phone")
+    page.context.set_offline(False)  # with network the page gets the key again and sends the waiting entries
+    page.goto(f"{live_server.url}/outreach/")
+    page.wait_for_selector("#unsent[data-count='0']")
+    page.wait_for_selector("#entries li[data-state=sent] >> nth=3")
+    assert OutreachEntry.objects.count() == 4 and Person.objects.filter(name="Ma Thida").count() == 1
+    assert Activity.objects.get().attendees.count() == 2 and Contact.objects.count() == 1
+    page.click("#send")
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    assert OutreachEntry.objects.count() == 4 and Person.objects.filter(name="Ma Thida").count() == 1
+
+
+def test_logging_out_with_unsent_entries_keeps_them_locked_until_the_next_login(live_server, login):
+    centre = CentreFactory(code="MSE", name="Mae Sot")
+    member("staff", centre, username="mya")
+    page = login("mya")
+    open_outreach(page, live_server)
+    page.route("**/outreach/sync/", lambda route: route.abort())  # the network is too weak to send
+    enter_one_offline(page, "Ma Ei Phyu")
+    page.context.set_offline(False)
+    messages = []
+    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.accept()))
+    page.click("#logout button")
+    page.wait_for_url("**/accounts/login/**")
+    assert "stay on this phone, locked" in messages[0]
+    dump = page.evaluate(DUMP)
+    assert len(dump) == 1 and "Ma Ei Phyu" not in str(dump) and "CRYPTOKEY" not in str(dump)
+    assert page.evaluate("caches.keys()") == [] and page.evaluate("localStorage.getItem('outreach-user')") is None
+    assert not Person.objects.filter(name="Ma Ei Phyu").exists()
+
+    page.unroute("**/outreach/sync/")
+    login("mya")
+    page.goto(f"{live_server.url}/outreach/")
+    page.wait_for_selector("#entries li[data-state=sent]")
+    assert Person.objects.filter(name="Ma Ei Phyu").count() == 1 and Contact.objects.count() == 1
 
 
 def test_logging_out_from_any_page_clears_the_outreach_data(live_server, login):

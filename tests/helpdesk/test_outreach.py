@@ -1,4 +1,5 @@
 """The offline outreach sync: idempotent per phone-made id, per-entry errors, access, the review list."""
+import base64
 import json
 import uuid
 
@@ -172,11 +173,21 @@ def test_the_bootstrap_gives_only_the_centres_recent_consenting_people(staff_cli
 
 def test_the_user_key_differs_per_user(client, centre, staff):
     colleague = member("staff", centre, username="colleague")
-    keys = set()
+    keys, secrets = set(), set()
     for user in (staff, colleague):
         client.force_login(user)
-        keys.add(client.get(BOOT).json()["user"])
-    assert len(keys) == 2
+        answer = client.get(BOOT).json()
+        keys.add(answer["user"])
+        secrets.add(answer["key"])
+        assert client.get(BOOT).json()["key"] == answer["key"]  # the same every time: entries locked last week open
+        assert answer["key"] not in client.get(reverse("helpdesk:outreach")).content.decode()  # never in the cached page
+    assert len(keys) == 2 and len(secrets) == 2
+    assert all(len(base64.b64decode(k)) == 32 for k in secrets)  # AES-256
+
+
+def test_the_logout_keeps_storage_for_locked_entries(staff_client):
+    response = staff_client.post(reverse("logout"))
+    assert response["Clear-Site-Data"] == '"cache"'  # not "storage": it would delete unsent encrypted entries
 
 
 def _review_entry(client, centre, **person):
@@ -346,3 +357,29 @@ def test_merging_a_candidate_keeps_the_review_pointing_at_the_kept_record(staff_
     review.candidates.set([gone])
     person_merge(keep=keep, gone=gone, user=manager)
     assert list(review.candidates.all()) == [keep]
+
+
+def test_retention_blanks_reviews_nobody_decided_in_time(staff_client, centre, settings):
+    import datetime as dt
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.RETENTION_OUTREACH_REVIEW_DAYS = 30
+    PersonFactory(centre=centre, phone="+959767889811")
+    _review_entry(staff_client, centre)
+    _review_entry(staff_client, centre, name="Ma Hla Hla")
+    old, recent = OutreachReview.objects.order_by("id")
+    OutreachEntry.objects.filter(pk=old.entry_id).update(received_at=timezone.now() - dt.timedelta(days=31))
+    out = StringIO()
+    call_command("apply_retention", "--dry-run", stdout=out)
+    assert "outreach reviews" in out.getvalue()
+    assert OutreachReview.objects.filter(decision="pending").count() == 2
+    call_command("apply_retention", stdout=StringIO())
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.decision, old.payload, old.candidates.count()) == ("expired", {}, 0) and old.decided_at
+    assert recent.decision == "pending" and recent.payload["new_person"]["name"] == "Ma Hla Hla"
+    page = staff_client.get(reverse("helpdesk:outreach_review_list")).content.decode()
+    assert "Ma Khin Aye" not in page and "Ma Hla Hla" in page
+    assert not any(a.attendees.exists() for a in Activity.objects.all())  # the expired entry was never recorded, nothing changes

@@ -1,6 +1,8 @@
 /* Offline outreach entry (docs/outreach.md). Plain JavaScript, no build step.
    Entries are kept in this user's IndexedDB database until the server has answered for each of them;
-   each carries a UUID made here, so sending twice never records twice. */
+   each carries a UUID made here, so sending twice never records twice. Each entry is stored encrypted
+   (AES-GCM) with the user's key, which only the server gives to that signed-in user: when another login
+   opens a page, or this one logs out, the key and everything readable go and unsent entries stay locked. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -10,7 +12,7 @@
   var SHELL = "outreach-shell-v1";
   var KEEP_DAYS = 7;
   var BATCH = 100; // entries per request (the server takes at most 200)
-  var db = null, boot = null, csrf = null, sending = false, retryIn = 3000, retryTimer = null;
+  var db = null, boot = null, csrf = null, key = null, rawKey = null, locked = 0, sending = false, retryIn = 3000, retryTimer = null;
 
   function $(sel, root) { return (root || document).querySelector(sel); }
   function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
@@ -34,17 +36,56 @@
     return req(r);
   }
   function store(name, mode) { return db.transaction(name, mode || "readonly").objectStore(name); }
-  function entries() {
-    return req(store("entries").getAll()).then(function (all) { return all.sort(function (a, b) { return a.created - b.created; }); });
+  /* Stored: id, created, state, sent in clear; kind, payload and errors encrypted in "box". */
+  function unseal(r) {
+    if (r.payload) { r.clear = true; return Promise.resolve(r); } // made before entries were encrypted: sealed by the next save
+    if (!key) return Promise.resolve(null);
+    return crypto.subtle.decrypt({ name: "AES-GCM", iv: r.iv }, key, r.box).then(function (plain) {
+      var d = JSON.parse(new TextDecoder().decode(plain));
+      return { id: r.id, created: r.created, state: r.state, sent: r.sent, kind: d.kind, payload: d.payload, errors: d.errors };
+    }).catch(function () { return null; }); // locked under another key: left as it is
   }
-  function save(entry) { return req(store("entries", "readwrite").put(entry)); }
+  function entries() {
+    return req(store("entries").getAll()).then(function (all) { return Promise.all(all.map(unseal)); }).then(function (all) {
+      return all.filter(Boolean).sort(function (a, b) { return a.created - b.created; });
+    });
+  }
+  function save(entry) {
+    var iv = crypto.getRandomValues(new Uint8Array(12));
+    var plain = new TextEncoder().encode(JSON.stringify({ kind: entry.kind, payload: entry.payload, errors: entry.errors || null }));
+    return crypto.subtle.encrypt({ name: "AES-GCM", iv: iv }, key, plain).then(function (box) {
+      return req(store("entries", "readwrite").put({ id: entry.id, created: entry.created, state: entry.state, sent: entry.sent, iv: iv, box: box }));
+    });
+  }
   function forget(id) { return req(store("entries", "readwrite").delete(id)); }
   function databases() { return indexedDB.databases ? indexedDB.databases() : Promise.resolve([]); }
-  function dropDatabases(keep) {
-    return databases().then(function (list) {
-      return Promise.all(list.filter(function (d) { return d.name.indexOf(PREFIX) === 0 && d.name !== keep; })
-        .map(function (d) { return req(indexedDB.deleteDatabase(d.name)).catch(function () {}); }));
+  /* Lock a login's database (app.js does the same): its key, lists and sent entries go; unsent encrypted
+     entries stay with their count; nothing left means the database goes. Resolves to the count kept. */
+  function lock(name) {
+    return new Promise(function (ok) {
+      var r = indexedDB.open(name);
+      r.onupgradeneeded = function () { r.transaction.abort(); };
+      r.onerror = function () { ok(0); };
+      r.onsuccess = function () {
+        var d = r.result, n = 0;
+        if (!d.objectStoreNames.contains("meta")) { d.close(); ok(0); return; }
+        var t = d.transaction(["entries", "meta"], "readwrite"), es = t.objectStore("entries"), meta = t.objectStore("meta");
+        meta.clear();
+        es.openCursor().onsuccess = function (ev) {
+          var c = ev.target.result;
+          if (!c) { meta.put(n, "waiting"); return; }
+          if (c.value.box && (c.value.state === "pending" || c.value.state === "error")) n++; else c.delete();
+          c.continue();
+        };
+        t.oncomplete = function () { d.close(); if (n) ok(n); else req(indexedDB.deleteDatabase(name)).then(function () { ok(0); }, function () { ok(0); }); };
+        t.onerror = t.onabort = function () { d.close(); ok(0); };
+      };
     });
+  }
+  function lockOthers(keep) {
+    return databases().then(function (list) {
+      return Promise.all(list.filter(function (d) { return d.name.indexOf(PREFIX) === 0 && d.name !== keep; }).map(function (d) { return lock(d.name); }));
+    }).then(function (counts) { return counts.reduce(function (a, b) { return a + b; }, 0); });
   }
 
   /* --- The server: bootstrap (fresh CSRF token and lists), then sync --- */
@@ -56,7 +97,7 @@
   function fetchBoot() {
     return fetch(urls.bootstrap, { credentials: "same-origin", headers: { Accept: "application/json" }, cache: "no-store" })
       .then(getJson).then(function (data) {
-        csrf = data.csrf; delete data.csrf; data.at = Date.now(); return data;
+        csrf = data.csrf; rawKey = data.key; delete data.csrf; delete data.key; data.at = Date.now(); return data;
       });
   }
   function sendBatch(batch) {
@@ -76,7 +117,7 @@
       if (!todo.length) return null;
       $("#unsent").textContent = S.sending;
       return fetchBoot().then(function (data) {
-        boot = data; req(store("meta", "readwrite").put(data, "bootstrap")); fill();
+        boot = data; rawKey = null; req(store("meta", "readwrite").put(data, "bootstrap")); fill();
         var batch = todo.map(function (e) { return e.payload; });
         return sendBatch(batch).then(function (r) {
           return r.status === 403 ? fetchBoot().then(function () { return sendBatch(batch); }) : r; // a token from before a new login
@@ -190,6 +231,7 @@
     return function (event) {
       event.preventDefault();
       var form = event.target, payload;
+      if (!key) { notice(S.no_bootstrap); return; }
       try { payload = build[kind](form); } catch (error) { notice(error.message); return; }
       payload.id = uuid(); payload.kind = kind; payload.centre = centre();
       var entry = { id: payload.id, kind: kind, payload: payload, created: Date.now(), state: "pending" };
@@ -260,19 +302,20 @@
     });
   }
 
-  /* --- Logging out clears everything this page keeps (the server also sends Clear-Site-Data) --- */
+  /* --- Logging out clears everything readable this page keeps; unsent entries stay locked --- */
   function clearAll() {
     localStorage.removeItem(PREFIX + "user");
-    var jobs = [dropDatabases(null)];
+    if (db) db.close();
+    db = null; key = null;
+    var jobs = [lockOthers(null)];
     if (window.caches) jobs.push(caches.keys().then(function (keys) { return Promise.all(keys.filter(function (k) { return k.indexOf(PREFIX) === 0; }).map(function (k) { return caches.delete(k); })); }));
     if (navigator.serviceWorker) jobs.push(navigator.serviceWorker.getRegistrations().then(function (rs) { return Promise.all(rs.map(function (r) { return r.unregister(); })); }));
-    if (db) db.close();
     return Promise.all(jobs).catch(function () {});
   }
   function onLogout(event) {
     event.preventDefault();
     var form = event.target, n = Number($("#unsent").dataset.count || 0);
-    if (n && !confirm(fmt(S.logout_confirm, { n: n }))) return;
+    if (n && !confirm(fmt(S.logout_keep, { n: n }))) return;
     if (csrf) form.elements.csrfmiddlewaretoken.value = csrf;
     clearAll().then(function () { form.submit(); });
   }
@@ -309,20 +352,40 @@
     var online = navigator.onLine ? fetchBoot().then(function (data) {
       // This login's key: other logins' databases on this phone are deleted before anything is shown.
       localStorage.setItem(PREFIX + "user", data.user);
-      return dropDatabases(PREFIX + data.user).then(function () { return data; });
+      return lockOthers(PREFIX + data.user).then(function (n) {
+        var w = $("#waiting"); w.textContent = n ? fmt(S.waiting, { n: n }) : ""; w.hidden = !n;
+        return data;
+      });
     }).catch(function (error) { if (error && error.message === "login") { location.href = urls.login; } return null; }) : Promise.resolve(null);
     online.then(function (data) {
-      var key = data ? data.user : localStorage.getItem(PREFIX + "user");
-      if (!key) { notice(S.no_bootstrap); return null; }
-      return openDb(key).then(function (opened) {
+      var user = data ? data.user : localStorage.getItem(PREFIX + "user");
+      if (!user) { notice(S.no_bootstrap); return null; }
+      return openDb(user).then(function (opened) {
         db = opened;
-        if (data) { cacheShell(); return req(store("meta", "readwrite").put(data, "bootstrap")).then(function () { return data; }); }
-        return req(store("meta").get("bootstrap"));
+        if (data) {
+          cacheShell();
+          // The key from the server is kept as a CryptoKey the page can use but not read out, while this user is signed in.
+          var bytes = Uint8Array.from(atob(rawKey), function (c) { return c.charCodeAt(0); });
+          rawKey = null;
+          return crypto.subtle.importKey("raw", bytes, { name: "AES-GCM" }, false, ["encrypt", "decrypt"]).then(function (k) {
+            key = k;
+            var meta = store("meta", "readwrite");
+            meta.put(k, "key"); meta.delete("waiting");
+            return req(meta.put(data, "bootstrap"));
+          }).then(entries).then(function (all) {
+            return Promise.all(all.filter(function (e) { return e.clear; }).map(save)); // seals any entry kept in clear
+          }).then(function () { return data; });
+        }
+        return req(store("meta").get("key")).then(function (k) {
+          key = k || null;
+          if (key) return req(store("meta").get("bootstrap"));
+          return req(store("meta").get("waiting")).then(function (n) { locked = n || 0; return null; }); // locked by a logout or another login
+        });
       });
     }).then(function (data) {
       if (!db) return null;
       boot = data || null;
-      if (!boot) notice(S.no_bootstrap);
+      if (!boot) notice(locked ? fmt(S.locked, { n: locked }) : S.no_bootstrap);
       fill();
       return purgeOld().then(render).then(function () { if (navigator.onLine) return sync(); });
     }).then(function () { document.body.dataset.ready = "1"; });
