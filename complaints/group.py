@@ -74,7 +74,7 @@ def apportion(amount: Decimal, claims: Sequence[tuple[Hashable, Decimal | None]]
 
 
 def group_members(complaint: Complaint) -> list[ComplaintMember]:
-    return list(complaint.members.select_related("person").order_by("-role", "joined_at", "id"))
+    return list(complaint.members.select_related("person").order_by("role", "joined_at", "id"))
 
 
 def group_figures(complaint: Complaint, members: list[ComplaintMember] | None = None,

@@ -217,7 +217,7 @@ class ComplaintMember(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["complaint", "-role", "joined_at", "id"]  # "member" > "lead": the lead first
+        ordering = ["complaint", "role", "joined_at", "id"]  # "lead" < "member": the lead first
         verbose_name = _("group member")
         verbose_name_plural = _("group members")
         indexes = [models.Index(fields=["person", "complaint"])]
