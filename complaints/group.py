@@ -28,7 +28,7 @@ from complaints.models import Complaint, ComplaintMember, Reimbursement, Timelin
 from complaints.money import format_amount
 from complaints.services import GRIEVANCE_TOPICS
 from helpdesk import consent
-from helpdesk.choices import Service, Topic
+from helpdesk.choices import Gender, Service, Topic
 from helpdesk.models import Person
 from helpdesk.services import contact_delete, contact_log
 
@@ -109,6 +109,11 @@ def group_figures(complaint: Complaint, members: list[ComplaintMember] | None = 
     for m in members:
         by_gender[m.person.gender] = by_gender.get(m.person.gender, 0) + 1
     return {"rows": rows, "lump_sums": lump_sums, "by_gender": by_gender, "count": len(members)}
+
+
+def gender_counts(by_gender: dict[str, int]) -> list[tuple[str, str, int]]:
+    """Return (code, label, count) for every gender present, in the project's gender order."""
+    return [(g.value, g.label, by_gender[g.value]) for g in Gender if by_gender.get(g.value)]
 
 
 def member_received(complaint: Complaint, person_id: int) -> Decimal | None:

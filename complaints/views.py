@@ -21,6 +21,7 @@ from complaints.forms import (
     PaymentRemoveForm,
     ReassignForm,
 )
+from complaints.group import gender_counts, group_figures, group_members
 from complaints.money import format_amount
 from complaints.workflow import complaint_move
 from helpdesk.access import logs_access
@@ -148,13 +149,17 @@ def _detail(request, complaint, status=200, **forms):
         "can_reassign": selectors.user_can_reassign(user, complaint),
         "move_form": forms.get("move_form") or MoveForm(stage=complaint.stage, prefix="move", sensitive_tick=tick),
         "note_form": forms.get("note_form") or NoteForm(prefix="note"),
-        "payment_form": forms.get("payment_form") or PaymentForm(prefix="pay", sensitive_tick=tick),
+        "payment_form": forms.get("payment_form") or PaymentForm(prefix="pay", sensitive_tick=tick, members=complaint.members.all()),
         "reassign_form": forms.get("reassign_form") or ReassignForm(
             centre=complaint.centre, initial={"assigned_to": complaint.assigned_to_id}, prefix="assign"
         ),
     }
     if complaint.amount_claimed:
         context["balance"] = max(complaint.amount_claimed - complaint.recovered, 0)
+    members = group_members(complaint)
+    if members:
+        context["group"] = group_figures(complaint, members, context["payments"])
+        context["group"]["genders"] = gender_counts(context["group"]["by_gender"])
     return render(request, "complaints/complaint_detail.html", context, status=status)
 
 
@@ -203,7 +208,8 @@ def complaint_note(request, pk):
 @personal_data_required
 def payment_record(request, pk):
     return _post_action(
-        request, pk, lambda c: PaymentForm(request.POST, prefix="pay", sensitive_tick=_sensitive_tick(request.user, c)),
+        request, pk,
+        lambda c: PaymentForm(request.POST, prefix="pay", sensitive_tick=_sensitive_tick(request.user, c), members=c.members.all()),
         lambda c, d: services.reimbursement_record(complaint=c, recorded_by=request.user, **d), _("Payment recorded."),
     )
 
@@ -241,7 +247,10 @@ def complaint_edit(request, pk):
 @personal_data_required
 def payment_correct(request, pk):
     payment = selectors.reimbursement_get_for_user(request.user, pk)
-    form = PaymentCorrectForm(request.POST or None, initial={name: getattr(payment, name) for name in services.PAYMENT_FIELDS})
+    form = PaymentCorrectForm(
+        request.POST or None, initial={name: getattr(payment, name) for name in services.PAYMENT_FIELDS},
+        members=payment.complaint.members.all(),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.reimbursement_correct(
@@ -261,7 +270,9 @@ def _payment_page(request, payment, status=200, **forms):
     return render(request, "complaints/payment_correct.html", {
         "payment": payment, "complaint": payment.complaint,
         "can_remove": selectors.user_manages_complaint(request.user, payment.complaint),
-        "form": forms.get("form") or PaymentCorrectForm(initial={name: getattr(payment, name) for name in services.PAYMENT_FIELDS}),
+        "form": forms.get("form") or PaymentCorrectForm(
+            initial={name: getattr(payment, name) for name in services.PAYMENT_FIELDS}, members=payment.complaint.members.all()
+        ),
         "remove_form": forms.get("remove_form") or PaymentRemoveForm(prefix="remove"),
     }, status=status)
 
