@@ -21,10 +21,11 @@ from complaints.forms import (
     PaymentRemoveForm,
     ReassignForm,
 )
-from complaints.group import gender_counts, group_figures, group_members
+from complaints.group import gender_counts, group_export_rows, group_figures, group_members
 from complaints.money import format_amount
 from complaints.workflow import complaint_move
 from helpdesk.access import logs_access
+from helpdesk.choices import Gender
 from helpdesk.downloads import csv_writer
 from helpdesk.forms import apply_service_errors
 from helpdesk.models import AccessLog
@@ -96,17 +97,33 @@ def complaint_export(request):
     writer.writerow([
         _("Reference"), _("Centre"), _("Opened"), _("Stage"), _("Complainant"), _("Phone"), _("Grievances"), _("Agency"),
         _("Employer"), _("Destination"), _("Amount claimed (MMK)"), _("Recovered (MMK)"), _("Assigned to"),
-        _("Next follow-up"), _("Sensitive"), _("Under 18"),
+        _("Next follow-up"), _("Sensitive"), _("Under 18"), _("Workers covered"),
+        *(_("Workers covered: %(gender)s") % {"gender": label} for label in Gender.labels), _("Group members"),
     ])
+    groups = group_export_rows(complaints)
     for case in complaints.iterator(chunk_size=500):
+        covered = groups.get(case.pk)
         writer.writerow([
             case.reference, case.centre.code, f"{timezone.localtime(case.opened_at):%Y-%m-%d}", case.get_stage_display(),
             str(case.complainant), case.complainant.phone, "; ".join(case.grievance_labels), case.agency or "",
             case.employer, case.get_destination_country_display(), format_amount(case.amount_claimed) if case.amount_claimed is not None else "",
             format_amount(case.recovered), case.assigned_to or "", case.next_follow_up or "",
             _("yes") if case.sensitive else "", _("yes") if case.is_minor else "",
+            *_group_cells(case, covered),
         ])
     return response
+
+
+def _group_cells(case, covered) -> list:
+    """Workers covered (total and per gender) and the members with what each claimed and received."""
+    if covered is None:  # a single case covers its complainant
+        by_gender = {case.complainant.gender: 1}
+        return [1, *(by_gender.get(g, 0) for g in Gender.values), ""]
+    members = "; ".join(
+        f"{row['name']} ({row['gender']}): {format_amount(row['claimed']) if row['claimed'] is not None else '—'} / "
+        f"{format_amount(row['received'])}" for row in covered["rows"]
+    )
+    return [covered["count"], *(covered["by_gender"].get(g, 0) for g in Gender.values), members]
 
 
 @personal_data_required
