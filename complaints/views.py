@@ -157,6 +157,7 @@ def _detail(request, complaint, status=200, **forms):
 
     user = request.user
     tick = _sensitive_tick(user, complaint)
+    members = group_members(complaint)
     context = {
         "panels": case_panels(request, complaint),
         "complaint": complaint,
@@ -166,14 +167,15 @@ def _detail(request, complaint, status=200, **forms):
         "can_reassign": selectors.user_can_reassign(user, complaint),
         "move_form": forms.get("move_form") or MoveForm(stage=complaint.stage, prefix="move", sensitive_tick=tick),
         "note_form": forms.get("note_form") or NoteForm(prefix="note"),
-        "payment_form": forms.get("payment_form") or PaymentForm(prefix="pay", sensitive_tick=tick, members=complaint.members.all()),
+        "payment_form": forms.get("payment_form") or PaymentForm(
+            prefix="pay", sensitive_tick=tick, members=complaint.members.all() if members else None
+        ),
         "reassign_form": forms.get("reassign_form") or ReassignForm(
             centre=complaint.centre, initial={"assigned_to": complaint.assigned_to_id}, prefix="assign"
         ),
     }
     if complaint.amount_claimed:
         context["balance"] = max(complaint.amount_claimed - complaint.recovered, 0)
-    members = group_members(complaint)
     if members:
         context["group"] = group_figures(complaint, members, context["payments"])
         context["group"]["genders"] = gender_counts(context["group"]["by_gender"])
