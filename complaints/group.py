@@ -20,6 +20,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -143,6 +144,18 @@ def member_received(complaint: Complaint, person_id: int) -> Decimal | None:
     """Return what one member of a group case received (their payments and shares), None when not a member."""
     figures = group_figures(complaint)
     return next((row["received"] for row in figures["rows"] if row["member"].person_id == person_id), None)
+
+
+def person_case_list(person_id: int):
+    """Return the person's cases, as complainant or as a group member, newest first, with ``recovered``."""
+    joined = ComplaintMember.objects.filter(person_id=person_id).values("complaint_id")
+    return Complaint.objects.filter(Q(complainant_id=person_id) | Q(pk__in=joined)).with_recovered().order_by("-opened_at", "-id")
+
+
+def own_received(complaint: Complaint, person_id: int) -> Decimal:
+    """What the person received on the case: on a group case their own part, else the case's total."""
+    received = member_received(complaint, person_id)
+    return complaint.recovered if received is None else received
 
 
 # Writes ------------------------------------------------------------------------------------------

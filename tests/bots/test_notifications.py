@@ -189,3 +189,15 @@ def test_my_case_over_telegram(client, centre, person, fake_api, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         post_telegram(client, payload)
     assert f"Case {case.reference}: Intake. Received so far: 0 kyats." in fake_api.texts()[0]
+
+
+def test_my_case_tells_a_group_member_their_own_part(centre, staff, person):
+    from complaints.group import complaint_member_add
+
+    lead = PersonFactory(centre=centre, name="Ko Lead")
+    case = ComplaintFactory(centre=centre, complainant=lead, stage="negotiation", amount_claimed=None)
+    member = complaint_member_add(complaint=case, person=person, by=staff)
+    reimbursement_record(complaint=case, recorded_by=staff, kind="compensation", payer="Agency", amount_mmk=Decimal("100000"))
+    reimbursement_record(complaint=case, recorded_by=staff, kind="compensation", payer="Agency", amount_mmk=Decimal("1000"), member=member)
+    reply = my_case(chat(centre, person=person))
+    assert f"Case {case.reference}: Negotiation. Received so far: 51,000 kyats." in reply  # half the lump sum and their own
