@@ -115,6 +115,20 @@ class AgencyPage(Schema):
     next: str | None
 
 
+class GenderCount(Schema):
+    gender: str
+    workers: int
+
+
+class CaseMember(Schema):
+    """One worker covered by a group case: never a name or a person id."""
+
+    role: str
+    gender: str
+    amount_claimed_mmk: Decimal | None
+    amount_received_mmk: Decimal
+
+
 class Case(Schema):
     reference: str
     centre: str
@@ -129,6 +143,9 @@ class Case(Schema):
     amount_recovered_mmk: Decimal
     opened_on: date
     closed_on: date | None
+    workers_covered: int
+    workers_by_gender: list[GenderCount]
+    members: list[CaseMember]
 
 
 class CasePage(Schema):

@@ -112,13 +112,14 @@ def group_figures(complaint: Complaint | None, members: list[ComplaintMember] | 
     return {"rows": rows, "lump_sums": lump_sums, "by_gender": by_gender, "count": len(members)}
 
 
-def group_export_rows(complaints) -> dict[int, dict]:
-    """Return the group figures of the group cases among ``complaints`` (a queryset), by case id, in three queries.
+def group_figures_by_case(complaints) -> dict[int, dict]:
+    """Return the group figures of the group cases among ``complaints`` (a queryset or ids), by case id, in two queries.
 
-    Each value is ``count``, ``by_gender`` and ``rows`` of ``name``, ``gender`` (label), ``claimed``, ``received``.
+    Each value is ``count``, ``by_gender`` and ``rows`` of ``name``, ``gender`` (label), ``gender_code``, ``role``,
+    ``claimed``, ``received``; callers without the right to names (the API) leave ``name`` out.
     """
     members: dict[int, list[ComplaintMember]] = {}
-    ids = complaints.order_by().values("pk")
+    ids = complaints.order_by().values("pk") if hasattr(complaints, "order_by") else list(complaints)
     for member in ComplaintMember.objects.filter(complaint__in=ids).select_related("person").order_by("complaint", "role", "joined_at", "id"):
         members.setdefault(member.complaint_id, []).append(member)
     payments: dict[int, list[Reimbursement]] = {}
@@ -130,6 +131,7 @@ def group_export_rows(complaints) -> dict[int, dict]:
         result[pk] = {
             "count": figures["count"], "by_gender": figures["by_gender"],
             "rows": [{"name": str(r["member"].person), "gender": r["member"].person.get_gender_display(),
+                      "gender_code": r["member"].person.gender, "role": r["member"].role,
                       "claimed": r["claimed"], "received": r["received"]} for r in figures["rows"]],
         }
     return result

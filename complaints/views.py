@@ -21,7 +21,7 @@ from complaints.forms import (
     PaymentRemoveForm,
     ReassignForm,
 )
-from complaints.group import gender_counts, group_export_rows, group_figures, group_members
+from complaints.group import gender_counts, group_figures, group_figures_by_case, group_members
 from complaints.money import format_amount
 from complaints.workflow import complaint_move
 from helpdesk.access import logs_access
@@ -100,7 +100,7 @@ def complaint_export(request):
         _("Next follow-up"), _("Sensitive"), _("Under 18"), _("Workers covered"),
         *(_("Workers covered: %(gender)s") % {"gender": label} for label in Gender.labels), _("Group members"),
     ])
-    groups = group_export_rows(complaints)
+    groups = group_figures_by_case(complaints)
     for case in complaints.iterator(chunk_size=500):
         covered = groups.get(case.pk)
         writer.writerow([
