@@ -86,6 +86,16 @@ class AgencyCount(Schema):
     cases: int
 
 
+class WorkersByGender(Schema):
+    """Workers covered by the cases opened (group cases count each member), their claims and what they received."""
+
+    code: str
+    label: str
+    workers: int
+    claimed_mmk: Decimal
+    recovered_mmk: Decimal
+
+
 class ComplaintOutcomes(Schema):
     filters: Filters
     periods: list[Period]
@@ -96,6 +106,7 @@ class ComplaintOutcomes(Schema):
     by_gender: list[Count]
     by_centre: list[CentreOutcome]
     top_agencies: list[AgencyCount]
+    workers_by_gender: list[WorkersByGender]
 
 
 class Agency(Schema):

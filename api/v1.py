@@ -177,6 +177,10 @@ def complaint_outcomes_view(
         "total": _outcome(_("Total"), result.total),
         "open_by_stage": _counts(result.open_by_stage), "by_grievance": _counts(result.by_grievance),
         "by_gender": _counts(result.by_gender),
+        "workers_by_gender": [
+            {"code": w.code, "label": str(w.label), "workers": w.workers, "claimed_mmk": w.claimed, "recovered_mmk": w.recovered}
+            for w in result.workers
+        ],
         "by_centre": [
             {"code": c["code"], "name": c["name"], "name_my": c["name_my"], "opened": c["opened"],
              "claimed_mmk": c["claimed"], "recovered_mmk": c["recovered"],
