@@ -116,3 +116,12 @@ def test_the_pdf_shows_the_group(case, worker, staff, tmp_path):
     path.write_bytes(case_summary_pdf(case, language="my"))
     burmese = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
     assert "Ko Aung Naing" in burmese
+
+
+def test_the_group_speaks_burmese(staff_client, case, worker, staff):
+    group.complaint_member_add(complaint=case, person=worker, by=staff)
+    staff_client.cookies["django_language"] = "my"
+    page = staff_client.get(reverse("complaints:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="my").content.decode()
+    assert "ပါဝင်သော အလုပ်သမား - 2 ဦး" in page and "အုပ်စုလိုက် အမှုတွဲ" in page and "Workers covered" not in page
+    members = staff_client.get(reverse("complaints:members", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="my").content.decode()
+    assert "အလုပ်သမား ထည့်မည်" in members and "Add a worker" not in members
