@@ -125,3 +125,32 @@ def test_the_group_speaks_burmese(staff_client, case, worker, staff):
     assert "ပါဝင်သော အလုပ်သမား - 2 ဦး" in page and "အုပ်စုလိုက် အမှုတွဲ" in page and "Workers covered" not in page
     members = staff_client.get(reverse("complaints:members", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="my").content.decode()
     assert "အလုပ်သမား ထည့်မည်" in members and "Add a worker" not in members
+
+
+@pytest.mark.parametrize("url_name", ["complaints:detail", "complaints:members"])
+def test_group_pages_do_not_grow_with_members_and_payments(staff_client, case, staff, centre, url_name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n in (2, 12):
+        while case.members.count() < n:
+            member = group.complaint_member_add(complaint=case, person=PersonFactory(centre=centre), by=staff)
+            reimbursement_record(complaint=case, recorded_by=staff, kind="compensation", payer="A", amount_mmk=Decimal("10"), member=member)
+            reimbursement_record(complaint=case, recorded_by=staff, kind="compensation", payer="A", amount_mmk=Decimal("10"))
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get(reverse(url_name, args=[case.pk])).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_erasing_the_lead_of_a_group_blanks_the_story_and_keeps_the_members(centre, case, worker, staff):
+    from helpdesk.erasure import erasure_confirm, erasure_request
+    from tests.factories import member
+
+    group.complaint_member_add(complaint=case, person=worker, by=staff, amount_claimed=Decimal("1"))
+    first, second = member("manager", centre), member("manager", centre)
+    erasure_confirm(erasure=erasure_request(person=case.complainant, user=first, reason="asked"), user=second)
+    case.refresh_from_db()
+    assert case.members.count() == 2 and case.amount_claimed == Decimal("100001")
+    assert Contact.objects.filter(service="complaint").count() == 2
