@@ -291,7 +291,7 @@ def reimbursement_record(
         complaint=complaint, kind=EntryKind.PAYMENT, author=recorded_by,
         text=f"{format_amount(payment.amount_mmk)} MMK · {payment.payer}",  # data, not a label: same in both languages
     )
-    case_event(CaseEvent("payment", complaint, recorded_by, send_if_sensitive=message_sensitive, detail={"amount_mmk": payment.amount_mmk}))
+    case_event(CaseEvent("payment", complaint, recorded_by, send_if_sensitive=message_sensitive, detail={"amount_mmk": payment.amount_mmk, "member_person_id": member.person_id if member else None}))
     return payment
 
 

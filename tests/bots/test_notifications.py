@@ -201,3 +201,16 @@ def test_my_case_tells_a_group_member_their_own_part(centre, staff, person):
     reimbursement_record(complaint=case, recorded_by=staff, kind="compensation", payer="Agency", amount_mmk=Decimal("1000"), member=member)
     reply = my_case(chat(centre, person=person))
     assert f"Case {case.reference}: Negotiation. Received so far: 51,000 kyats." in reply  # half the lump sum and their own
+
+
+def test_on_a_group_case_the_lead_is_told_their_own_part_and_not_of_another_members_payment(centre, staff, person):
+    from complaints.group import complaint_member_add
+
+    conversation = chat(centre, person=person)
+    case = ComplaintFactory(centre=centre, complainant=person, assigned_to=staff, amount_claimed=None)
+    other = complaint_member_add(complaint=case, person=PersonFactory(centre=centre), by=staff)
+    reimbursement_record(complaint=case, recorded_by=staff, kind="compensation", payer="A", amount_mmk=Decimal("5000"), member=other)
+    assert messages_to(conversation) == []
+    reimbursement_record(complaint=case, recorded_by=staff, kind="compensation", payer="A", amount_mmk=Decimal("100000"))
+    [text] = messages_to(conversation)
+    assert text == f"A payment of 100,000 kyats was recorded for your case {case.reference}. Received so far: 50,000 kyats."
