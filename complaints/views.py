@@ -21,7 +21,7 @@ from complaints.forms import (
     PaymentRemoveForm,
     ReassignForm,
 )
-from complaints.group import gender_counts, group_figures, group_figures_by_case, group_members
+from complaints.group import GROUP_CLAIM_PER_MEMBER, gender_counts, group_figures, group_figures_by_case, group_members
 from complaints.money import format_amount
 from complaints.workflow import complaint_move
 from helpdesk.access import logs_access
@@ -251,6 +251,9 @@ def complaint_edit(request, pk):
     initial = {name: getattr(complaint, name) for name in services.UPDATABLE}
     initial["grievances"] = complaint.grievance_codes
     form = ComplaintEditForm(request.POST or None, initial=initial, current_agency=complaint.agency)
+    if complaint.members.exists():  # a group's claim is the sum of its members' (changed on the group page)
+        form.fields["amount_claimed"].disabled = True
+        form.fields["amount_claimed"].help_text = GROUP_CLAIM_PER_MEMBER
     if request.method == "POST" and form.is_valid():
         data = form.complaint_fields()
         try:

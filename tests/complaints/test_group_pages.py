@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from complaints import group
 from complaints.models import Reimbursement
@@ -154,3 +155,13 @@ def test_erasing_the_lead_of_a_group_blanks_the_story_and_keeps_the_members(cent
     case.refresh_from_db()
     assert case.members.count() == 2 and case.amount_claimed == Decimal("100001")
     assert Contact.objects.filter(service="complaint").count() == 2
+
+
+def test_the_edit_page_keeps_a_groups_claim_to_the_members(staff_client, case, worker, staff):
+    group.complaint_member_add(complaint=case, person=worker, by=staff, amount_claimed=Decimal("50000"))
+    url = reverse("complaints:edit", args=[case.pk])
+    assert escape(str(group.GROUP_CLAIM_PER_MEMBER)) in staff_client.get(url).content.decode()
+    response = staff_client.post(url, {"grievances": ["overcharged_fees"], "amount_claimed": "1", "employer": "Thai Union"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.amount_claimed == Decimal("150000") and case.employer == "Thai Union"
