@@ -12,9 +12,11 @@ from __future__ import annotations
 import bisect
 import copy
 import dataclasses
+import math
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import chain
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -42,6 +44,10 @@ NUMBER_ONLY_SCORE = 95  # "123" typed, "123/2019" registered
 NUMBER_OTHER_YEAR_SCORE = 70  # "123/2021" typed, "123/2019" registered
 # Names compared before the final ranking; enough to survive ties among similar names.
 NAME_CANDIDATES = 25
+# Look-alikes are scored among the names sharing at least this share of the words typed (then any).
+POOL_SHARE = 0.5
+# ... until this many score (the five a caller shows); else every name.
+POOL_ENOUGH = 5
 # A word in at least this many agencies, and this share of the register, is boilerplate.
 COMMON_MIN_AGENCIES = 10
 COMMON_SHARE = 0.2
@@ -104,6 +110,8 @@ class AgencyIndex:
             for joined in _joined_keys(tokens):
                 self.by_joined[joined].add(agency.pk)
         self.names = {"en": (en_ids, en_keys), "my": (my_ids, my_keys)}
+        # Where each agency's key sits in its script's list: the fuzzy pass scores a pool in register order.
+        self.positions = {script: {pk: i for i, pk in enumerate(ids)} for script, (ids, _keys) in self.names.items()}
         # Words so many agencies share that they say little about which one is meant.
         threshold = max(COMMON_MIN_AGENCIES, COMMON_SHARE * len(self.agencies))
         self.common = frozenset(word for word, pks in self.by_word.items() if len(pks) >= threshold)
@@ -129,21 +137,26 @@ class AgencyIndex:
                 scores.setdefault(pk, NUMBER_OTHER_YEAR_SCORE if year else NUMBER_ONLY_SCORE)
         return scores
 
-    def match_names(self, text: str) -> dict[int, int]:
+    def match_names(self, text: str, pool: set[int] | None = None) -> dict[int, int]:
+        """Return {agency: likeness} for the names like ``text``: among ``pool`` when given, else every name."""
         key = name_key(text)
         burmese = " ".join(word for word in key.split() if is_burmese(word))
         latin = " ".join(word for word in key.split() if not is_burmese(word))
         if burmese and latin:  # "Golden ရွှေကြယ်": each script against the names written in it
-            scores = self._match_key(latin, "en")
-            for pk, score in self._match_key(burmese, "my").items():
+            scores = self._match_key(latin, "en", pool)
+            for pk, score in self._match_key(burmese, "my", pool).items():
                 scores[pk] = max(scores.get(pk, 0), score)
             return scores
-        return self._match_key(key, "my" if burmese else "en")
+        return self._match_key(key, "my" if burmese else "en", pool)
 
-    def _match_key(self, key: str, script: str) -> dict[int, int]:
+    def _match_key(self, key: str, script: str, pool: set[int] | None = None) -> dict[int, int]:
         if len(key) < 2:
             return {}
         ids, keys = self.names[script]
+        if pool is not None:  # the pool's names of this script, in register order (ties rank as in the full pass)
+            positions = self.positions[script]
+            at = sorted(positions[pk] for pk in pool if pk in positions)
+            ids, keys = [ids[i] for i in at], [keys[i] for i in at]
         # WRatio weighs whole-string, partial and word-order-free (token) similarity.
         found = process.extract(
             key, keys, scorer=fuzz.WRatio, processor=None, limit=NAME_CANDIDATES, score_cutoff=NAME_SCORE_CUTOFF
@@ -168,24 +181,54 @@ class AgencyIndex:
                 found.update(self.latin_words[start:end])
         return {word for word in found if word_similarity(typed, word)}
 
-    def _fitting(self, tokens: NameTokens) -> set[int]:
+    def _having(self, tokens: NameTokens) -> dict[str, set[int]]:
+        """Return {each word typed: the agencies whose name has it, a typo of it or a word it starts}."""
+        having = {}
+        for word in {*tokens.latin, *tokens.burmese}:
+            found = set()
+            for like in self._words_like(word):
+                found |= self.by_word[like]
+            having[word] = found
+        return having
+
+    def _fitting(self, tokens: NameTokens, having: dict[str, set[int]] | None = None) -> set[int]:
         """Return every agency whose name has a word for each distinctive word typed, or the words run together.
 
         Complete, unlike a fuzzy top-N: no agency the query fits is left out, so none is wrongly "clearly named".
         """
+        having = self._having(tokens) if having is None else having
         typed = [word for word in (*tokens.latin, *tokens.burmese) if word not in self.common]
         found: set[int] | None = None
         for word in sorted(set(typed), key=lambda w: len(self.by_word.get(w, ())) or 1):
-            having = set()
-            for like in self._words_like(word):
-                having |= self.by_word[like]
-            found = having if found is None else found & having
+            found = having[word] if found is None else found & having[word]
             if not found:
                 break
         found = found or set()
         for joined in _joined_keys(tokens):
             found |= self.by_joined.get(joined, set())
         return found
+
+    def _alike(self, name_part: str, tokens: NameTokens, having: dict[str, set[int]]) -> dict[int, int]:
+        """Return {agency: likeness} for the names most like the name typed, scoring few of the 5,000.
+
+        WRatio over every name costs 5-15 ms a query. A name WRatio finds alike shares words with the
+        query (a word, a typo of it, a Burmese syllable with the same letters; agencies.matching), so the
+        names sharing at least half the words typed are scored first; if fewer than ``POOL_ENOUGH`` of them
+        score 70, the names sharing any word; only if none of those scores (no word typed is in the
+        register), every name, as before.
+        """
+        shared = Counter(chain.from_iterable(having.values()))
+        joined = set().union(*(self.by_joined.get(key, set()) for key in _joined_keys(tokens)))
+        need = max(1, math.ceil(POOL_SHARE * len(having)))
+        pools = [{pk for pk, n in shared.items() if n >= need} | joined]
+        if need > 1:
+            pools.append(set(shared) | joined)
+        scores: dict[int, int] = {}
+        for pool in pools:
+            scores = self.match_names(name_part, pool) if pool else {}
+            if len(scores) >= POOL_ENOUGH:
+                return scores
+        return scores or self.match_names(name_part)
 
     def _score(self, pk: int, text: str) -> int:
         """Return the likeness of one agency's name to ``text`` (for agencies found by their words)."""
@@ -205,8 +248,9 @@ class AgencyIndex:
         numbers = self.match_numbers(query)
         name_part = text_without_numbers(query)
         tokens = name_tokens(name_part)
-        fitting = self._fitting(tokens) if tokens else set()
-        scores = self.match_names(name_part) if alike else {}
+        having = self._having(tokens) if tokens else {}
+        fitting = self._fitting(tokens, having) if tokens else set()
+        scores = self._alike(name_part, tokens, having) if alike else {}
         candidates = set(scores) | set(numbers) | fitting
         matches = []
         for pk in candidates:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from helpdesk.text import digits_to_ascii
 
@@ -48,6 +49,7 @@ BURMESE_FILLER = sorted(
 _SYLLABLE_START = re.compile("(?<!\u1039)[\u1000-\u1021](?![\u103a\u1039])|[\u1023-\u102a\u103f\u104c-\u104f]")
 # Dot below, visarga (tones), asat and medial ha: what typists most often leave out.
 _SKELETON = str.maketrans("", "", "\u1037\u1038\u103a\u103e")
+_NOT_CONSONANT = re.compile("[^\u1000-\u102a\u103f]")
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ def syllables(text: str) -> list[str]:
     return _SYLLABLE_START.sub(r" \g<0>", text.replace(" ", "")).split()
 
 
+@lru_cache(maxsize=16384)  # the register's syllables, compared with each query's: computed once each
 def skeleton(text: str) -> str:
     """Return Burmese text without the marks most often dropped or misplaced when typing (tones, asat, ha-htoe)."""
     return text.translate(_SKELETON)
@@ -146,9 +149,10 @@ def without_company_form(name: str) -> str:
     return _COMPANY_FORM.sub("", name).strip() or name
 
 
+@lru_cache(maxsize=16384)
 def consonants(text: str) -> str:
     """Return the Burmese consonants and independent vowels of a syllable, in order (its letters without marks)."""
-    return "".join(ch for ch in text if "\u1000" <= ch <= "\u102a" or ch == "\u103f")
+    return _NOT_CONSONANT.sub("", text)
 
 
 def numbers_in_query(query: str) -> list[tuple[str, str]]:

@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from bots.models import Attachment, CallbackRequest, ComplaintEvidence, Conversation, InboundMessage, OutboundMessage
+from bots.models import (
+    Attachment,
+    Broadcast,
+    CallbackRequest,
+    ComplaintEvidence,
+    Conversation,
+    InboundMessage,
+    OutboundMessage,
+)
 from helpdesk.admin import AccessLoggedAdmin
 from helpdesk.models import AccessLog
 
@@ -49,3 +57,15 @@ class AttachmentAdmin(admin.ModelAdmin):
 class ComplaintEvidenceAdmin(SimpleHistoryAdmin):
     list_display = ("complaint", "attachment", "added_by", "added_at")
     raw_id_fields = ("complaint", "attachment", "added_by")
+
+
+@admin.register(Broadcast)
+class BroadcastAdmin(SimpleHistoryAdmin):
+    """Read in the admin; written and sent from the broadcast pages (so every check runs)."""
+
+    list_display = ("title", "status", "created_by", "created_at", "sent_at", "finished_at", "sms_segments")
+    list_filter = ("status",)
+    readonly_fields = ("status", "sent_by", "sent_at", "finished_at", "sms_segments", "activities")
+
+    def has_add_permission(self, request):
+        return False

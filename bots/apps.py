@@ -29,14 +29,17 @@ class BotsConfig(AppConfig):
         from helpdesk.selectors import user_can_see_personal_data
 
         register_erasure_handler(ErasureHandler("bot conversations", erase_conversations, order=70))
-        from bots.merge import merge_person
+        from bots.merge import hidden_conversations, merge_person
         from helpdesk.extensions import PersonMergeHandler, register_person_merge_handler
 
-        register_person_merge_handler(PersonMergeHandler("bot conversations", merge_person))
+        register_person_merge_handler(PersonMergeHandler("bot conversations", merge_person, hidden=hidden_conversations))
         register_case_event_handler(case_notify)
         register_case_panel(CasePanel("bots/includes/case_panel.html", case_panel, order=60))
         install_log_masking()
         register_nav_item(NavItem("bots:inbox", _("Bot inbox"), user_can_see_personal_data, order=60))
+        from bots.broadcasts.selectors import user_can_broadcast
+
+        register_nav_item(NavItem("bots:broadcast_list", _("Broadcasts"), user_can_broadcast, order=61))
         register_person_panel(PersonPanel("bots/includes/person_panel.html", person_panel))
         for order, (name, setting, apply) in enumerate([
             ("bot payloads", "RETENTION_PAYLOAD_DAYS", retention.forget_payloads),

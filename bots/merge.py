@@ -14,3 +14,10 @@ def merge_person(*, keep, gone, user) -> int:
             row.save(update_fields=["person"])
             moved += 1
     return moved
+
+
+def hidden_conversations(*, user, person) -> bool:
+    """True when the person has a conversation the user may not read (a sensitive one)."""
+    from bots.selectors import conversations_for_user
+
+    return Conversation.objects.filter(person=person).exclude(pk__in=conversations_for_user(user).values("pk")).exists()

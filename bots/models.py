@@ -61,6 +61,10 @@ class Conversation(models.Model):
     attention = models.CharField(_("needs staff"), max_length=10, choices=Attention.choices, blank=True, default="")
     attention_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
     subscribed = models.BooleanField(_("can receive messages"), default=True)
+    broadcasts_stopped_at = models.DateTimeField(
+        _("stopped broadcasts"), null=True, blank=True,
+        help_text=_("The migrant replied STOP to a broadcast (or UNSUBSCRIBE): no broadcast is sent until they send SUBSCRIBE."),
+    )
     sensitive = models.BooleanField(
         _("sensitive"), default=False,
         help_text=_("The migrant reported abuse or trafficking: only managers, admins and the case's assigned staff see it."),
@@ -292,3 +296,7 @@ class ComplaintEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id}: {self.attachment}"
+
+
+# Broadcasts live in their own module (bots/broadcasts/); Django finds models through this one.
+from bots.broadcasts.models import Broadcast, BroadcastRecipient  # noqa: E402, F401

@@ -6,6 +6,7 @@ one slow channel call then delays only its own conversation) beside
 """
 from django_tasks import task
 
+from bots.broadcasts.sending import BROADCAST_PRIORITY
 from bots.services.attachments import attachment_download
 from bots.services.events import inbound_process
 from bots.services.outbound import outbound_send
@@ -31,3 +32,12 @@ def download_attachment(attachment_id: int) -> str:
     """Fetch a file a migrant sent from the channel's file API (its own task: it never delays a reply)."""
     attachment = attachment_download(attachment_id=attachment_id)
     return attachment.status if attachment else "missing"
+
+
+@task(queue_name=REPLIES_QUEUE, priority=BROADCAST_PRIORITY)  # below live replies (priority 0): see bots/broadcasts/sending.py
+def send_broadcast_batch(broadcast_id: int, channel: str) -> str:
+    """Send one batch of a broadcast on one channel; the batch enqueues the next one."""
+    from bots.broadcasts.sending import broadcast_send_batch
+
+    result = broadcast_send_batch(broadcast_id=broadcast_id, channel=channel)
+    return f"sent {result.sent}, failed {result.failed}, skipped {result.skipped}, requeued {result.requeued}"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from bots import views, webhooks
+from bots.broadcasts import views as broadcasts
 
 app_name = "bots"
 
@@ -18,4 +19,11 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_file, name="attachment"),
     path("attachments/<int:pk>/evidence/", views.attachment_evidence, name="attachment_evidence"),
     path("cases/<int:pk>/ask/", views.case_request, name="case_request"),
+    path("broadcasts/", broadcasts.broadcast_list, name="broadcast_list"),
+    path("broadcasts/new/", broadcasts.broadcast_create, name="broadcast_create"),
+    path("broadcasts/<int:pk>/", broadcasts.broadcast_detail, name="broadcast_detail"),
+    path("broadcasts/<int:pk>/send/", broadcasts.broadcast_send, name="broadcast_send"),
+    path("broadcasts/<int:pk>/stop/", broadcasts.broadcast_cancel, name="broadcast_cancel"),
+    path("broadcasts/<int:pk>/activity/", broadcasts.broadcast_activity, name="broadcast_activity"),
+    path("broadcasts/photo/<str:token>/", broadcasts.broadcast_photo, name="broadcast_photo"),
 ]

@@ -126,7 +126,8 @@ def viber_webhook(request):
     if event.event == "webhook":
         return HttpResponse("", content_type=JSON)  # Viber checks the URL answers 200 when set_webhook is called
     if event.event in viber.STATUS_EVENTS:
-        outbound_mark(channel="viber", external_id=clean_payload(str(data["message_token"])), status=event.event, error=clean_payload(event.description))
+        outbound_mark(channel="viber", external_id=clean_payload(str(data["message_token"])), status=event.event,
+                      error=clean_payload(event.description), user_id=clean_payload(event.user_id or ""))
         return HttpResponse("", content_type=JSON)
     data = clean_payload(data)
     if event.event != "conversation_started":

@@ -32,10 +32,12 @@ class ComplaintsConfig(AppConfig):
 
         register_erasure_handler(ErasureHandler("complaints", erase_complainant, order=60))
 
-        from complaints.merge import merge_complainant
+        from complaints.merge import hidden_cases, merge_complainant, visible_cases
         from helpdesk.extensions import PersonMergeHandler, register_person_merge_handler
 
-        register_person_merge_handler(PersonMergeHandler("complaints", merge_complainant))
+        register_person_merge_handler(PersonMergeHandler(
+            "complaints", merge_complainant, hidden=hidden_cases, visible=visible_cases, label=_("Complaint cases"),
+        ))
 
         from complaints import report_views
         from helpdesk.extensions import ReportSection, register_report_section

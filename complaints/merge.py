@@ -7,8 +7,11 @@ beneficiary table counts the worker once and the rollups follow.
 """
 from __future__ import annotations
 
+from django.db.models import Q
+
 from complaints.choices import MemberRole
 from complaints.models import Complaint, ComplaintMember, Reimbursement
+from complaints.selectors import visible_complaints
 from helpdesk.services import contact_delete
 
 
@@ -50,3 +53,17 @@ def _combine(twin: ComplaintMember, member: ComplaintMember, reason: str, user) 
     twin.save()
     if extra is not None:
         contact_delete(contact=extra)
+
+
+def _of(person) -> Q:
+    """The person's cases: as complainant, or as a member of a group case."""
+    return Q(complainant=person) | Q(pk__in=ComplaintMember.objects.filter(person=person).values("complaint_id"))
+
+
+def hidden_cases(*, user, person) -> bool:
+    """True when the person has a case the user may not see (a sensitive one): the merge page must not move it."""
+    return Complaint.objects.filter(_of(person)).exclude(pk__in=visible_complaints(user).values("pk")).exists()
+
+
+def visible_cases(*, user, person) -> int:
+    return visible_complaints(user).filter(_of(person)).count()

@@ -26,6 +26,7 @@ from complaints.money import format_amount
 from complaints.workflow import complaint_move  # noqa: F401  (re-exported: the one way to move a case)
 from helpdesk.choices import Channel, Role, Service, Topic
 from helpdesk.models import Centre, Membership, Person
+from helpdesk.selectors import person_served_at
 from helpdesk.services import contact_log
 from helpdesk.text import normalize_text
 
@@ -115,7 +116,7 @@ def complaint_open(
     year and the contact date follow it.
     """
     codes = _clean_grievances(grievances)
-    if complainant.centre_id != centre.pk:
+    if not person_served_at(complainant, centre):  # held there, or shared with it by the holding centre
         raise ValidationError({"complainant": COMPLAINANT_OTHER_CENTRE}, code="invalid")
     if assigned_to is None and opened_by is not None:
         assigned_to = opened_by

@@ -32,7 +32,7 @@ from helpdesk.models import AccessLog
 from helpdesk.pagination import NOT_CARRIED, KeysetPage, list_query
 from helpdesk.permissions import personal_data_required
 from helpdesk.searches import search_redirect, search_terms
-from helpdesk.selectors import centres_for_user, person_get_for_user
+from helpdesk.selectors import centres_for_user, person_get_for_user, person_serving_centre
 
 
 def _filter_form(request):
@@ -130,13 +130,14 @@ def _group_cells(case, covered) -> list:
 def complaint_open(request, person_pk):
     """Open a case for a person registered at one of the user's centres."""
     person = person_get_for_user(request.user, person_pk)
+    centre = person_serving_centre(request.user, person) or person.centre  # a shared record: the case is the user's centre's
     form = ComplaintOpenForm(
-        request.POST or None, centre=person.centre, initial={"destination_country": person.destination_country}
+        request.POST or None, centre=centre, initial={"destination_country": person.destination_country}
     )
     if request.method == "POST" and form.is_valid():
         try:
             case = services.complaint_open(
-                centre=person.centre, complainant=person, opened_by=request.user, **form.complaint_fields()
+                centre=centre, complainant=person, opened_by=request.user, **form.complaint_fields()
             )
         except ValidationError as error:
             apply_service_errors(form, error)

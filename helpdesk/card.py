@@ -19,6 +19,7 @@ from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 from helpdesk.extensions import PERSON_CARD_SECTIONS
 from helpdesk.models import Person
 from helpdesk.pdf import para, styles, table
+from helpdesk.selectors import person_records_for_user
 from helpdesk.text import phone_display
 
 # The latest rows printed per list, so the card stays on one page; the full counts are printed.
@@ -66,20 +67,21 @@ def _build(person: Person, user) -> bytes:
         [label, value, label, value],
     )))
 
-    contacts = list(person.contacts.order_by("-date", "-id").prefetch_related("topics")[:CONTACTS_SHOWN])
+    records = person_records_for_user(user, person)  # a shared record: only what the user's centres gave
+    contacts = list(records["contacts"].order_by("-date", "-id")[:CONTACTS_SHOWN])
     story += _section(
         s, _("Contacts"), person.contact_total, len(contacts), (_("Date"), _("Service"), _("Channel"), _("Topics")), (22, 40, 32, 76),
         [(_date(c.date), c.get_service_display(), c.get_channel_display(), ", ".join(t.get_topic_display() for t in c.topics.all()))
          for c in contacts],
         _("No contacts yet."),
     )
-    referrals = list(person.referrals.order_by("-date", "-id")[:REFERRALS_SHOWN])
+    referrals = list(records["referrals"].order_by("-date", "-id")[:REFERRALS_SHOWN])
     story += _section(
         s, _("Referrals"), person.referral_total, len(referrals), (_("Date"), _("Referred to"), _("Outcome"), _("Outcome date")), (22, 80, 42, 26),
         [(_date(r.date), f"{r.get_target_display()} {r.organisation}".strip(), r.get_outcome_display(), _date(r.outcome_date)) for r in referrals],
         _("None"),
     )
-    activities = list(person.activities.order_by("-date", "-id")[:ACTIVITIES_SHOWN])
+    activities = list(records["activities"].order_by("-date", "-id")[:ACTIVITIES_SHOWN])
     story += _section(
         s, _("Trainings and activities attended"), person.activity_total, len(activities), (_("Date"), _("Activity"), _("Kind")), (22, 108, 40),
         [(_date(a.date), a.title, a.get_kind_display()) for a in activities],

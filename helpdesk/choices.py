@@ -75,6 +75,7 @@ class ActivityFormat(models.TextChoices):
     OUTREACH = "outreach", _("Outreach")
     POPUP = "popup", _("Pop-up")
     RADIO = "radio", _("Radio programme")
+    BROADCAST = "broadcast", _("Bot broadcast")
 
 
 class ReferralTarget(models.TextChoices):

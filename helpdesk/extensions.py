@@ -200,10 +200,16 @@ class PersonMergeHandler:
 
     ``merge(keep=, gone=, user=)`` moves every row of ``gone`` the app holds to ``keep`` (saving each so
     the history records it) and returns how many rows it moved; it runs in the merge's one transaction.
+    ``hidden(user=, person=)`` (optional) is True when the app holds a row of the person the user may not
+    see (a sensitive case): the merge is then refused without saying why. ``visible(user=, person=)``
+    (optional) counts the rows the user sees, for the merge page's side-by-side (``label`` names them).
     """
 
     name: str
     merge: Callable[..., int]
+    hidden: Callable[..., bool] | None = None
+    visible: Callable[..., int] | None = None
+    label: str = ""
 
 
 PERSON_MERGE_HANDLERS: list[PersonMergeHandler] = []

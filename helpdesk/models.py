@@ -468,6 +468,7 @@ class TransferRequest(models.Model):
 
     class Mode(models.TextChoices):
         MOVE = "move", _("Move the record")
+        SHARE = "share", _("Share the record")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="transfer_requests", verbose_name=_("person"))
     from_centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+", verbose_name=_("from centre"))
@@ -495,6 +496,46 @@ class TransferRequest(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} person {self.person_id} {self.from_centre_id}->{self.to_centre_id} ({self.get_status_display()})"
+
+
+class PersonShareQuerySet(models.QuerySet):
+    def active(self) -> PersonShareQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class PersonShare(models.Model):
+    """The holding centre lets another centre see and serve a person; the record stays where it is.
+
+    Granted by accepting a transfer request with "share"; the holding centre's manager may revoke it.
+    The other centre sees only the contacts, referrals and cases it gives itself.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="shares", verbose_name=_("person"))
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+", verbose_name=_("shared with"))
+    transfer = models.ForeignKey(
+        TransferRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("transfer request"),
+    )
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("granted by"))
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("revoked by"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = PersonShareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        verbose_name = _("shared record")
+        verbose_name_plural = _("shared records")
+        constraints = [
+            # Also the index of "people shared with these centres" (centre first).
+            models.UniqueConstraint(
+                fields=["centre", "person"], condition=Q(revoked_at__isnull=True), name="personshare_one_active_per_centre",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"person {self.person_id} shared with {self.centre_id}"
 
 
 class ConsentEvent(models.Model):

@@ -7,6 +7,7 @@ confirms that a record of another centre exists.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -15,7 +16,17 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from helpdesk.choices import Role
-from helpdesk.models import AccessLog, Activity, Centre, Contact, ErasureRequest, Membership, Person, Referral
+from helpdesk.models import (
+    AccessLog,
+    Activity,
+    Centre,
+    Contact,
+    ErasureRequest,
+    Membership,
+    Person,
+    PersonShare,
+    Referral,
+)
 from helpdesk.text import documents, normalize_text
 
 User = AbstractBaseUser | AnonymousUser
@@ -87,8 +98,81 @@ def _scope(queryset: QuerySet, user: User, field: str = "centre_id") -> QuerySet
     return queryset.filter(**{f"{field}__in": ids})
 
 
+def served_filter(centre_ids) -> Q:
+    """People these centres serve: held there, or shared with them by the holding centre (one place for both).
+
+    The shared ids are read first (one indexed query, a handful of rows) and given as a list: PostgreSQL then
+    ORs two index scans, where ``pk IN (subquery)`` made it filter every person row (a capped count at a small
+    centre of a 300,000-person database went from 2 ms to 74 ms). Without shares it is the plain
+    ``centre_id IN (...)`` it always was.
+    """
+    shared = list(PersonShare.objects.active().filter(centre_id__in=centre_ids).values_list("person_id", flat=True))
+    return Q(centre_id__in=centre_ids) | Q(pk__in=shared) if shared else Q(centre_id__in=centre_ids)
+
+
 def people_for_user(user: User) -> QuerySet[Person]:
-    return _scope(Person.objects.select_related("centre"), user)
+    """People held at the user's centres or shared with one of them (every person for admins)."""
+    people = Person.objects.select_related("centre")
+    if user_is_admin(user):
+        return people
+    ids = user_centre_ids(user)
+    return people.filter(served_filter(ids)) if ids else people.none()
+
+
+def person_served_at(person: Person, centre: Centre | int) -> bool:
+    """Return True when ``centre`` may serve the person: it holds the record or the record is shared with it.
+
+    Cases, contacts, referrals and attendance are given at a centre that passes this check.
+    """
+    centre_id = getattr(centre, "pk", centre)
+    return person.centre_id == centre_id or PersonShare.objects.active().filter(person=person, centre_id=centre_id).exists()
+
+
+def person_serving_centre(user: User, person: Person) -> Centre | None:
+    """The user's centre that serves the person: the holding centre if it is one of theirs, else one it is shared with."""
+    centres = centres_for_user(user)
+    return centres.filter(pk=person.centre_id).first() or centres.filter(
+        pk__in=PersonShare.objects.active().filter(person=person).values("centre_id")
+    ).order_by("name").first()
+
+
+def person_held_get_for_user(user: User, pk) -> Person:
+    """The person if one of the user's centres holds the record (editing, merging): a shared record is not theirs."""
+    people = Person.objects.select_related("centre")
+    return _get(people if user_is_admin(user) else people.filter(centre_id__in=user_centre_ids(user)), pk)
+
+
+def person_merged_into(user: User, pk) -> Person | None:
+    """The record a merged-away person now lives in, if the user may see it (else None: a plain 404)."""
+    for _hop in range(5):  # a record merged into one merged later: follow the chain
+        deleted = Person.history.filter(id=pk, history_type="-").order_by("-history_date").first()
+        found = re.fullmatch(r"merged #\d+ into #(\d+)", (deleted.history_change_reason or "") if deleted else "")
+        if not found:
+            return None
+        pk = int(found[1])
+        if person := people_for_user(user).filter(pk=pk).first():
+            return person
+    return None
+
+
+def person_records_for_user(user: User, person: Person) -> dict[str, QuerySet]:
+    """The person's contacts, referrals and activities given at the user's centres (another centre's stay its own).
+
+    A record shared with the user's centre shows only what that centre gave; the holding centre sees its own.
+    """
+    return {
+        "contacts": _scope(person.contacts.select_related("staff", "centre").prefetch_related("topics"), user),
+        "referrals": _scope(person.referrals.select_related("centre"), user),
+        "activities": _scope(person.activities.all(), user),
+    }
+
+
+def shares_for_user(user: User) -> QuerySet[PersonShare]:
+    """Active shares of records held at the centres the user manages (all for admins): the ones they may revoke."""
+    shares = PersonShare.objects.active().select_related("person", "centre", "granted_by")
+    if not user_is_admin(user):
+        shares = shares.filter(person__centre_id__in=user_centre_ids(user, (Role.MANAGER,)))
+    return shares
 
 
 def contacts_for_user(user: User) -> QuerySet[Contact]:
@@ -116,15 +200,15 @@ def person_get_for_user(user: User, pk) -> Person:
 
 def person_card_get_for_user(user: User, pk) -> Person:
     """Return the person for the beneficiary card, with how many contacts, referrals and activities they have (one query)."""
-    def total(model, field: str) -> Subquery:
-        rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("id")).values("n")
-        return Coalesce(Subquery(rows), 0)
+    def total(model, field: str, centre: str = "centre_id") -> Subquery:
+        rows = _scope(model.objects.filter(**{field: OuterRef("pk")}), user, centre)  # a shared record: the user's centres' only
+        return Coalesce(Subquery(rows.order_by().values(field).annotate(n=Count("id")).values("n")), 0)
 
     return _get(
         people_for_user(user).annotate(
             contact_total=total(Contact, "person"),
             referral_total=total(Referral, "person"),
-            activity_total=total(Activity.attendees.through, "person"),
+            activity_total=total(Activity.attendees.through, "person", "activity__centre_id"),
         ),
         pk,
     )
@@ -155,7 +239,7 @@ def person_possible_duplicates(
     from rapidfuzz import fuzz
 
     found: dict[int, Person] = {}
-    people = Person.objects.filter(centre_id__in=centre_ids).select_related("centre")
+    people = Person.objects.filter(served_filter(centre_ids)).select_related("centre")  # shared people too: "Use this person"
     same_document = _document_match(nrc, passport_number)
     if same_document:
         found.update((p.pk, p) for p in people.filter(same_document)[:10])
@@ -186,7 +270,7 @@ def person_centres_elsewhere(*, centre_ids: list[int], nrc: str = "", passport_n
     same_document = _document_match(nrc, passport_number)
     if same_document is None:
         return []
-    holders = Person.objects.filter(same_document, erased_at__isnull=True).exclude(centre_id__in=centre_ids)
+    holders = Person.objects.filter(same_document, erased_at__isnull=True).exclude(served_filter(centre_ids))
     return list(Centre.objects.filter(pk__in=holders.values("centre_id")).order_by("name"))
 
 

@@ -14,6 +14,7 @@ from helpdesk import consent
 from helpdesk.choices import ConsentMethod, ReferralOutcome
 from helpdesk.models import AccessLog, Activity, Centre, ConsentEvent, Contact, ContactTopic, Person, Referral
 from helpdesk.reports import rollups
+from helpdesk.selectors import person_served_at
 from helpdesk.text.documents import nrc_key, passport_key
 
 consent_give = consent.consent_give  # the consent services live in helpdesk.consent with the rules
@@ -201,8 +202,8 @@ def activity_update(*, activity: Activity, **fields) -> Activity:
 
 
 def _check_attendees(activity: Activity, attendees: list[Person], *, present: Iterable[int] = ()) -> None:
-    """Attendees come from the activity's centre; a new one must have consented to records (else count them by head)."""
-    if any(p.centre_id != activity.centre_id for p in attendees):
+    """Attendees are served at the activity's centre (held there or shared with it); a new one must have consented to records (else count them by head)."""
+    if any(not person_served_at(p, activity.centre_id) for p in attendees):
         from django.utils.translation import gettext as _
 
         raise ValidationError({"attendees": _("Only people registered at this centre can be added.")})

@@ -290,6 +290,8 @@ LOGGING = {
 BOT_NAME = os.environ.get("BOT_NAME", "MC Helpdesk")
 BOT_DEFAULT_CENTRE = os.environ.get("BOT_DEFAULT_CENTRE", "")  # centre code, e.g. NDG
 BOT_PUBLIC_URL = os.environ.get("BOT_PUBLIC_URL", "")  # https://host as the channels see it (behind a proxy)
+# SMS segments one broadcast may spend (0: broadcasts send no SMS); see docs/broadcasts.md.
+BROADCAST_SMS_BUDGET = int(os.environ.get("BROADCAST_SMS_BUDGET", "0"))
 BOT_SEND_MAX_ATTEMPTS = int(os.environ.get("BOT_SEND_MAX_ATTEMPTS", "8"))
 BOT_VOICE_PROMPT_MY_URL = os.environ.get("BOT_VOICE_PROMPT_MY_URL", "")  # recorded Burmese voice menu (mp3)
 BOT_ATTACHMENT_MAX_BYTES = int(os.environ.get("BOT_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))  # larger files are not kept

@@ -1,6 +1,8 @@
 """Transfer requests: asked from the "registered at another centre" warning, decided on the holding centre's list."""
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -67,6 +69,7 @@ def transfer_list(request):
     return render(request, "helpdesk/transfer_list.html", {
         "pending": to_decide.filter(status=TransferRequest.Status.PENDING).order_by("requested_at", "id"),
         "asked": transfers.transfers_asked(request.user)[:20],
+        "shares": selectors.shares_for_user(request.user).order_by("centre__name", "-granted_at")[:200],
     })
 
 
@@ -74,7 +77,12 @@ def transfer_list(request):
 @require_POST
 def transfer_decide(request, pk):
     transfer = get_object_or_404(transfers.transfers_to_decide(request.user), pk=pk)
-    decide = {"accept": transfers.transfer_accept, "refuse": transfers.transfer_refuse}.get(request.POST.get("decision"))
+    decision = request.POST.get("decision")
+    decide = {
+        "accept": partial(transfers.transfer_accept, mode=TransferRequest.Mode.MOVE),
+        "share": partial(transfers.transfer_accept, mode=TransferRequest.Mode.SHARE),
+        "refuse": transfers.transfer_refuse,
+    }.get(decision)
     if decide is None:
         raise Http404
     try:
@@ -82,5 +90,22 @@ def transfer_decide(request, pk):
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
-        messages.success(request, _("Transfer accepted: the record moved.") if request.POST["decision"] == "accept" else _("Transfer refused."))
+        messages.success(request, {
+            "accept": _("Transfer accepted: the record moved."),
+            "share": _("Transfer accepted: the record is shared; it stays at your centre."),
+        }.get(decision, _("Transfer refused.")))
+    return redirect("helpdesk:transfer_list")
+
+
+@personal_data_required
+@require_POST
+def share_revoke(request, pk):
+    """The holding centre's manager stops sharing a record; the other centre keeps what it gave."""
+    share = get_object_or_404(selectors.shares_for_user(request.user), pk=pk)
+    try:
+        transfers.share_revoke(share=share, user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("%(centre)s no longer sees this person.") % {"centre": share.centre.name})
     return redirect("helpdesk:transfer_list")

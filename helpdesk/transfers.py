@@ -1,4 +1,4 @@
-"""Moving a person's record to another centre: asked by the centre that met them, accepted by the holding centre's manager.
+"""Moving or sharing a person's record with another centre: asked by the centre that met them, decided by the holding centre's manager.
 
 The asking side finds the record only through the NRC or passport typed on its own form; it learns
 nothing of the person (not even that the request matched one) until a manager of the holding centre accepts.
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.choices import Role
-from helpdesk.models import Centre, Person, TransferRequest
+from helpdesk.models import Centre, Person, PersonShare, TransferRequest
 from helpdesk.selectors import centres_for_user, user_centre_ids, user_is_admin, user_is_manager_of
 from helpdesk.text.documents import nrc_key, passport_key
 
@@ -24,6 +24,8 @@ TRANSFER_PENDING = _("A transfer of this person to your centre is already waitin
 TRANSFER_NOT_PENDING = _("This request is no longer waiting.")
 TRANSFER_NOT_MANAGER = _("Only a manager of the centre holding the record can accept or refuse.")
 TRANSFER_SAME_CENTRE = _("The record is already at this centre.")
+SHARE_NOT_MANAGER = _("Only a manager of the centre holding the record can stop sharing it.")
+SHARE_REVOKED = _("This record is no longer shared with that centre.")
 
 
 def _holder(*, centre: Centre, nrc: str, passport_number: str) -> Person | None:
@@ -71,18 +73,51 @@ def _decide(transfer: TransferRequest, user: AbstractBaseUser, status: str) -> T
 
 
 @transaction.atomic
-def transfer_accept(*, transfer: TransferRequest, user: AbstractBaseUser) -> TransferRequest:
-    """Move the person to the asking centre; their past contacts stay the old centre's figures."""
+def transfer_accept(*, transfer: TransferRequest, user: AbstractBaseUser, mode: str = TransferRequest.Mode.MOVE) -> TransferRequest:
+    """Move the person to the asking centre, or share the record with it (``mode``).
+
+    Either way past contacts stay the old centre's figures. A share keeps the record where it is and lets
+    the asking centre see and serve the person until the holding centre's manager revokes it.
+    """
+    if mode not in TransferRequest.Mode.values:
+        raise ValueError(f"Unknown transfer mode: {mode!r}")
     transfer = _decide(transfer, user, TransferRequest.Status.ACCEPTED)
     person = Person.objects.select_for_update().get(pk=transfer.person_id)
     if person.centre_id != transfer.from_centre_id or person.erased_at:
         raise ValidationError(TRANSFER_NOT_PENDING)
+    transfer.mode = mode
+    transfer.save(update_fields=["mode"])
+    if mode == TransferRequest.Mode.SHARE:
+        if not PersonShare.objects.active().filter(person=person, centre_id=transfer.to_centre_id).exists():
+            share = PersonShare(person=person, centre_id=transfer.to_centre_id, transfer=transfer, granted_by=user)
+            share.full_clean(validate_constraints=False)
+            share._history_user, share._change_reason = user, f"transfer #{transfer.pk}"
+            share.save()
+        return transfer
+    for share in PersonShare.objects.active().filter(person=person, centre_id=transfer.to_centre_id):  # it holds the record now
+        share.revoked_at, share.revoked_by, share._history_user = timezone.now(), user, user
+        share._change_reason = f"transfer #{transfer.pk}"
+        share.save()
     person.centre_id = transfer.to_centre_id
     person.full_clean()
     person._history_user = user
     person._change_reason = f"transfer #{transfer.pk}"
     person.save()
     return transfer
+
+
+@transaction.atomic
+def share_revoke(*, share: PersonShare, user: AbstractBaseUser) -> PersonShare:
+    """Stop sharing: the other centre no longer sees the person; what it gave (contacts, cases) stays its own."""
+    share = PersonShare.objects.select_for_update().select_related("person").get(pk=share.pk)
+    if not user_is_manager_of(user, share.person.centre_id):
+        raise PermissionDenied(SHARE_NOT_MANAGER)
+    if share.revoked_at:
+        raise ValidationError(SHARE_REVOKED)
+    share.revoked_at, share.revoked_by = timezone.now(), user
+    share._history_user = user
+    share.save()
+    return share
 
 
 @transaction.atomic

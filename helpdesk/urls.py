@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from api.v1 import api as api_v1
-from helpdesk import access_views, erasure_views, report_views, transfer_views, views
+from helpdesk import access_views, erasure_views, merge_views, report_views, transfer_views, views
 from helpdesk.accounts import views as account_views
 
 helpdesk_patterns = [
@@ -16,6 +16,7 @@ helpdesk_patterns = [
     path("people/<int:pk>/consent/", views.person_consent, name="person_consent"),
     path("people/<int:pk>/card.pdf", views.person_card, name="person_card"),
     path("people/<int:person_pk>/refer/", views.referral_create, name="referral_create"),
+    path("people/<int:pk>/merge/<int:other_pk>/", merge_views.person_merge, name="person_merge"),
     path("people/<int:pk>/erase/", erasure_views.person_erase, name="person_erase"),
     path("erasures/", erasure_views.erasure_list, name="erasure_list"),
     path("erasures/<int:pk>/confirm/", erasure_views.erasure_confirm, name="erasure_confirm"),
@@ -23,6 +24,7 @@ helpdesk_patterns = [
     path("transfers/", transfer_views.transfer_list, name="transfer_list"),
     path("transfers/request/", transfer_views.transfer_request, name="transfer_request"),
     path("transfers/<int:pk>/decide/", transfer_views.transfer_decide, name="transfer_decide"),
+    path("transfers/shares/<int:pk>/revoke/", transfer_views.share_revoke, name="share_revoke"),
     path("contacts/", views.contact_list, name="contact_list"),
     path("contacts/new/", views.contact_log, name="contact_log"),
     path("activities/", views.activity_list, name="activity_list"),

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -72,9 +72,16 @@ def person_list(request):
 @personal_data_required
 @logs_access(AccessLog.Kind.PERSON)
 def person_detail(request, pk):
-    person = selectors.person_get_for_user(request.user, pk)
-    contacts = person.contacts.select_related("staff", "centre").prefetch_related("topics")[:200]
+    try:
+        person = selectors.person_get_for_user(request.user, pk)
+    except Http404:
+        if kept := selectors.person_merged_into(request.user, pk):
+            messages.info(request, _("Record #%(gone)s was merged into this one.") % {"gone": pk})
+            return redirect("helpdesk:person_detail", pk=kept.pk)
+        raise
     events = list(person.consent_events.select_related("recorded_by", "referral"))
+    records = selectors.person_records_for_user(request.user, person)
+    shared_here = not selectors.centres_for_user(request.user).filter(pk=person.centre_id).exists()
     return render(
         request,
         "helpdesk/person_detail.html",
@@ -82,9 +89,13 @@ def person_detail(request, pk):
             "person": person,
             "consent": consent.consent_summary(person, events),
             "consent_form": ConsentForm(prefix="consent"),
-            "contacts": contacts,
-            "referrals": person.referrals.prefetch_related("consent_events"),
-            "activities": person.activities.all()[:50],
+            # a shared record: only what the user's centres gave (the holding centre's stay its own)
+            "contacts": records["contacts"][:200],
+            "referrals": records["referrals"].prefetch_related("consent_events"),
+            "activities": records["activities"][:50],
+            "shared_here": shared_here,
+            "same_person": [] if shared_here or person.erased_at else _possible_twins(person),
+            "merges": person.history.filter(history_change_reason__startswith="merged #").select_related("history_user")[:20],
             "panels": [(p.template, ctx) for p in PERSON_PANELS if (ctx := p.context(request, person)) is not None],
         },
     )
@@ -125,6 +136,15 @@ def person_card(request, pk):
     response = HttpResponse(beneficiary_card_pdf(person, user=request.user, language=translation.get_language()), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="beneficiary-card-{person.pk}.pdf"'
     return response
+
+
+def _possible_twins(person) -> list:
+    """Other records at the person's centre that may be the same person (the merge page starts here)."""
+    found = selectors.person_possible_duplicates(
+        centre_ids=[person.centre_id], phone=person.phone, name=person.name, birth_year=person.birth_year,
+        nrc=person.nrc, passport_number=person.passport_number,
+    )
+    return [p for p in found if p.pk != person.pk and p.centre_id == person.centre_id and not p.erased_at]
 
 
 def _duplicates_for(request, data: dict, exclude_pk=None) -> list:
@@ -171,7 +191,7 @@ def person_create(request):
 @personal_data_required
 @logs_access(AccessLog.Kind.PERSON)
 def person_edit(request, pk):
-    person = selectors.person_get_for_user(request.user, pk)
+    person = selectors.person_held_get_for_user(request.user, pk)  # a centre the record is shared with serves, never edits
     form = PersonForm(request.POST or None, instance=person, phone_centre=person.centre)
     if request.method == "POST" and form.is_valid():
         try:
@@ -213,7 +233,7 @@ def contact_log(request):
     query = search_terms(request)
     matches = selectors.person_search(user, query)[:10] if query and not person else []
 
-    initial = {"centre": person.centre_id if person else centres.first()}
+    initial = {"centre": selectors.person_serving_centre(user, person) if person else centres.first()}
     form = ContactForm(request.POST or None, centres=centres, initial=initial)
     person_form = QuickPersonForm(
         request.POST or None, prefix="p", initial={"name": query} if query and not matches else None, phone_centre=centres.first()
@@ -305,7 +325,7 @@ def activity_detail(request, pk):
     attendees = list(activity.attendees.all())
     matches = []
     if query:
-        matches = selectors.person_search(request.user, query).filter(centre_id=activity.centre_id).exclude(
+        matches = selectors.person_search(request.user, query).filter(selectors.served_filter([activity.centre_id])).exclude(
             pk__in=[p.pk for p in attendees]
         )[:10]
     return render(request, "helpdesk/activity_detail.html", {"activity": activity, "attendees": attendees, "matches": matches, "q": query})
@@ -341,12 +361,13 @@ def referral_list(request):
 @personal_data_required
 def referral_create(request, person_pk):
     person = selectors.person_get_for_user(request.user, person_pk)
+    centre = selectors.person_serving_centre(request.user, person) or person.centre  # a shared record: the user's centre refers
     # Without consent to share, only a manager may refer, with an urgent protection override.
-    override = not person.consent_share and selectors.user_is_manager_of(request.user, person.centre_id)
+    override = not person.consent_share and selectors.user_is_manager_of(request.user, centre.pk)
     form = ReferralForm(request.POST or None, initial={"date": timezone.localdate()}, override=override)
     if request.method == "POST" and form.is_valid():
         try:
-            services.referral_create(centre=person.centre, person=person, created_by=request.user, **form.cleaned_data)
+            services.referral_create(centre=centre, person=person, created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

@@ -234,14 +234,14 @@ def may_send(conversation, *, from_bot: bool) -> bool:
     return True
 
 
-def call(path: str, payload: dict) -> dict:
+def call(path: str, payload: dict, *, client: httpx.Client | None = None) -> dict:
     """POST to the Graph API with the page token; map its errors to SendError (the token masked)."""
     token = settings.MESSENGER_PAGE_ACCESS_TOKEN
     if not token:
         raise SendError("MESSENGER_PAGE_ACCESS_TOKEN is not set")
     url = f"{settings.MESSENGER_API_BASE.rstrip('/')}/{path}"
     try:
-        response = httpx.post(url, json=payload, params={"access_token": token}, timeout=SEND_TIMEOUT)
+        response = (client or httpx).post(url, json=payload, params={"access_token": token}, timeout=SEND_TIMEOUT)
     except httpx.HTTPError as exc:
         raise SendError(f"Messenger unreachable: {exc.__class__.__name__}: {exc}") from None
     try:
@@ -273,6 +273,24 @@ def send(conversation, text: str, *, from_bot: bool = False) -> str:
         if from_bot and number == len(parts) and (buttons := quick_replies(text)):
             message["quick_replies"] = buttons
         body = call("me/messages", {"recipient": {"id": conversation.external_user_id}, "message": message, **fields})
+        message_id = str(body.get("message_id", ""))
+    return message_id
+
+
+def broadcast_window_open(heard, now=None) -> bool:
+    """A broadcast may go only inside the 24-hour window: no message tag allows news or information."""
+    return heard is not None and (now or timezone.now()) - heard <= STANDARD_WINDOW
+
+
+def broadcast_send(user_id: str, text: str, *, photo_url: str = "", client: httpx.Client | None = None) -> str:
+    """Send a broadcast inside the window (``messaging_type=UPDATE``: not a reply); return the last message id."""
+    message_id = ""
+    if photo_url:
+        body = call("me/messages", {"recipient": {"id": user_id}, "messaging_type": "UPDATE",
+                                    "message": {"attachment": {"type": "image", "payload": {"url": photo_url}}}}, client=client)
+        message_id = str(body.get("message_id", ""))
+    for part in chunks(text):
+        body = call("me/messages", {"recipient": {"id": user_id}, "messaging_type": "UPDATE", "message": {"text": part}}, client=client)
         message_id = str(body.get("message_id", ""))
     return message_id
 

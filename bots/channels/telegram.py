@@ -98,12 +98,15 @@ def api_url(method: str) -> str:
     return f"{settings.TELEGRAM_API_BASE.rstrip('/')}/bot{settings.TELEGRAM_BOT_TOKEN}/{method}"
 
 
-def call(method: str, payload: dict) -> dict:
-    """Call a Bot API method; raise SendError (with the token masked) on failure."""
+def call(method: str, payload: dict, *, client: httpx.Client | None = None) -> dict:
+    """Call a Bot API method; raise SendError (with the token masked) on failure.
+
+    ``client`` keeps one connection open across calls (a broadcast batch: no TLS handshake per message).
+    """
     if not settings.TELEGRAM_BOT_TOKEN:
         raise SendError("TELEGRAM_BOT_TOKEN is not set")
     try:
-        response = httpx.post(api_url(method), json=payload, timeout=SEND_TIMEOUT)
+        response = (client or httpx).post(api_url(method), json=payload, timeout=SEND_TIMEOUT)
     except httpx.HTTPError as exc:
         raise SendError(f"Telegram unreachable: {exc.__class__.__name__}: {exc}") from None
     try:
@@ -139,6 +142,20 @@ def send(conversation, text: str, *, from_bot: bool = False) -> str:
     if from_bot:
         payload["reply_markup"] = keyboard(text)
     body = call("sendMessage", payload)
+    return str(body.get("result", {}).get("message_id", ""))
+
+
+CAPTION_LIMIT = 1024
+
+
+def broadcast_send(chat_id: str, text: str, *, photo_url: str = "", client: httpx.Client | None = None) -> str:
+    """Send a broadcast to one chat (no keyboard: it answers no question); a photo carries the text as caption."""
+    if photo_url and len(text) <= CAPTION_LIMIT:
+        body = call("sendPhoto", {"chat_id": chat_id, "photo": photo_url, "caption": text}, client=client)
+    else:
+        if photo_url:
+            call("sendPhoto", {"chat_id": chat_id, "photo": photo_url}, client=client)
+        body = call("sendMessage", {"chat_id": chat_id, "text": text}, client=client)
     return str(body.get("result", {}).get("message_id", ""))
 
 

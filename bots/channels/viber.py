@@ -16,6 +16,10 @@ EVENT_TYPES = ["delivered", "seen", "failed", "subscribed", "unsubscribed", "con
 STATUS_EVENTS = {"delivered", "seen", "failed"}
 # Viber answers these send_message statuses for users we may not write to; retrying cannot help.
 PERMANENT_STATUSES = {5, 6, 7, 10, 11}  # receiver not registered / not subscribed / blocked / inactive
+TOO_MANY_REQUESTS = 12
+RATE_LIMIT_WAIT = 60  # seconds: Viber gives no retry_after
+BROADCAST_LIMIT = 300  # receivers per broadcast_message call (Viber's limit)
+PICTURE_TEXT_LIMIT = 768  # characters of a picture message's description
 
 
 @dataclass(frozen=True)
@@ -121,12 +125,36 @@ def call(path: str, payload: dict) -> dict:
     if response.status_code == 200 and body.get("status") == 0:
         return body
     status = body.get("status")
-    raise SendError(f"Viber {path}: {body.get('status_message') or response.status_code} ({status})", permanent=status in PERMANENT_STATUSES)
+    description = f"Viber {path}: {body.get('status_message') or response.status_code} ({status})"
+    if status == TOO_MANY_REQUESTS or response.status_code == 429:
+        raise SendError(description, retry_after=RATE_LIMIT_WAIT)
+    raise SendError(description, permanent=status in PERMANENT_STATUSES)
 
 
 def send(conversation, text: str, *, from_bot: bool = False) -> str:
     body = call("send_message", {"receiver": conversation.external_user_id, "type": "text", "text": text, "sender": sender()})
     return str(body.get("message_token", ""))
+
+
+def broadcast(receivers: list[str], text: str, *, photo_url: str = "") -> tuple[str, dict[str, str]]:
+    """Send one text (or picture with caption) to up to 300 subscribers in one ``broadcast_message`` call.
+
+    Return the message token (the same for every receiver: delivered/seen callbacks carry it with the
+    user id) and ``{receiver: why it failed}`` from Viber's ``failed_list``.
+    """
+    if len(receivers) > BROADCAST_LIMIT:
+        raise ValueError(f"Viber takes at most {BROADCAST_LIMIT} receivers per broadcast_message call")
+    payload = {"broadcast_list": receivers, "sender": sender(), "type": "text", "text": text}
+    if photo_url and len(text) <= PICTURE_TEXT_LIMIT:
+        payload.update(type="picture", media=photo_url)  # the text is the picture's description
+    elif photo_url:  # too long to describe the picture: the picture alone, then the text
+        call("broadcast_message", {**payload, "type": "picture", "media": photo_url, "text": ""})
+    body = call("broadcast_message", payload)
+    failed = {}
+    for item in body.get("failed_list") or []:
+        if isinstance(item, dict) and isinstance(item.get("receiver"), str):
+            failed[item["receiver"]] = f"Viber: {item.get('status_message') or 'failed'} ({item.get('status')})"[:300]
+    return str(body.get("message_token", "")), failed
 
 
 def set_webhook(url: str) -> dict:

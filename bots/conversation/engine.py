@@ -57,6 +57,8 @@ def respond(state: dict | None, text: str | None, effects: Effects, attachments:
     turn = Turn(state, raw=raw, channel=channel)
     if channel == "sms" and _carrier_keyword(turn, text, effects):
         return turn
+    if channel != "sms" and _broadcast_keyword(turn, text, effects):
+        return turn
     if attachments and _attachments_received(turn, text, list(attachments), effects):
         return turn
     _dispatch(turn, text, encoding, effects)
@@ -105,6 +107,26 @@ def _carrier_keyword(turn: Turn, text: str, effects: Effects) -> bool:
             ask_current(turn, effects)  # "yes" typed mid-flow: the carrier saw an opt-in, we lose nothing
         elif step != "handover":
             _to_menu(turn)
+    return True
+
+
+def _broadcast_keyword(turn: Turn, text: str, effects: Effects) -> bool:
+    """UNSUBSCRIBE / SUBSCRIBE (any time), or a plain "stop" outside any flow from someone who got a broadcast.
+
+    Inside a flow "stop" keeps its old meaning (cancel the flow, keep nothing): a migrant halfway
+    through a complaint who types "stop" wants out of the questions, not off the news. Outside a flow
+    there is nothing to cancel, so a "stop" after a broadcast is the answer the broadcast asked for.
+    """
+    kind = words.broadcast_keyword(text)
+    step = turn.state["step"]
+    if kind is None and step in ("", "menu") and words.keyword(text, channel=turn.channel, step=step) == "stop" and effects.broadcast_received():
+        kind = "stop"
+    if kind is None:
+        return False
+    effects.stop_broadcasts(kind == "stop")
+    _say(turn, m.BROADCASTS_STOPPED if kind == "stop" else m.BROADCASTS_STARTED)
+    if step not in ("", "menu", "lang", "handover"):
+        ask_current(turn, effects)  # typed mid-flow: the flow goes on where it was
     return True
 
 

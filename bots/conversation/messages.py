@@ -19,6 +19,13 @@ MENU = _(
 NOT_UNDERSTOOD = _("Sorry, I did not understand. Please type one of the numbers.")
 STOPPED = _("The conversation has ended and what you typed so far was not kept. Send any message to start again.")
 AGAIN = _("Type \"menu\" to see the choices again.")
+# Broadcasts (safe-migration messages sent to every subscriber): how to stop them, and the answers.
+BROADCAST_FOOTER = _("To get no more of these messages, reply STOP.")
+SMS_BROADCAST_FOOTER = _("STOP to opt out")
+BROADCASTS_STOPPED = _(
+    "You will get no more of our news messages. You can still write to us at any time. To get them again, send SUBSCRIBE."
+)
+BROADCASTS_STARTED = _("You will get our news messages again. To stop them, send UNSUBSCRIBE.")
 
 AGENCY_ASK = _("Type the agency's name or its licence number (in Burmese or English).")
 AGENCY_CALL = _("Before you sign or pay anything, call %(centre)s on %(phone)s.")

@@ -10,6 +10,9 @@ MENU_WORDS = {"menu", "/menu", "/start", "start", "main menu", "မီနူး"
 GREETINGS = {"hi", "hello", "hey", "မင်္ဂလာပါ", "မင်္ဂလာပါခင်ဗျာ", "မင်္ဂလာပါရှင်"}
 BACK_WORDS = {"back", "/back", "previous", "နောက်", "နောက်သို့", "နောက်ပြန်", "ပြန်", "ပြန်သွား"}
 STOP_WORDS = {"stop", "/stop", "quit", "cancel", "end", "ရပ်", "ရပ်ပါ", "ရပ်မည်", "ထွက်", "ပယ်ဖျက်"}
+# Broadcasts: these always stop (or restart) them, inside a flow too; a plain "stop" does only outside a flow.
+BROADCAST_STOP_WORDS = {"unsubscribe", "/unsubscribe", "stop news", "stop messages", "stop broadcasts", "သတင်းမပို့ပါနဲ့", "မပို့ပါနဲ့", "မပို့နဲ့"}
+BROADCAST_START_WORDS = {"subscribe", "/subscribe", "start news", "သတင်းပို့ပါ", "ပြန်ပို့ပါ"}
 LANGUAGE_WORDS = {"language", "/language", "ဘာသာစကား", "ဘာသာ"}
 SKIP_WORDS = {"-", "skip", "no", "none", "မသိ", "မရှိ", "ကျော်"}
 BURMESE_WORDS = {"burmese", "myanmar", "မြန်မာ", "မြန်မာဘာသာ", "ဗမာ"}
@@ -73,6 +76,16 @@ def keyword(text: str, *, channel: str = "", step: str = "") -> str | None:
     for name, words in (("menu", MENU_WORDS), ("back", BACK_WORDS), ("stop", STOP_WORDS), ("language", LANGUAGE_WORDS)):
         if word in words:
             return name
+    return None
+
+
+def broadcast_keyword(text: str) -> str | None:
+    """Return "stop" or "start" when the whole message asks to stop or restart broadcasts (not on SMS: the carrier's)."""
+    word = text.strip().casefold().rstrip(".!။")
+    if word in BROADCAST_STOP_WORDS:
+        return "stop"
+    if word in BROADCAST_START_WORDS:
+        return "start"
     return None
 
 

@@ -77,6 +77,17 @@ class DatabaseEffects:
         """An SMS STOP (False) or START (True): the carrier already applied it; the inbox shows it."""
         self.conversation.subscribed = subscribed
 
+    def broadcast_received(self) -> bool:
+        """Whether a broadcast ever reached this conversation (a plain "stop" then answers it)."""
+        return self.conversation.broadcasts.filter(sent_at__isnull=False).exists()
+
+    def stop_broadcasts(self, stop: bool) -> None:
+        """Record that the migrant wants no more (or again) broadcasts; live replies are not affected."""
+        if stop and self.conversation.broadcasts_stopped_at is None:
+            self.conversation.broadcasts_stopped_at = timezone.now()
+        elif not stop:
+            self.conversation.broadcasts_stopped_at = None
+
     def choose_centre(self, code: str) -> None:
         move_to_centre(self.conversation, next(c for c in self._centre_rows() if c.code == code))
 

@@ -59,6 +59,7 @@ def conversation_for(*, channel: str, user_id: str, display_name: str = "") -> C
 
 HISTORY_FIELDS = (
     "display_name", "centre_id", "person_id", "language", "zawgyi", "attention", "attention_since", "subscribed", "sensitive", "last_contact_id",
+    "broadcasts_stopped_at",
 )
 
 

@@ -161,19 +161,27 @@ def outbound_enqueue_due(*, now=None) -> int:
     return len(ids)
 
 
-def outbound_mark(*, channel: str, external_id: str, status: str, error: str = "") -> int:
-    """Record a delivery receipt (Viber delivered/seen/failed); a receipt never moves a status backwards."""
+def outbound_mark(*, channel: str, external_id: str, status: str, error: str = "", user_id: str = "") -> int:
+    """Record a delivery receipt (Viber delivered/seen/failed) on a reply or a broadcast; never moves a status backwards.
+
+    ``user_id`` (Viber's receipts carry it) tells apart the receivers of one broadcast call, who share a token.
+    """
+    from bots.broadcasts.services import broadcast_mark
+
     order = [OutboundStatus.SENT, OutboundStatus.DELIVERED, OutboundStatus.SEEN]
     queryset = OutboundMessage.objects.filter(conversation__channel=channel, external_id=external_id)
+    marked = broadcast_mark(channel=channel, provider_message_id=external_id, status=status, user_id=user_id, error=error)
     if status == OutboundStatus.FAILED:
-        return queryset.update(status=status, last_error=error[:300])
-    return queryset.filter(status__in=order[: order.index(status)]).update(status=status)
+        return queryset.update(status=status, last_error=error[:300]) + marked
+    return queryset.filter(status__in=order[: order.index(status)]).update(status=status) + marked
 
 
 def outbound_mark_until(*, channel: str, user_id: str, status: str, until) -> int:
     """Record a receipt that covers every reply sent up to a time (Messenger's delivery and read watermarks)."""
+    from bots.broadcasts.services import broadcast_mark_until
+
     order = [OutboundStatus.SENT, OutboundStatus.DELIVERED, OutboundStatus.SEEN]
     return OutboundMessage.objects.filter(
         conversation__channel=channel, conversation__external_user_id=user_id, sent_at__lte=until,
         status__in=order[: order.index(status)],
-    ).update(status=status)
+    ).update(status=status) + broadcast_mark_until(channel=channel, user_id=user_id, status=status, until=until)

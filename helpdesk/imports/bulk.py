@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from helpdesk import services
 from helpdesk.choices import ConsentAction, ConsentMethod, ConsentScope
 from helpdesk.consent import consent_events_for_new_person
+from helpdesk.imports.documents import DocumentIndex
 from helpdesk.imports.result import DEFAULT_FORMAT, HEADCOUNT_FIELD, ImportResult, activity_title
 from helpdesk.imports.rows import LegacyRow
 from helpdesk.imports.rowwise import IMPORT_NOTE, error_text
@@ -34,7 +35,7 @@ ACTIVITY_EXCLUDE = ["centre", "created_by", "attendees"]
 
 
 def _person_key(row: LegacyRow) -> tuple | None:
-    """How rows name one person: by card number, else by phone (as the row-by-row path finds them)."""
+    """How rows name one person after their NRC or passport: by card number, else by phone (as row by row)."""
     if not row.has_person:  # no consent to records: counted anonymously, never linked to anyone
         return None
     if row.person_ref:
@@ -78,6 +79,7 @@ class _Plan:
 
     def __init__(self, rows: list[LegacyRow]):
         self.people = _existing_people(rows)
+        self.documents = DocumentIndex(rows)
         self.activities = _existing_activities(rows)
         self.new_people: list[Person] = []
         self.new_activities: list[Activity] = []
@@ -89,7 +91,11 @@ class _Plan:
 
     def person_for(self, row: LegacyRow, result: ImportResult, staged: list) -> Person | None:
         key = _person_key(row)
-        person = self.people.get(key) if key else None
+        person = self.documents.served(row) if row.has_person else None  # the NRC or passport first
+        if person is None and key:
+            person = self.people.get(key)
+        if person is None and row.has_person:
+            self.documents.check_not_elsewhere(row)  # never a silent duplicate of another centre's person
         if person is not None and person.pk and not person.consent_record and person.pk not in self.consented:
             staged.append(("consent", row.date, person))  # registered before consent was asked; this row says yes
         if person is None and row.has_person:
@@ -152,6 +158,7 @@ class _Plan:
                     self.people[key] = obj
                 if obj.phone:  # a later row naming only this phone finds this person
                     self.people.setdefault(("phone", obj.centre_id, obj.phone), obj)
+                self.documents.add(obj)  # and one naming only this NRC or passport
             else:
                 self.new_activities.append(obj)
                 counts.activities_created += 1

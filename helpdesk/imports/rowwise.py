@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history
 
 from helpdesk import services
 from helpdesk.choices import ConsentMethod, ConsentScope
+from helpdesk.imports.documents import DocumentIndex
 from helpdesk.imports.result import DEFAULT_FORMAT, HEADCOUNT_FIELD, ImportResult, activity_title
 from helpdesk.imports.rows import LegacyRow
 from helpdesk.models import Activity, Contact, ContactTopic, ImportedRow, Person
@@ -28,22 +29,25 @@ def error_text(exc: ValidationError) -> str:
 
 
 def _find_or_create_person(row: LegacyRow, result: ImportResult, user: AbstractBaseUser | None) -> Person | None:
-    """Link rows of one person by beneficiary card number, else by phone; create the person when new.
+    """Link rows of one person by NRC or passport, else beneficiary card number, else phone; create the person when new.
 
-    A row without consent to records is counted anonymously: it is never linked to anyone.
+    A row without consent to records is counted anonymously: it is never linked to anyone. A row whose
+    document is held only at another centre is refused with that centre's name (``helpdesk.imports.documents``).
     """
     if not row.has_person:
         result.anonymous += int(row.names_person)
         return None
     people = Person.objects.filter(centre=row.centre)
-    person = None
-    if row.person_ref:
+    documents = DocumentIndex([row])
+    person = documents.served(row)
+    if person is None and row.person_ref:
         person = people.filter(card_number=row.person_ref).first()
-    elif row.phone:
+    elif person is None and row.phone:
         person = people.filter(phone=row.phone).order_by("pk").first()
     if person is not None and not person.consent_record:  # registered before consent was asked; this row says yes
         services.consent_give(person=person, scopes=[ConsentScope.RECORD], method=ConsentMethod.PAPER, by=user, on=row.date)
     if person is None and row.has_person:
+        documents.check_not_elsewhere(row)
         person = services.person_create(
             centre=row.centre, created_by=user, consent_method=ConsentMethod.PAPER, card_number=row.person_ref, name=row.name,
             gender=row.gender, phone=row.phone, birth_year=row.birth_year, consent_record=True, consent_date=row.date,

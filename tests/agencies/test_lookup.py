@@ -1,6 +1,7 @@
 """The one lookup: numbers in any form, names in either script and encoding, misspelt or reordered."""
 import pytest
 from django.utils import timezone
+from rapidfuzz import fuzz, process
 
 from agencies.lookup import AgencyMatch, lookup_agencies
 from agencies.models import LicenceStatus
@@ -170,3 +171,24 @@ def test_name_key_drops_filler_and_keeps_burmese_marks(name, key):
 def test_a_query_mixing_scripts_is_matched_script_by_script(register):
     assert first("ရွှေကြယ် Golden Star").agency == register["golden"]
     assert first("Shwe ရွှေမြန်မာ").agency == register["shwe"]
+
+
+def test_look_alikes_are_scored_among_the_names_sharing_a_word_typed(register, monkeypatch):
+    AgencyFactory.create_batch(30)  # "Agency NumberN ...": no word in common with the query
+    scored = []
+    extract = process.extract
+
+    def counting(query, choices, **kwargs):
+        if kwargs.get("scorer") is fuzz.WRatio:  # the names compared (not the vocabulary searched for typos)
+            scored.append(len(choices))
+        return extract(query, choices, **kwargs)
+
+    monkeypatch.setattr(process, "extract", counting)
+    matches = lookup_agencies("Golden Sea")  # "sea" is in no name: a look-alike, not a fit
+    assert [m.agency for m in matches][:1] == [register["golden"]] and matches[0].rank == 0
+    assert scored == [1], "every English name was scored, not the pool sharing a word"
+
+
+def test_a_query_sharing_no_word_with_the_register_is_compared_with_every_name(register):
+    # "eyarwaddy" is three letters from "ayeyarwady": no word of the register, but alike as a whole.
+    assert register["dragon"] in [m.agency for m in lookup_agencies("Eyarwaddy")]

@@ -21,11 +21,13 @@ from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver, reverse
 
 from agencies.models import AgencyImport
+from bots.broadcasts.sending import photo_token
+from bots.broadcasts.services import broadcast_create
 from bots.models import Attachment, Conversation, InboundMessage, OutboundMessage
 from complaints.group import complaint_member_add
 from complaints.models import Complaint
 from complaints.services import complaint_open
-from helpdesk.models import ContactImport, ErasureRequest, TransferRequest
+from helpdesk.models import ContactImport, ErasureRequest, PersonShare, TransferRequest
 from tests.conftest import SecondFactorClient
 from tests.factories import (
     ActivityFactory,
@@ -50,7 +52,7 @@ def _private_storage(settings, tmp_path):
 TRANSCRIPT = "The broker sold us to a fishing boat in Ranong"
 STORY = "Kept on the boat for nine months without pay"
 NAMESPACES = ("helpdesk", "complaints", "bots", "agencies")
-PUBLIC = {"agencies:public_check", "agencies:api_lookup"}
+PUBLIC = {"agencies:public_check", "agencies:api_lookup", "bots:broadcast_photo"}
 WEBHOOKS = {"bots:telegram", "bots:viber", "bots:twilio_sms", "bots:twilio_voice", "bots:messenger"}  # signed by the channel, no user
 
 # name -> (method, which record the URL is about, arguments, POST data that changes nothing)
@@ -64,12 +66,14 @@ ROUTES = {
     "helpdesk:person_consent": ("POST", "person", ("person",), {}),
     "helpdesk:referral_create": ("GET", "person", ("person",), None),
     "helpdesk:person_erase": ("GET", "person", ("person",), None),
+    "helpdesk:person_merge": ("GET", "person", ("person", "twin"), None),
     "helpdesk:erasure_list": ("GET", None, (), None),
     "helpdesk:erasure_confirm": ("POST", "person", ("erasure",), {}),  # the box not ticked: nothing is erased
     "helpdesk:erasure_cancel": ("POST", "person", ("other_erasure",), {}),  # another person's request, cancelled by the first POST
     "helpdesk:transfer_list": ("GET", None, (), None),
     "helpdesk:transfer_request": ("POST", None, (), {}),  # no reason yet: the request form, nothing sent
     "helpdesk:transfer_decide": ("POST", "person", ("transfer",), {}),  # no decision: nothing changes
+    "helpdesk:share_revoke": ("POST", "person", ("share",), {}),  # the holding centre's manager revokes it with the first POST
     "helpdesk:contact_list": ("GET", None, (), None),
     "helpdesk:contact_log": ("GET", None, (), None),
     "helpdesk:activity_list": ("GET", None, (), None),
@@ -120,6 +124,13 @@ ROUTES = {
     "bots:attachment": ("GET", "conversation", ("attachment",), None),
     "bots:attachment_evidence": ("POST", "conversation", ("attachment",), {"evidence-complaint": "0"}),
     "bots:case_request": ("POST", "case", ("case",), {"ask-text": ""}),
+    "bots:broadcast_list": ("GET", None, (), None),
+    "bots:broadcast_create": ("GET", None, (), None),
+    "bots:broadcast_detail": ("GET", "broadcast", ("broadcast",), None),
+    "bots:broadcast_send": ("POST", "broadcast", ("broadcast",), {}),  # not confirmed: nothing is sent
+    "bots:broadcast_cancel": ("POST", "broadcast", ("broadcast",), {}),  # not confirmed (and a draft): nothing stops
+    "bots:broadcast_activity": ("POST", "broadcast", ("broadcast",), {}),  # a draft: nothing to record
+    "bots:broadcast_photo": ("GET", None, ("photo_token",), None),  # signed link the channels fetch; this one has no photo
 }
 SECRET_RECORDS = {"case", "conversation"}
 AGGREGATE = {
@@ -206,8 +217,14 @@ class World:
             "other_erasure": ErasureRequest.objects.create(
                 person=PersonFactory(centre=self.centre), centre=self.centre, reason="asked", requested_by=self.users["manager"]).pk,
             "attachment": photo.pk,
+            "broadcast": (broadcast := broadcast_create(
+                title="Check the licence", text_en="Check the licence before you pay", channels=["telegram"], centres=[self.centre],
+                created_by=self.users["manager"])).pk,
+            "photo_token": photo_token(broadcast),
             "transfer": TransferRequest.objects.create(
                 person=self.person, from_centre=self.centre, to_centre=self.other, reason="moved", requested_by=self.users["other_staff"]).pk,
+            "twin": PersonFactory(centre=self.centre, name="Ma Nwe Nwe Ni").pk,
+            "share": PersonShare.objects.create(person=self.person, centre=CentreFactory(code="MWD")).pk,  # a third centre
         }
         self.carrier = None  # who carries the sensitive case
 
