@@ -31,6 +31,7 @@ from complaints.services import GRIEVANCE_TOPICS
 from helpdesk import consent
 from helpdesk.choices import Gender, Service, Topic
 from helpdesk.models import Person
+from helpdesk.selectors import person_served_at
 from helpdesk.services import contact_delete, contact_log
 
 User = AbstractBaseUser
@@ -163,11 +164,9 @@ def own_received(complaint: Complaint, person_id: int) -> Decimal:
 # Writes ------------------------------------------------------------------------------------------
 
 def member_check(complaint: Complaint, person: Person) -> None:
-    """Refuse a person who may not join the case: same rule as the complainant (the case's centre), consent to records.
-
-    Kept in one place so that a wider rule for complainants (people served at the centre) can be applied here too.
-    """
-    if person.centre_id != complaint.centre_id:
+    """Refuse a person who may not join the case: the complainant's rule (a person served at the case's centre:
+    held there or shared with it), with consent to records and not erased."""
+    if not person_served_at(person, complaint.centre_id):
         raise ValidationError({"person": MEMBER_OTHER_CENTRE}, code="invalid")
     consent.check_can_record(person)  # also refuses an erased person
 

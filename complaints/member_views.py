@@ -17,7 +17,7 @@ from helpdesk.access import logs_access
 from helpdesk.models import AccessLog
 from helpdesk.permissions import personal_data_required
 from helpdesk.searches import search_redirect, search_terms
-from helpdesk.selectors import person_get_for_user, person_search
+from helpdesk.selectors import person_get_for_user, person_search, served_filter
 
 MATCHES_SHOWN = 10
 
@@ -35,7 +35,7 @@ def members(request, pk):
     if query:
         present = [m.person_id for m in rows] or [complaint.complainant_id]
         matches = list(
-            person_search(request.user, query).filter(centre_id=complaint.centre_id, erased_at=None).exclude(pk__in=present)
+            person_search(request.user, query).filter(served_filter([complaint.centre_id]), erased_at=None).exclude(pk__in=present)
             [:MATCHES_SHOWN]
         )
     figures = group.group_figures(complaint, rows) if rows else None

@@ -95,3 +95,16 @@ def test_merging_the_lead_with_a_member_of_their_own_case(centre, group_case):
     assert case.complainant == duplicate and only.person == duplicate and only.is_lead
     assert only.contact_id == case.intake_contact_id and only.amount_claimed == Decimal("2000005")
     assert Contact.objects.filter(service="complaint").count() == 1
+
+
+def test_the_merge_page_counts_and_guards_group_cases_a_person_joined(centre, group_case):
+    from complaints.merge import hidden_cases, visible_cases
+    from tests.factories import member as user_at
+
+    case, manager = group_case
+    worker = PersonFactory(centre=centre, name="Ko Worker")
+    group.complaint_member_add(complaint=case, person=worker, by=manager)
+    staff = user_at("staff", centre)
+    assert visible_cases(user=staff, person=worker) == 1 and not hidden_cases(user=staff, person=worker)
+    Complaint.objects.filter(pk=case.pk).update(sensitive=True)
+    assert visible_cases(user=staff, person=worker) == 0 and hidden_cases(user=staff, person=worker)

@@ -194,3 +194,15 @@ def test_a_payment_for_a_member_of_another_case_is_refused(open_case, workers, s
     payment.refresh_from_db()
     assert payment.member == member
     assert ComplaintMember.objects.count() == 2
+
+
+def test_a_person_shared_with_the_cases_centre_can_join_as_the_complainant_could(open_case, staff):
+    from helpdesk.models import PersonShare
+
+    case = open_case()
+    elsewhere = PersonFactory(centre=CentreFactory(), name="Ko Shared")
+    with pytest.raises(ValidationError):
+        group.complaint_member_add(complaint=case, person=elsewhere, by=staff)
+    PersonShare.objects.create(person=elsewhere, centre=case.centre)
+    member = group.complaint_member_add(complaint=case, person=elsewhere, by=staff)
+    assert member.contact.centre_id == case.centre_id and member.contact.person_id == elsewhere.pk
