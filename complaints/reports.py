@@ -110,8 +110,8 @@ class ComplaintOutcomes:
     by_centre: list[dict]  # {"code", "name", "name_my", "opened", "claimed", "recovered"}
     money: list[MoneyRow]  # centres with cases or payments, by code
     top_agencies: list[dict]  # {"licence_number", "name", "name_my", "complaints"}
-    opened_cases: QuerySet[Complaint] | None = field(default=None, repr=False)
-    period_payments: QuerySet[Reimbursement] | None = field(default=None, repr=False)
+    opened_cases: QuerySet[Complaint] | None = field(default=None, repr=False, compare=False)
+    period_payments: QuerySet[Reimbursement] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def workers(self) -> list[WorkerFigures]:
