@@ -86,6 +86,16 @@ class AgencyCount(Schema):
     cases: int
 
 
+class WorkersByGender(Schema):
+    """Workers covered by the cases opened (group cases count each member), their claims and what they received."""
+
+    code: str
+    label: str
+    workers: int
+    claimed_mmk: Decimal
+    recovered_mmk: Decimal
+
+
 class ComplaintOutcomes(Schema):
     filters: Filters
     periods: list[Period]
@@ -96,6 +106,7 @@ class ComplaintOutcomes(Schema):
     by_gender: list[Count]
     by_centre: list[CentreOutcome]
     top_agencies: list[AgencyCount]
+    workers_by_gender: list[WorkersByGender]
 
 
 class Agency(Schema):
@@ -115,6 +126,20 @@ class AgencyPage(Schema):
     next: str | None
 
 
+class GenderCount(Schema):
+    gender: str
+    workers: int
+
+
+class CaseMember(Schema):
+    """One worker covered by a group case: never a name or a person id."""
+
+    role: str
+    gender: str
+    amount_claimed_mmk: Decimal | None
+    amount_received_mmk: Decimal
+
+
 class Case(Schema):
     reference: str
     centre: str
@@ -129,6 +154,9 @@ class Case(Schema):
     amount_recovered_mmk: Decimal
     opened_on: date
     closed_on: date | None
+    workers_covered: int
+    workers_by_gender: list[GenderCount]
+    members: list[CaseMember]
 
 
 class CasePage(Schema):

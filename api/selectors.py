@@ -55,11 +55,11 @@ def token_cases(
     cases = (
         Complaint.objects.with_recovered()
         .filter(centre_id__in=centre_ids, sensitive=False)
-        .select_related("centre", "agency")
+        .select_related("centre", "agency", "complainant")
         .prefetch_related(Prefetch("grievances", queryset=ComplaintGrievance.objects.order_by("grievance")))
         .only(
             "reference", "centre__code", "channel", "stage", "outcome", "referred_to", "agency__licence_number",
-            "destination_country", "amount_claimed", "opened_at", "closed_at",
+            "destination_country", "amount_claimed", "opened_at", "closed_at", "complainant__gender",
         )
     )
     if opened_from:

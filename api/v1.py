@@ -21,6 +21,7 @@ from api.auth import RateLimited, TokenAuth
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, CursorInvalid, cursor_page
 from api.selectors import token_cases, token_centre_ids, token_partners, token_report_filter
 from complaints.choices import Stage
+from complaints.group import gender_counts, group_figures_by_case
 from complaints.reports import complaint_outcomes
 from helpdesk.choices import Channel
 from helpdesk.reports.forms import MAX_PERIODS, RANGE_INVALID, TOO_MANY_PERIODS, default_filters
@@ -176,6 +177,10 @@ def complaint_outcomes_view(
         "total": _outcome(_("Total"), result.total),
         "open_by_stage": _counts(result.open_by_stage), "by_grievance": _counts(result.by_grievance),
         "by_gender": _counts(result.by_gender),
+        "workers_by_gender": [
+            {"code": w.code, "label": str(w.label), "workers": w.workers, "claimed_mmk": w.claimed, "recovered_mmk": w.recovered}
+            for w in result.workers
+        ],
         "by_centre": [
             {"code": c["code"], "name": c["name"], "name_my": c["name_my"], "opened": c["opened"],
              "claimed_mmk": c["claimed"], "recovered_mmk": c["recovered"],
@@ -219,6 +224,18 @@ def agencies_view(request, status: str = "", country: str = "", cursor: str | No
     ], "next": next_url}
 
 
+def _workers(case, figures) -> dict:
+    """Workers covered by gender and, for a group case, each member's role, gender and amounts: never a name."""
+    if figures is None:
+        return {"workers_covered": 1, "workers_by_gender": [{"gender": case.complainant.gender, "workers": 1}], "members": []}
+    return {
+        "workers_covered": figures["count"],
+        "workers_by_gender": [{"gender": code, "workers": n} for code, _label, n in gender_counts(figures["by_gender"])],
+        "members": [{"role": r["role"], "gender": r["gender_code"], "amount_claimed_mmk": r["claimed"],
+                     "amount_received_mmk": r["received"]} for r in figures["rows"]],
+    }
+
+
 @api.get("/cases", response={200: schemas.CasePage, 403: schemas.Error, **ERRORS}, summary="Cases without names (case-level tokens)")
 def cases_view(
     request, opened_from: date | None = None, opened_to: date | None = None, stage: str = "",
@@ -237,8 +254,9 @@ def cases_view(
         raise ApiError(403, str(NO_CENTRES))
     cases = token_cases(request.auth, centre_ids=centre_ids, opened_from=opened_from, opened_to=opened_to, stage=stage)
     items, next_url = _page(cases, ("opened_at", "id"), request, cursor, limit)
+    groups = group_figures_by_case([c.pk for c in items])
     return {"items": [
-        {"reference": c.reference, "centre": c.centre.code, "channel": c.channel, "stage": c.stage, "outcome": c.outcome,
+        {**_workers(c, groups.get(c.pk)), "reference": c.reference, "centre": c.centre.code, "channel": c.channel, "stage": c.stage, "outcome": c.outcome,
          "referred_to": c.referred_to, "grievances": [g.grievance for g in c.grievances.all()],
          "agency_licence_number": c.agency.licence_number if c.agency else None,
          "destination_country": c.destination_country, "amount_claimed_mmk": c.amount_claimed,

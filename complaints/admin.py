@@ -3,7 +3,7 @@ the pages (the workflow and the payment services), so the admin shows them read-
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from complaints.models import Complaint, ComplaintGrievance, Reimbursement, TimelineEntry
+from complaints.models import Complaint, ComplaintGrievance, ComplaintMember, Reimbursement, TimelineEntry
 from helpdesk.admin import AccessLoggedAdmin, NormalizedModelForm, NormalizedSearchMixin
 from helpdesk.models import AccessLog
 
@@ -23,9 +23,17 @@ class GrievanceInline(ReadOnlyInline):
     model = ComplaintGrievance
 
 
+class MemberInline(ReadOnlyInline):
+    """A group's members change only through the case's group page (each has a complaint contact to keep in step)."""
+
+    model = ComplaintMember
+    fields = ["person", "role", "amount_claimed", "contact", "joined_at"]
+    raw_id_fields = ["person", "contact"]
+
+
 class ReimbursementInline(ReadOnlyInline):
     model = Reimbursement
-    fields = ["date", "amount_mmk", "kind", "payer", "currency", "original_amount", "exchange_rate"]
+    fields = ["date", "amount_mmk", "member", "kind", "payer", "currency", "original_amount", "exchange_rate"]
 
 
 @admin.register(Complaint)
@@ -40,7 +48,7 @@ class ComplaintAdmin(AccessLoggedAdmin, NormalizedSearchMixin, SimpleHistoryAdmi
     readonly_fields = ["reference", "centre", "complainant", "intake_contact", "stage", "referred_to", "outcome",
                        "amount_claimed", "opened_at", "closed_at"]
     date_hierarchy = "opened_at"
-    inlines = [GrievanceInline, ReimbursementInline]
+    inlines = [GrievanceInline, MemberInline, ReimbursementInline]
 
     def has_add_permission(self, request):
         return False  # cases are opened from the person page or the bots, which allocate the reference

@@ -50,6 +50,13 @@ class Outcome(models.TextChoices):
 PAID_OUTCOMES = frozenset({Outcome.REIMBURSED, Outcome.COMPENSATED})
 
 
+class MemberRole(models.TextChoices):
+    """A group case's members: the lead is the case's complainant; the others joined the case."""
+
+    LEAD = "lead", _("Lead complainant")
+    MEMBER = "member", _("Member")
+
+
 class ReimbursementKind(models.TextChoices):
     FEE_REIMBURSEMENT = "fee_reimbursement", _("Reimbursement of fees")
     COMPENSATION = "compensation", _("Compensation")
@@ -84,3 +91,4 @@ class EntryKind(models.TextChoices):
     REASSIGNED = "reassigned", _("Reassigned")
     UPDATED = "updated", _("Details changed")
     MESSAGE = "message", _("Message to the migrant")
+    MEMBERS = "members", _("Group changed")

@@ -187,6 +187,11 @@ class NoteForm(BurmeseTextMixin, forms.Form):
     next_follow_up = forms.DateField(label=_("Next follow-up"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, member):
+        return str(member.person)
+
+
 class PaymentForm(SensitiveMessageMixin, BurmeseTextMixin, forms.Form):
     amount_mmk = MoneyField(label=_("Amount received (MMK)"), required=False, help_text=_("Leave empty to work it out from the foreign amount and rate."))
     date = forms.DateField(label=_("Date received"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
@@ -197,9 +202,14 @@ class PaymentForm(SensitiveMessageMixin, BurmeseTextMixin, forms.Form):
     exchange_rate = MoneyField(label=_("Rate (MMK per unit)"), required=False, places=6)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
-    def __init__(self, *args, sensitive_tick: bool = False, **kwargs):
+    def __init__(self, *args, sensitive_tick: bool = False, members=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._sensitive_tick(sensitive_tick)
+        if members is not None and members.exists():  # a group case: for one member, or a lump sum apportioned
+            self.fields["member"] = MemberChoiceField(
+                label=_("For member"), queryset=members.select_related("person"), required=False,
+                empty_label=_("Lump sum for the group (apportioned by the amounts claimed)"),
+            )
 
     def clean_date(self):
         return date_not_future(self.cleaned_data.get("date"))
@@ -217,6 +227,19 @@ class PaymentCorrectForm(PaymentForm):
 
 class PaymentRemoveForm(BurmeseTextMixin, forms.Form):
     reason = forms.CharField(label=_("Why is it removed?"), max_length=300)
+
+
+class MemberAddForm(forms.Form):
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    amount_claimed = MoneyField(label=_("Amount claimed (MMK)"), required=False)
+
+
+class MemberClaimForm(forms.Form):
+    amount_claimed = MoneyField(label=_("Amount claimed (MMK)"), required=False)
+
+
+class MemberRemoveForm(BurmeseTextMixin, forms.Form):
+    reason = forms.CharField(label=_("Why is this member removed?"), max_length=300)
 
 
 class ReassignForm(BurmeseTextMixin, forms.Form):

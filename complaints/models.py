@@ -18,6 +18,7 @@ from complaints.choices import (
     Currency,
     EntryKind,
     Grievance,
+    MemberRole,
     Outcome,
     ReferredTo,
     ReimbursementKind,
@@ -198,10 +199,56 @@ class ComplaintGrievance(models.Model):
         return self.get_grievance_display()
 
 
+class ComplaintMember(models.Model):
+    """One worker covered by a group case: the lead (the case's complainant) or a member who joined it.
+
+    A case without member rows is a single case. Each member has their own complaint contact
+    (``contact``), so the beneficiary table counts every worker covered exactly once.
+    """
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="members", verbose_name=_("complaint"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="complaint_memberships", verbose_name=_("person"))
+    role = models.CharField(_("role"), max_length=6, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    amount_claimed = money_field(_("amount claimed (MMK)"), null=True, blank=True, validators=[MinValueValidator(0)])
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("complaint contact")
+    )
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["complaint", "role", "joined_at", "id"]  # "lead" < "member": the lead first
+        verbose_name = _("group member")
+        verbose_name_plural = _("group members")
+        indexes = [models.Index(fields=["person", "complaint"])]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "person"], name="complaintmember_unique_person"),
+            models.UniqueConstraint(fields=["complaint"], condition=Q(role=MemberRole.LEAD), name="complaintmember_one_lead"),
+            models.CheckConstraint(
+                condition=Q(amount_claimed__isnull=True) | Q(amount_claimed__gte=0), name="complaintmember_claim_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}: {self.person_id} ({self.role})"
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == MemberRole.LEAD
+
+
 class Reimbursement(models.Model):
-    """One payment received for a case. ``amount_mmk`` is what counts; a foreign amount keeps its rate."""
+    """One payment received for a case. ``amount_mmk`` is what counts; a foreign amount keeps its rate.
+
+    On a group case a payment is for one ``member`` (split) or, without one, a lump sum for the whole
+    group that complaints.group apportions between the members when shown.
+    """
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="reimbursements", verbose_name=_("complaint"))
+    member = models.ForeignKey(
+        ComplaintMember, on_delete=models.PROTECT, null=True, blank=True, related_name="payments",
+        verbose_name=_("for member"),
+    )
     amount_mmk = money_field(_("amount (MMK)"), validators=[MinValueValidator(0)])
     date = models.DateField(_("date received"), default=today_yangon)
     kind = models.CharField(_("kind"), max_length=20, choices=ReimbursementKind.choices)

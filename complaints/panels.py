@@ -1,10 +1,11 @@
 """What complaints adds to the person page and the agency page (registered in ComplaintsConfig.ready)."""
 from __future__ import annotations
 
-from django.db.models import Count, Window
+from django.db.models import Count, Q, Window
 from django.utils import timezone
 
 from complaints import selectors
+from complaints.models import ComplaintMember
 from complaints.money import format_mmk
 from helpdesk.selectors import user_can_see_personal_data
 
@@ -21,10 +22,12 @@ def person_panel(request, person) -> dict | None:
 def card_rows(user, person) -> tuple[list[tuple[str, ...]], int]:
     """The beneficiary card's latest cases the user may see, and how many they may see (one query).
 
-    A sensitive case the user may not open is in neither: not even its existence shows.
+    A sensitive case the user may not open is in neither: not even its existence shows. Group cases the
+    person joined count too (the amount shown is the case's).
     """
+    joined = ComplaintMember.objects.filter(person=person).values("complaint_id")
     cases = list(
-        selectors.visible_complaints(user).filter(complainant=person).with_recovered()
+        selectors.visible_complaints(user).filter(Q(complainant=person) | Q(pk__in=joined)).with_recovered()
         .annotate(visible_total=Window(Count("id")))  # counted before the LIMIT, over the visible cases only
         .only("reference", "stage", "opened_at").order_by("-opened_at", "-id")[:CARD_CASES_SHOWN]
     )

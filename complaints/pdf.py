@@ -13,6 +13,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
+from complaints.group import gender_counts, group_figures, group_members
 from complaints.models import Complaint
 from complaints.money import format_mmk, format_rate
 from complaints.selectors import complaint_payments, complaint_timeline
@@ -65,6 +66,7 @@ def _build(complaint: Complaint) -> bytes:
     story.append(_table([[_p(k, s["label"], 45 * mm), _p(v, s["body"], 125 * mm)] for k, v in details], [45 * mm, 125 * mm]))
     if complaint.description:
         story += [_p(_("What happened"), s["h2"]), _p(complaint.description, s["body"])]
+    story += _group_story(complaint, s)
 
     story.append(_p(_("Payments"), s["h2"]))
     payments = complaint_payments(complaint)
@@ -99,3 +101,29 @@ def _build(complaint: Complaint) -> bytes:
     )
     doc.build(story)
     return buffer.getvalue()
+
+
+def _group_story(complaint: Complaint, s) -> list:
+    """The workers covered by a group case: count by gender, then each member's claim and what they received."""
+    members = group_members(complaint)
+    if not members:
+        return []
+    figures = group_figures(complaint, members)
+    genders = ", ".join(f"{label} {n}" for _code, label, n in gender_counts(figures["by_gender"]))
+    story = [
+        _p(_("Group case"), s["h2"]),
+        _p(_("Workers covered: %(count)s (%(genders)s)") % {"count": figures["count"], "genders": genders}, s["body"]),
+    ]
+    widths = [50 * mm, 24 * mm, 32 * mm, 32 * mm, 32 * mm]
+    heads = (_("Member"), _("Gender"), _("Claimed"), _("Apportioned"), _("Received"))
+    rows = [[_p(h, s["label"], w) for h, w in zip(heads, widths, strict=True)]]
+    for row in figures["rows"]:
+        name = str(row["member"].person) + (f" ({_('lead')})" if row["member"].is_lead else "")
+        rows.append([_p(name, s["body"], 50 * mm), _p(row["member"].person.get_gender_display(), s["body"], 24 * mm),
+                     _p(format_mmk(row["claimed"]), s["body"]), _p(format_mmk(row["apportioned"]) if row["apportioned"] else "—", s["body"]),
+                     _p(format_mmk(row["received"]), s["body"])])
+    story.append(_table(rows, widths, header=True))
+    if figures["lump_sums"]:
+        story.append(_p(_("Lump sums are apportioned pro rata to the amounts claimed (equal shares when none), "
+                          "in whole kyat, the remainder to the lead."), s["small"]))
+    return story

@@ -7,16 +7,17 @@ their date. Sensitive cases are counted like the others: only numbers leave here
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import OPEN_STAGES, Grievance, Stage
-from complaints.models import Complaint, ComplaintGrievance, Reimbursement
+from complaints.models import Complaint, ComplaintGrievance, ComplaintMember, Reimbursement
 from complaints.money import pyas_to_mmk, sum_mmk
 from helpdesk.choices import Gender
 from helpdesk.models import Centre
@@ -83,6 +84,21 @@ class MoneyRow:
         return sum(self.recovered, ZERO)
 
 
+@dataclass(frozen=True)
+class WorkerFigures:
+    """Workers covered by the cases opened (a single case covers its complainant, a group case each member), by gender.
+
+    ``claimed``: their claims on the cases opened; ``recovered``: the payments received in the period, each
+    worker's own (a lump sum on a group case apportioned as on the case page). The genders add up to the totals.
+    """
+
+    code: str
+    label: str
+    workers: int
+    claimed: Decimal
+    recovered: Decimal
+
+
 @dataclass
 class ComplaintOutcomes:
     periods: list[Period]
@@ -94,6 +110,13 @@ class ComplaintOutcomes:
     by_centre: list[dict]  # {"code", "name", "name_my", "opened", "claimed", "recovered"}
     money: list[MoneyRow]  # centres with cases or payments, by code
     top_agencies: list[dict]  # {"licence_number", "name", "name_my", "complaints"}
+    opened_cases: QuerySet[Complaint] | None = field(default=None, repr=False, compare=False)
+    period_payments: QuerySet[Reimbursement] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def workers(self) -> list[WorkerFigures]:
+        """Per gender: workers covered, MMK claimed and recovered; computed when asked (the dashboards never do)."""
+        return _worker_figures(self.opened_cases, self.period_payments)
 
     @property
     def money_total(self) -> MoneyRow:
@@ -110,6 +133,8 @@ def _scope(report: ReportFilter) -> QuerySet[Complaint]:
 
 def complaint_outcomes(report: ReportFilter) -> ComplaintOutcomes:
     """Compute the outcome figures in eight grouped queries, whatever the number of cases.
+
+    ``workers`` (by gender) takes four more when read, five with group lump sums.
 
     Cases opened and payments are grouped by centre and period at once: the
     per-period row, the per-centre row and the period x centre MMK table are
@@ -191,6 +216,8 @@ def complaint_outcomes(report: ReportFilter) -> ComplaintOutcomes:
         for a in agencies
     ]
     return ComplaintOutcomes(
+        opened_cases=opened,
+        period_payments=payments,
         periods=periods,
         by_period=by_period,
         total=total,
@@ -201,6 +228,38 @@ def complaint_outcomes(report: ReportFilter) -> ComplaintOutcomes:
         money=money,
         top_agencies=top_agencies,
     )
+
+
+def _worker_figures(opened: QuerySet[Complaint], payments: QuerySet[Reimbursement]) -> list[WorkerFigures]:
+    """Workers, claims and money by the gender of each worker covered (see WorkerFigures), in five queries."""
+    from complaints.group import group_figures
+
+    workers = dict.fromkeys(Gender.values, 0)
+    claimed = dict.fromkeys(Gender.values, ZERO)
+    recovered = dict.fromkeys(Gender.values, ZERO)
+    grouped = ComplaintMember.objects.order_by().values("complaint_id")
+    singles = opened.exclude(pk__in=grouped).values_list("complainant__gender").annotate(n=Count("id"), claimed=sum_mmk("amount_claimed"))
+    for gender, n, pyas in singles:
+        workers[gender] += n
+        claimed[gender] += pyas_to_mmk(pyas)
+    members = ComplaintMember.objects.filter(complaint__in=opened.values("pk")).order_by().values_list("person__gender")
+    for gender, n, pyas in members.annotate(n=Count("id"), claimed=sum_mmk("amount_claimed")):
+        workers[gender] += n
+        claimed[gender] += pyas_to_mmk(pyas)
+    single_paid = payments.exclude(complaint__in=grouped).values_list("complaint__complainant__gender").annotate(total=sum_mmk("amount_mmk"))
+    for gender, pyas in single_paid:
+        recovered[gender] += pyas_to_mmk(pyas)
+    group_paid: dict[int, list[Reimbursement]] = {}
+    for payment in payments.filter(complaint__in=grouped).order_by("date", "id"):
+        group_paid.setdefault(payment.complaint_id, []).append(payment)
+    if group_paid:
+        members_of: dict[int, list[ComplaintMember]] = {}
+        for member in ComplaintMember.objects.filter(complaint__in=list(group_paid)).select_related("person").order_by("role", "joined_at", "id"):
+            members_of.setdefault(member.complaint_id, []).append(member)
+        for pk, paid in group_paid.items():
+            for row in group_figures(None, members_of[pk], paid)["rows"]:
+                recovered[row["member"].person.gender] += row["received"]
+    return [WorkerFigures(g.value, g.label, workers[g.value], claimed[g.value], recovered[g.value]) for g in Gender]
 
 
 OUTCOME_COLUMNS = [
@@ -261,6 +320,12 @@ def outcomes_document(result: ComplaintOutcomes, report: ReportFilter) -> Docume
               note=str(_("A case may raise several grievances."))),
         Block(str(_("By gender of the complainant")), (Column(str(_("Gender")), TEXT), Column(str(_("Cases"))), share),
               tuple((str(label), n, ratio(n, cases)) for _code, label, n in result.by_gender)),
+        Block(str(_("Workers covered, by gender")),
+              (Column(str(_("Gender")), TEXT), Column(str(_("Workers"))), Column(str(_("MMK claimed")), MMK),
+               Column(str(_("MMK recovered")), MMK)),
+              tuple((str(w.label), w.workers, w.claimed, w.recovered) for w in result.workers),
+              note=str(_("A group case covers each of its members; a single case its complainant. Lump sums paid to a group "
+                         "are apportioned between its members as on the case page."))),
         Block(str(_("By centre")), (Column(str(_("Centre")), TEXT), Column(str(_("Opened"))),
                                     Column(str(_("MMK claimed")), MMK), Column(str(_("MMK recovered")), MMK)),
               tuple((_centre_label(c["code"], c["name"], c["name_my"]), c["opened"], c["claimed"], c["recovered"])

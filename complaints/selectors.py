@@ -14,7 +14,7 @@ from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.http import Http404
 
 from complaints.choices import OPEN_STAGES, Outcome, Stage
-from complaints.models import Complaint, ComplaintGrievance, Reimbursement
+from complaints.models import Complaint, ComplaintGrievance, ComplaintMember, Reimbursement
 from complaints.money import pyas_to_mmk, sum_mmk
 from helpdesk.choices import Role
 from helpdesk.pagination import capped_counts
@@ -73,6 +73,16 @@ def reimbursement_get_for_user(user: User, pk) -> Reimbursement:
         return payments.get(pk=pk)
     except (Reimbursement.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def member_get_for_user(user: User, pk) -> ComplaintMember:
+    """Return a group member of a case the user may see, or 404 (the same rule as the case itself)."""
+    try:
+        member = ComplaintMember.objects.select_related("person", "complaint").get(pk=pk)
+    except (ComplaintMember.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    member.complaint = complaint_get_for_user(user, member.complaint_id)
+    return member
 
 
 def user_manages_complaint(user: User | None, complaint: Complaint) -> bool:
@@ -188,8 +198,9 @@ def complainant_other_contacts(user: User, complaint: Complaint):
 
 
 def person_complaints(user: User, person) -> QuerySet[Complaint]:
-    """Return the person's cases the user may see (sensitive ones only for those allowed)."""
-    return complaints_for_user(user).filter(complainant=person)
+    """Return the person's cases the user may see (sensitive ones only for those allowed), group cases they joined too."""
+    joined = ComplaintMember.objects.filter(person=person).values("complaint_id")
+    return complaints_for_user(user).filter(Q(complainant=person) | Q(pk__in=joined))
 
 
 def case_list_counts(user: User, listed: QuerySet[Complaint]) -> dict:
@@ -216,7 +227,7 @@ def case_list_counts(user: User, listed: QuerySet[Complaint]) -> dict:
 
 
 def complaint_payments(complaint: Complaint) -> list[Reimbursement]:
-    return list(complaint.reimbursements.select_related("recorded_by").order_by("date", "id"))
+    return list(complaint.reimbursements.select_related("recorded_by", "member__person").order_by("date", "id"))
 
 
 def complaint_timeline(complaint: Complaint):

@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 from complaints.choices import SENSITIVE_GRIEVANCES, Currency, EntryKind, Grievance
 from complaints.extensions import CaseEvent, case_event
-from complaints.models import Complaint, ComplaintGrievance, ReferenceCounter, Reimbursement, TimelineEntry
+from complaints.models import (
+    Complaint,
+    ComplaintGrievance,
+    ComplaintMember,
+    ReferenceCounter,
+    Reimbursement,
+    TimelineEntry,
+)
 from complaints.money import format_amount
 from complaints.workflow import complaint_move  # noqa: F401  (re-exported: the one way to move a case)
 from helpdesk.choices import Channel, Role, Service, Topic
@@ -151,6 +158,10 @@ def complaint_update(*, complaint: Complaint, by: User | None, grievances: list[
 
     if complaint.sensitive and fields.get("sensitive") is False and not user_manages_complaint(by, complaint):
         raise ValidationError({"sensitive": NOT_MANAGER_UNMARK_SENSITIVE}, code="forbidden")
+    if "amount_claimed" in fields and fields["amount_claimed"] != complaint.amount_claimed and complaint.members.exists():
+        from complaints.group import GROUP_CLAIM_PER_MEMBER
+
+        raise ValidationError({"amount_claimed": GROUP_CLAIM_PER_MEMBER}, code="group")
     changed = []
     for name, value in fields.items():
         if isinstance(value, str):
@@ -230,6 +241,14 @@ def _payment_amounts(currency: str, amount_mmk, original_amount, exchange_rate):
     return amount_mmk, original_amount, exchange_rate
 
 
+PAYMENT_MEMBER_OTHER_CASE = _("This member belongs to another case.")
+
+
+def _check_payment_member(complaint: Complaint, member: ComplaintMember | None) -> None:
+    if member is not None and member.complaint_id != complaint.pk:
+        raise ValidationError({"member": PAYMENT_MEMBER_OTHER_CASE}, code="invalid")
+
+
 def _validate_payment(payment: Reimbursement) -> None:
     if payment.amount_mmk is not None and payment.amount_mmk <= 0:
         raise ValidationError({"amount_mmk": AMOUNT_POSITIVE}, code="min_value")
@@ -252,14 +271,18 @@ def reimbursement_record(
     exchange_rate: Decimal | None = None,
     note: str = "",
     message_sensitive: bool = False,
+    member: ComplaintMember | None = None,
 ) -> Reimbursement:
     """Record a payment received (one of possibly several) and put it on the timeline.
 
+    On a group case ``member`` says whose payment it is; without one it is a lump sum for the group,
+    apportioned between the members when shown (complaints.group.apportion).
     Registered handlers (bots) may tell the migrant; for a sensitive case only when a manager ticked ``message_sensitive``.
     """
+    _check_payment_member(complaint, member)
     amount_mmk, original_amount, exchange_rate = _payment_amounts(currency, amount_mmk, original_amount, exchange_rate)
     payment = Reimbursement(
-        complaint=complaint, amount_mmk=amount_mmk, date=date or timezone.localdate(), kind=kind, payer=normalize_text(payer),
+        complaint=complaint, member=member, amount_mmk=amount_mmk, date=date or timezone.localdate(), kind=kind, payer=normalize_text(payer),
         currency=currency or Currency.MMK, original_amount=original_amount, exchange_rate=exchange_rate,
         note=normalize_text(note), recorded_by=recorded_by,
     )
@@ -269,11 +292,11 @@ def reimbursement_record(
         complaint=complaint, kind=EntryKind.PAYMENT, author=recorded_by,
         text=f"{format_amount(payment.amount_mmk)} MMK · {payment.payer}",  # data, not a label: same in both languages
     )
-    case_event(CaseEvent("payment", complaint, recorded_by, send_if_sensitive=message_sensitive, detail={"amount_mmk": payment.amount_mmk}))
+    case_event(CaseEvent("payment", complaint, recorded_by, send_if_sensitive=message_sensitive, detail={"amount_mmk": payment.amount_mmk, "member_person_id": member.person_id if member else None}))
     return payment
 
 
-PAYMENT_FIELDS = ("amount_mmk", "date", "kind", "payer", "currency", "original_amount", "exchange_rate", "note")
+PAYMENT_FIELDS = ("amount_mmk", "date", "kind", "payer", "currency", "original_amount", "exchange_rate", "note", "member")
 
 
 @transaction.atomic
@@ -286,6 +309,7 @@ def reimbursement_correct(*, payment: Reimbursement, by: User | None, reason: st
     if not reason:
         raise ValidationError({"reason": _("Say why the payment is corrected.")}, code="required")
     before = payment.amount_mmk
+    _check_payment_member(payment.complaint, fields.get("member"))
     for name, value in fields.items():
         setattr(payment, name, normalize_text(value) if isinstance(value, str) and name in ("payer", "note") else value)
     if payment.currency not in ("", Currency.MMK):

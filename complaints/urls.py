@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints import report_views, views
+from complaints import member_views, report_views, views
 
 app_name = "complaints"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("<int:pk>/payments/", views.payment_record, name="payment"),
     path("<int:pk>/reassign/", views.complaint_reassign, name="reassign"),
     path("<int:pk>/summary.pdf", views.complaint_pdf, name="pdf"),
+    path("<int:pk>/members/", member_views.members, name="members"),
+    path("<int:pk>/members/add/", member_views.member_add, name="member_add"),
+    path("<int:pk>/single/", member_views.make_single, name="make_single"),
+    path("members/<int:pk>/", member_views.member_change, name="member_change"),
     path("payments/<int:pk>/correct/", views.payment_correct, name="payment_correct"),
     path("payments/<int:pk>/remove/", views.payment_remove, name="payment_remove"),
     path("reports/outcomes/", report_views.outcomes, name="outcomes"),

@@ -21,9 +21,11 @@ from complaints.forms import (
     PaymentRemoveForm,
     ReassignForm,
 )
+from complaints.group import GROUP_CLAIM_PER_MEMBER, gender_counts, group_figures, group_figures_by_case, group_members
 from complaints.money import format_amount
 from complaints.workflow import complaint_move
 from helpdesk.access import logs_access
+from helpdesk.choices import Gender
 from helpdesk.downloads import csv_writer
 from helpdesk.forms import apply_service_errors
 from helpdesk.models import AccessLog
@@ -95,17 +97,33 @@ def complaint_export(request):
     writer.writerow([
         _("Reference"), _("Centre"), _("Opened"), _("Stage"), _("Complainant"), _("Phone"), _("Grievances"), _("Agency"),
         _("Employer"), _("Destination"), _("Amount claimed (MMK)"), _("Recovered (MMK)"), _("Assigned to"),
-        _("Next follow-up"), _("Sensitive"), _("Under 18"),
+        _("Next follow-up"), _("Sensitive"), _("Under 18"), _("Workers covered"),
+        *(_("Workers covered: %(gender)s") % {"gender": label} for label in Gender.labels), _("Group members"),
     ])
+    groups = group_figures_by_case(complaints)
     for case in complaints.iterator(chunk_size=500):
+        covered = groups.get(case.pk)
         writer.writerow([
             case.reference, case.centre.code, f"{timezone.localtime(case.opened_at):%Y-%m-%d}", case.get_stage_display(),
             str(case.complainant), case.complainant.phone, "; ".join(case.grievance_labels), case.agency or "",
             case.employer, case.get_destination_country_display(), format_amount(case.amount_claimed) if case.amount_claimed is not None else "",
             format_amount(case.recovered), case.assigned_to or "", case.next_follow_up or "",
             _("yes") if case.sensitive else "", _("yes") if case.is_minor else "",
+            *_group_cells(case, covered),
         ])
     return response
+
+
+def _group_cells(case, covered) -> list:
+    """Workers covered (total and per gender) and the members with what each claimed and received."""
+    if covered is None:  # a single case covers its complainant
+        by_gender = {case.complainant.gender: 1}
+        return [1, *(by_gender.get(g, 0) for g in Gender.values), ""]
+    members = "; ".join(
+        f"{row['name']} ({row['gender']}): {format_amount(row['claimed']) if row['claimed'] is not None else '—'} / "
+        f"{format_amount(row['received'])}" for row in covered["rows"]
+    )
+    return [covered["count"], *(covered["by_gender"].get(g, 0) for g in Gender.values), members]
 
 
 @personal_data_required
@@ -140,6 +158,7 @@ def _detail(request, complaint, status=200, **forms):
 
     user = request.user
     tick = _sensitive_tick(user, complaint)
+    members = group_members(complaint)
     context = {
         "panels": case_panels(request, complaint),
         "complaint": complaint,
@@ -149,13 +168,18 @@ def _detail(request, complaint, status=200, **forms):
         "can_reassign": selectors.user_can_reassign(user, complaint),
         "move_form": forms.get("move_form") or MoveForm(stage=complaint.stage, prefix="move", sensitive_tick=tick),
         "note_form": forms.get("note_form") or NoteForm(prefix="note"),
-        "payment_form": forms.get("payment_form") or PaymentForm(prefix="pay", sensitive_tick=tick),
+        "payment_form": forms.get("payment_form") or PaymentForm(
+            prefix="pay", sensitive_tick=tick, members=complaint.members.all() if members else None
+        ),
         "reassign_form": forms.get("reassign_form") or ReassignForm(
             centre=complaint.centre, initial={"assigned_to": complaint.assigned_to_id}, prefix="assign"
         ),
     }
     if complaint.amount_claimed:
         context["balance"] = max(complaint.amount_claimed - complaint.recovered, 0)
+    if members:
+        context["group"] = group_figures(complaint, members, context["payments"])
+        context["group"]["genders"] = gender_counts(context["group"]["by_gender"])
     return render(request, "complaints/complaint_detail.html", context, status=status)
 
 
@@ -204,7 +228,8 @@ def complaint_note(request, pk):
 @personal_data_required
 def payment_record(request, pk):
     return _post_action(
-        request, pk, lambda c: PaymentForm(request.POST, prefix="pay", sensitive_tick=_sensitive_tick(request.user, c)),
+        request, pk,
+        lambda c: PaymentForm(request.POST, prefix="pay", sensitive_tick=_sensitive_tick(request.user, c), members=c.members.all()),
         lambda c, d: services.reimbursement_record(complaint=c, recorded_by=request.user, **d), _("Payment recorded."),
     )
 
@@ -227,6 +252,9 @@ def complaint_edit(request, pk):
     initial = {name: getattr(complaint, name) for name in services.UPDATABLE}
     initial["grievances"] = complaint.grievance_codes
     form = ComplaintEditForm(request.POST or None, initial=initial, current_agency=complaint.agency)
+    if complaint.members.exists():  # a group's claim is the sum of its members' (changed on the group page)
+        form.fields["amount_claimed"].disabled = True
+        form.fields["amount_claimed"].help_text = GROUP_CLAIM_PER_MEMBER
     if request.method == "POST" and form.is_valid():
         data = form.complaint_fields()
         try:
@@ -242,7 +270,10 @@ def complaint_edit(request, pk):
 @personal_data_required
 def payment_correct(request, pk):
     payment = selectors.reimbursement_get_for_user(request.user, pk)
-    form = PaymentCorrectForm(request.POST or None, initial={name: getattr(payment, name) for name in services.PAYMENT_FIELDS})
+    form = PaymentCorrectForm(
+        request.POST or None, initial={name: getattr(payment, name) for name in services.PAYMENT_FIELDS},
+        members=payment.complaint.members.all(),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.reimbursement_correct(
@@ -262,7 +293,9 @@ def _payment_page(request, payment, status=200, **forms):
     return render(request, "complaints/payment_correct.html", {
         "payment": payment, "complaint": payment.complaint,
         "can_remove": selectors.user_manages_complaint(request.user, payment.complaint),
-        "form": forms.get("form") or PaymentCorrectForm(initial={name: getattr(payment, name) for name in services.PAYMENT_FIELDS}),
+        "form": forms.get("form") or PaymentCorrectForm(
+            initial={name: getattr(payment, name) for name in services.PAYMENT_FIELDS}, members=payment.complaint.members.all()
+        ),
         "remove_form": forms.get("remove_form") or PaymentRemoveForm(prefix="remove"),
     }, status=status)
 

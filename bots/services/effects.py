@@ -15,7 +15,7 @@ from bots.models import (
     ComplaintEvidence,
     Conversation,
 )
-from complaints.models import Complaint
+from complaints.group import own_received, person_case_list
 from complaints.services import complaint_open
 from helpdesk.choices import ConsentMethod, ConsentScope, Gender
 from helpdesk.models import DEFAULT_SENSITIVE_WORDS, Centre, Person
@@ -136,11 +136,15 @@ class DatabaseEffects:
         return [a.pk for a in self.attachments if a.kind != AttachmentKind.STICKER]
 
     def my_cases(self) -> list[CaseStatus]:
-        """Cases whose complainant is this conversation's person: never anyone else's."""
-        if self.conversation.person_id is None:
+        """Cases whose complainant is this conversation's person, and group cases they are a member of: never anyone else's.
+
+        On a group case the money told is the person's own: their payments and their share of lump sums.
+        """
+        person_id = self.conversation.person_id
+        if person_id is None:
             return []
-        cases = Complaint.objects.filter(complainant_id=self.conversation.person_id).with_recovered().order_by("-opened_at")[:5]
-        return [CaseStatus(c.reference, c.stage, c.recovered, c.sensitive) for c in cases]
+        cases = person_case_list(person_id)[:5]
+        return [CaseStatus(c.reference, c.stage, own_received(c, person_id), c.sensitive) for c in cases]
     def _sender_phone(self) -> str:
         """On SMS the bot does not ask the phone: it is the number the migrant writes from."""
         if self.conversation.channel != "sms":

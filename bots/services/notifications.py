@@ -19,6 +19,7 @@ from bots.retention import ERASED_PREFIX
 from bots.services.outbound import outbound_queue
 from complaints.choices import EntryKind, Stage
 from complaints.extensions import CaseEvent
+from complaints.group import own_received
 from complaints.models import Complaint
 from complaints.selectors import user_manages_complaint
 from complaints.services import complaint_add_note
@@ -52,8 +53,8 @@ def _text(event: CaseEvent, language: str) -> str:
     complaint = event.complaint
     if event.kind == "stage":
         return m.render(m.CASE_STAGE, language, reference=complaint.reference, stage=m.render(Stage(complaint.stage).label, language))
-    if event.kind == "payment":
-        total = Complaint.objects.with_recovered().get(pk=complaint.pk).recovered
+    if event.kind == "payment":  # on a group case the lead is told their own part so far
+        total = own_received(Complaint.objects.with_recovered().get(pk=complaint.pk), complaint.complainant_id)
         amount = Decimal(event.detail.get("amount_mmk") or 0)
         return m.render(m.CASE_PAYMENT, language, reference=complaint.reference, amount=f"{amount:,.0f}", total=f"{total:,.0f}")
     return m.render(m.CASE_REQUEST, language, reference=complaint.reference, text=event.detail.get("text", ""))
@@ -63,6 +64,8 @@ def case_notify(event: CaseEvent) -> OutboundMessage | None:
     """Queue the message for ``event`` (sent after commit) and put it on the timeline; None when nobody is told."""
     if not may_message(event):
         return None
+    if event.detail.get("member_person_id") not in (None, event.complaint.complainant_id):
+        return None  # a payment for another member of a group case is theirs: the lead is not told of it
     conversation = case_conversation(event.complaint)
     if conversation is None:
         return None

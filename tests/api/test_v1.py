@@ -267,3 +267,30 @@ def test_tokens_are_listed_once_per_organisation(make_token):
     make_token(centre, organisation="B org")
     make_token(centre, organisation="A org")
     assert list(ApiToken.objects.values_list("organisation", flat=True)) == ["A org", "B org"]
+
+
+def test_a_group_case_gives_its_workers_by_gender_and_each_members_amounts_without_names(api_client, make_token, world):
+    from complaints.group import complaint_member_add
+
+    tcl = world["tcl"]
+    case = Complaint.objects.get(centre=tcl)
+    worker = PersonFactory(centre=tcl, name="Ko Group Worker", gender="man")
+    complaint_member_add(complaint=case, person=worker, by=None, amount_claimed=Decimal("500000"))
+    _token, secret = make_token(tcl, case_level=True)
+    response = _get(api_client, secret, "/api/v1/cases")
+    validate_against_served_schema(api_client, "/api/v1/cases", response)
+    [item] = response.json()["items"]
+    assert item["workers_covered"] == 2
+    assert item["workers_by_gender"] == [{"gender": "woman", "workers": 1}, {"gender": "man", "workers": 1}]
+    assert [(m["role"], m["gender"], Decimal(m["amount_claimed_mmk"]), Decimal(m["amount_received_mmk"])) for m in item["members"]] == [
+        ("lead", "woman", Decimal("1500000"), Decimal("187500")), ("member", "man", Decimal("500000"), Decimal("62500")),
+    ]
+    assert Decimal(item["amount_claimed_mmk"]) == Decimal("2000000")
+    assert "Ko Group Worker" not in response.content.decode() and str(worker.pk) not in json_values(item)
+    ndg = _get(api_client, make_token(world["ndg"], case_level=True)[1], "/api/v1/cases").json()["items"][0]
+    assert (ndg["workers_covered"], ndg["workers_by_gender"], ndg["members"]) == (1, [{"gender": "woman", "workers": 1}], [])
+
+
+def json_values(item) -> set[str]:
+    """Every value of a member entry, as text (to show no person id slipped in)."""
+    return {str(v) for member in item["members"] for v in member.values()}

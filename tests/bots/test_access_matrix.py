@@ -24,6 +24,7 @@ from agencies.models import AgencyImport
 from bots.broadcasts.sending import photo_token
 from bots.broadcasts.services import broadcast_create
 from bots.models import Attachment, Conversation, InboundMessage, OutboundMessage
+from complaints.group import complaint_member_add
 from complaints.models import Complaint
 from complaints.services import complaint_open
 from helpdesk.models import ContactImport, ErasureRequest, PersonShare, TransferRequest
@@ -113,6 +114,10 @@ ROUTES = {
     "complaints:reassign": ("POST", "case", ("case",), {"assign-assigned_to": "999999"}),
     "complaints:pdf": ("GET", "case", ("case",), None),
     "complaints:payment_correct": ("GET", "case", ("payment",), None),
+    "complaints:members": ("GET", "case", ("case",), None),
+    "complaints:member_add": ("POST", "case", ("case",), {}),
+    "complaints:member_change": ("POST", "case", ("member",), {"action": "remove"}),
+    "complaints:make_single": ("POST", "case", ("case",), {}),
     "complaints:payment_remove": ("POST", "case", ("payment",), {}),
     "complaints:outcomes": ("GET", None, (), None),
     "complaints:outcomes_csv": ("GET", None, (), None),
@@ -221,6 +226,7 @@ class World:
             "case": self.case.pk,
             "payment": ReimbursementFactory(complaint=self.case, payer="Andaman Fishing Co").pk,
             "conversation": self.conversation.pk,
+            "member": complaint_member_add(complaint=self.case, person=PersonFactory(centre=self.centre), by=None).pk,
             "outbound": OutboundMessage.objects.create(conversation=self.conversation, text="We are here", status="sent").pk,
             "erasure": ErasureRequest.objects.create(
                 person=self.person, centre=self.centre, reason="asked at the centre", requested_by=self.users["manager"]).pk,
@@ -258,6 +264,11 @@ class World:
         self.post("manager", reverse("complaints:reassign", args=[self.case.pk]), {"assign-assigned_to": self.users["actor"].pk})
         self.carrier = "actor"
 
+    def carrier_adds_a_worker_to_the_sensitive_case(self):
+        worker = PersonFactory(centre=self.centre, name="Ko Min Min")
+        self.post("actor", reverse("complaints:member_add", args=[self.case.pk]), {"person": worker.pk})
+        assert self.case.members.filter(person=worker).exists()
+
     def hand_case_on(self):
         self.post("actor", reverse("complaints:reassign", args=[self.case.pk]), {"assign-assigned_to": self.users["colleague"].pk})
         self.carrier = "colleague"
@@ -270,7 +281,8 @@ class World:
 
 
 STEPS = [
-    "open_trivial_case", "pick_up_unassigned_case", "manager_assigns_sensitive_case", "hand_case_on",
+    "open_trivial_case", "pick_up_unassigned_case", "manager_assigns_sensitive_case",
+    "carrier_adds_a_worker_to_the_sensitive_case", "hand_case_on",
     "take_over_conversation", "mark_handled",
 ]
 

@@ -189,3 +189,28 @@ def test_my_case_over_telegram(client, centre, person, fake_api, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         post_telegram(client, payload)
     assert f"Case {case.reference}: Intake. Received so far: 0 kyats." in fake_api.texts()[0]
+
+
+def test_my_case_tells_a_group_member_their_own_part(centre, staff, person):
+    from complaints.group import complaint_member_add
+
+    lead = PersonFactory(centre=centre, name="Ko Lead")
+    case = ComplaintFactory(centre=centre, complainant=lead, stage="negotiation", amount_claimed=None)
+    member = complaint_member_add(complaint=case, person=person, by=staff)
+    reimbursement_record(complaint=case, recorded_by=staff, kind="compensation", payer="Agency", amount_mmk=Decimal("100000"))
+    reimbursement_record(complaint=case, recorded_by=staff, kind="compensation", payer="Agency", amount_mmk=Decimal("1000"), member=member)
+    reply = my_case(chat(centre, person=person))
+    assert f"Case {case.reference}: Negotiation. Received so far: 51,000 kyats." in reply  # half the lump sum and their own
+
+
+def test_on_a_group_case_the_lead_is_told_their_own_part_and_not_of_another_members_payment(centre, staff, person):
+    from complaints.group import complaint_member_add
+
+    conversation = chat(centre, person=person)
+    case = ComplaintFactory(centre=centre, complainant=person, assigned_to=staff, amount_claimed=None)
+    other = complaint_member_add(complaint=case, person=PersonFactory(centre=centre), by=staff)
+    reimbursement_record(complaint=case, recorded_by=staff, kind="compensation", payer="A", amount_mmk=Decimal("5000"), member=other)
+    assert messages_to(conversation) == []
+    reimbursement_record(complaint=case, recorded_by=staff, kind="compensation", payer="A", amount_mmk=Decimal("100000"))
+    [text] = messages_to(conversation)
+    assert text == f"A payment of 100,000 kyats was recorded for your case {case.reference}. Received so far: 50,000 kyats."

@@ -25,6 +25,9 @@ def test_seed_complaints_is_idempotent_and_covers_every_centre(settings):
     assert payments > 0 and Complaint.objects.filter(stage="resolved").exists() and Complaint.objects.open().exists()
     for case in Complaint.objects.filter(stage="resolved", outcome__in=["reimbursed", "compensated"]):
         assert case.reimbursements.exists(), case.reference
+    groups = Complaint.objects.filter(members__isnull=False).distinct()
+    assert groups.count() == len(MIGRANT_CENTRE_CODES)  # one group case per centre, each worker with a complaint contact
+    assert all(m.contact_id for case in groups for m in case.members.all())
     call_command("seed_complaints", stdout=io.StringIO())
     assert (Complaint.objects.count(), Reimbursement.objects.count()) == (count, payments)
 

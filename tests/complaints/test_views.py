@@ -415,7 +415,7 @@ def test_case_page_queries_do_not_grow_with_payments_and_notes(client, centre, s
         ReimbursementFactory(complaint=case, amount_mmk=Decimal(1000 + i))
         complaint_add_note(complaint=case, by=staff, text=f"Called the agency, attempt {i}")
     client.force_login(staff)
-    with django_assert_max_num_queries(12):  # 10, + the bots panel: the migrant's conversation and the evidence
+    with django_assert_max_num_queries(13):  # 10, + the bots panel: the migrant's conversation and the evidence, + the group's members
         response = client.get(reverse("complaints:detail", args=[case.pk]))
     assert response.status_code == 200 and f"attempt {entries - 1}" in response.content.decode()
 

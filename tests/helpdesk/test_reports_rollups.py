@@ -3,13 +3,14 @@
 A property test (hypothesis) plays random histories through the services the
 pages, imports and admin use: contacts logged late or on time, corrected and
 deleted, activities with head counts and attendees, people changing gender,
-personal data erased, legacy imports, and rollup rebuilds at random moments;
+personal data erased, legacy imports, workers joining and leaving group complaints, and rollup rebuilds at random moments;
 after each history every table (by quarter and by year, all centres, one,
 two, a partner, a channel, aligned and unaligned ranges) is compared with the
 raw computation and with ``rebuild_rollups --check``.
 """
 import os
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -53,6 +54,8 @@ operations = st.one_of(
     st.tuples(st.just("regender"), person_ix, gender),
     st.tuples(st.just("erase"), person_ix),
     st.tuples(st.just("import"), centre_ix, days, st.integers(0, 5), st.booleans()),
+    st.tuples(st.just("join"), person_ix, days),  # a group complaint: its lead, then members joining (complaints)
+    st.tuples(st.just("leave"), st.integers(0, 20)),
     st.tuples(st.just("rebuild"),),
 )
 
@@ -130,6 +133,28 @@ def _play(op, centres, people) -> None:
         )
         result = import_contacts(content=text.encode(), filename=f"legacy-{day}-{count}.csv", row_by_row=row_by_row)
         assert result.errors == [], result.errors
+    elif kind == "join":  # the first at a centre opens a case; later ones join it, each with their complaint contact
+        from complaints.group import complaint_member_add
+        from complaints.models import Complaint
+        from complaints.services import complaint_open
+
+        person, day = Person.objects.get(pk=people[args[0]].pk), args[1]
+        moment = datetime.combine(day, time(10), tzinfo=ZoneInfo("Asia/Yangon"))
+        case = Complaint.objects.filter(centre_id=person.centre_id).first()
+        try:
+            if case is None:
+                complaint_open(centre=person.centre, complainant=person, opened_by=None, grievances=["overcharged_fees"], opened_at=moment)
+            else:
+                complaint_member_add(complaint=case, person=person, by=None, joined_at=moment)
+        except ValidationError:  # an erased person, or one already covered: refused, nothing written
+            pass
+    elif kind == "leave":
+        from complaints.group import complaint_member_remove
+        from complaints.models import ComplaintMember
+
+        members = list(ComplaintMember.objects.filter(role="member").order_by("pk"))
+        if members:
+            complaint_member_remove(member=members[args[0] % len(members)], by=None, reason="joined by mistake")
     elif kind == "rebuild":
         rollups.rebuild()
 
@@ -173,6 +198,10 @@ def _assert_rollups_equal_raw(centres):
 @example(  # one person's two phone contacts in a quarter are one unique person under a channel filter
     before=[("erase", 0), ("log", 1, 2, date(2025, 4, 11), "drop_in", "phone", "man")],
     after=[("erase", 0), ("log", 1, 2, date(2025, 4, 11), "drop_in", "phone", "man")],
+)
+@example(  # a group complaint: a member joins in a closed quarter, leaves after the rebuild, joins again today's quarter
+    before=[("join", 0, date(2025, 5, 1)), ("join", 3, date(2025, 6, 1))],
+    after=[("leave", 0), ("join", 3, date(2026, 11, 2)), ("erase", 3)],
 )
 def test_rollups_give_the_same_table_as_the_raw_rows_whatever_the_history(before, after):
     with transaction.atomic():

@@ -17,6 +17,7 @@ from django.utils import timezone
 from agencies.models import Agency
 from complaints import services
 from complaints.choices import Grievance, Stage
+from complaints.group import complaint_member_add
 from complaints.models import Complaint, TimelineEntry
 from complaints.workflow import complaint_move
 from helpdesk.demo.centres import MIGRANT_CENTRE_CODES
@@ -92,9 +93,18 @@ class Command(BaseCommand):
                 employer=rng.choice(EMPLOYERS), destination_country=rng.choice(["TH", "TH", "MY", "SG", "JP"]),
                 description=" ".join(STORIES[g] for g in grievances), amount_claimed=claimed,
             )
+            if i == 0:  # the first case of each centre is a group: two more workers overcharged by the same agency
+                self._group(case, people, staff, when)
             self._date(case.timeline.all(), when)
             self._progress(case, rng.choice(ENDINGS), staff, rng, when, claimed)
         return count
+
+    @staticmethod
+    def _group(case, people, staff, when) -> None:
+        """Add the next two demo people as members (their claims half the lead's); the payments then are lump sums."""
+        others = [p for p in people[1:3] if p.pk != case.complainant_id]
+        for person in others:
+            complaint_member_add(complaint=case, person=person, by=staff, amount_claimed=case.amount_claimed / 2, joined_at=when)
 
     @staticmethod
     def _staff(centre: Centre):
