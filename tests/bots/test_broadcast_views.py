@@ -168,3 +168,15 @@ def test_stop_sending_from_the_page(manager, centre, django_capture_on_commit_ca
     assert statuses_of(broadcast) == {"queued": 1}
     manager.post(reverse("bots:broadcast_cancel", args=[broadcast.pk]), {"confirm": "yes"})
     assert statuses_of(broadcast) == {"skipped": 1}
+
+
+def test_a_long_link_in_the_preview_wraps_on_a_phone(manager, centre):
+    """The preview's samples wrap anywhere (a Facebook post link made the page 800 px wide on a 375 px phone)."""
+    from django.contrib.staticfiles import finders
+
+    link = "https://www.facebook.com/ctum.myanmar/posts/pfbid02kXq7Yt9GwLh3vRcM1nZs8PdUo4EaTfBj6KyHx5iQpWmN2lVgC"
+    manager.post(reverse("bots:broadcast_create"), form(centre, text_en=f"Read {link}"))
+    page = manager.get(reverse("bots:broadcast_detail", args=[Broadcast.objects.get().pk])).content.decode()
+    assert 'class="broadcast-sample"' in page and "bots/bots.css" in page and 'style="white-space' not in page
+    css = re.sub(r"\s+", "", open(finders.find("bots/bots.css")).read())
+    assert "pre.broadcast-sample{white-space:pre-wrap;overflow-wrap:anywhere;}" in css
