@@ -3,6 +3,7 @@ and our Burmese shows rather than Django's own."""
 import pytest
 from django.utils import timezone
 
+from bots.broadcasts.services import broadcast_create
 from helpdesk.models import Contact, Person
 from tests.factories import (
     ActivityFactory,
@@ -54,6 +55,8 @@ def test_every_control_on_the_main_staff_pages_is_big_enough_to_tap(live_server,
     activity.attendees.add(person)
     ReferralFactory(centre=centre, person=person)
     complaint = ComplaintFactory(centre=centre, complainant=person, assigned_to=user)
+    broadcast = broadcast_create(title="Licence check", text_en="Check the licence before you pay.", text_my="လိုင်စင် စစ်ပါ။",
+                                 channels=["telegram", "messenger"], centres=[centre], created_by=user)
     page = login("moe")
     blocked = []  # the Content-Security-Policy allows no inline <style> or <script>: a page that had one would lose it
     page.on("console", lambda message: "Content Security Policy" in message.text and blocked.append((page.url, message.text)))
@@ -62,6 +65,7 @@ def test_every_control_on_the_main_staff_pages_is_big_enough_to_tap(live_server,
         "/contacts/", "/activities/", "/activities/new/", f"/activities/{activity.pk}/", f"/activities/{activity.pk}/?q=Ma",
         "/referrals/", "/reports/", "/imports/contacts/", "/complaints/", f"/complaints/{complaint.pk}/", "/agencies/",
         "/complaints/reports/outcomes/", "/bots/inbox/", "/agencies/check/?q=Golden+Star", "/outreach/", "/outreach/review/",
+        "/bots/broadcasts/", "/bots/broadcasts/new/", f"/bots/broadcasts/{broadcast.pk}/",
     ]
     failures = {}
     for path in pages:
