@@ -82,6 +82,13 @@ class Broadcast(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def channel_labels(self) -> str:
+        """The channels by their names ("Telegram, Messenger"), translated, for the list; the stored codes are not for people."""
+        from bots.models import BotChannel
+
+        labels = dict(BotChannel.choices)
+        return ", ".join(str(labels.get(code, code)) for code in self.channels)
+
     def text_for(self, language: str) -> str:
         """The message in the conversation's language (English when there is no Burmese); both when none was chosen."""
         if language == "my" and self.text_my:

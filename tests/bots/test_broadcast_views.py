@@ -180,3 +180,11 @@ def test_a_long_link_in_the_preview_wraps_on_a_phone(manager, centre):
     assert 'class="broadcast-sample"' in page and "bots/bots.css" in page and 'style="white-space' not in page
     css = re.sub(r"\s+", "", open(finders.find("bots/bots.css")).read())
     assert "pre.broadcast-sample{white-space:pre-wrap;overflow-wrap:anywhere;}" in css
+
+
+def test_the_list_names_the_channels_in_the_users_language(manager, centre):
+    manager.post(reverse("bots:broadcast_create"), form(centre))
+    assert "<td>Telegram, Messenger</td>" in manager.get(reverse("bots:broadcast_list")).content.decode()
+    manager.post(reverse("set_language"), {"language": "my"})
+    page = manager.get(reverse("bots:broadcast_list")).content.decode()
+    assert "telegram, messenger" not in page

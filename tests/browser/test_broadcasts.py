@@ -74,6 +74,10 @@ def test_a_manager_writes_previews_sends_and_records_a_broadcast(live_server, lo
 
     broadcast = Broadcast.objects.get()
     assert broadcast.status == "draft" and channel_api.requests == []  # nothing goes before Send
+    list_tab = page.context.new_page()
+    list_tab.goto(f"{live_server.url}/bots/broadcasts/")
+    assert flat(list_tab.locator("#broadcasts tbody tr").inner_text()).startswith("Licence check Telegram, Messenger NDG Draft")
+    list_tab.close()
     samples = page.inner_text("#samples")
     assert "ငွေမပေးမီ လိုင်စင် စစ်ပါ။" in samples and "Check the licence before you pay." in samples and "reply STOP" in samples
     audience = {flat(row.inner_text()).strip() for row in page.locator("#audience tbody tr").all()}
