@@ -24,10 +24,11 @@ CHAT_IDS = ("5550001111", "5550002222", "7312345678900001")
 
 @pytest.fixture
 def channel_api(settings):
-    """Telegram and Messenger go to the bots tests' fake API on 127.0.0.1: no network."""
+    """Telegram, Viber and Messenger go to the bots tests' fake API on 127.0.0.1: no network."""
     api = FakeChannelAPI()
     api.thread.start()
     settings.TELEGRAM_BOT_TOKEN = "7012345678:AAE-browser-test-token"
+    settings.VIBER_AUTH_TOKEN = "4a9e3b2c1d0e9f8a-7b6c5d4e3f2a1b0c-browser"
     settings.MESSENGER_PAGE_ACCESS_TOKEN = "EAAGm0PX4ZCpsBAbrowsertoken"
     settings.TELEGRAM_API_BASE = settings.VIBER_API_BASE = settings.TWILIO_API_BASE = api.url
     settings.MESSENGER_API_BASE = f"{api.url}/v25.0"
@@ -117,32 +118,63 @@ def test_a_manager_writes_previews_sends_and_records_a_broadcast(live_server, lo
     assert (activity.kind, activity.undisclosed_count, activity.centre) == ("mobilisation", 1, centre)
 
 
-def test_staff_get_no_broadcasts_and_the_pages_fit_a_phone(live_server, login, channel_api):
+def test_staff_get_no_broadcasts_and_the_pages_fit_a_phone(live_server, login, channel_api, settings):
     centre = CentreFactory(code="NDG", name="CTUM North Dagon")
     member("staff", centre, username="moe")
     manager = member("manager", centre, username="daw-khin")
-    Conversation.objects.create(channel="telegram", external_user_id=CHAT_IDS[0], centre=centre, language="my")
-    long_text = "ငွေမပေးမီ အေဂျင်စီ၏ လိုင်စင်ကို https://www.dol.gov.mm/licensed-agencies/check-before-you-pay တွင် စစ်ပါ။ " * 4
-    draft, sent = (broadcast_create(title=f"Licence check {n}", text_en="Check the licence at https://www.facebook.com/ctum.myanmar/posts/pfbid02kXq7Yt9GwLh3vRcM1nZs8PdUo4EaTfBj6KyHx5iQpWmN2lVgC before you pay.", text_my=long_text,
-                                    channels=["telegram", "viber", "messenger", "sms"], centres=[centre], created_by=manager)
-                   for n in (1, 2))
+    for n, channel in enumerate(("telegram", "viber", "messenger")):
+        chat = Conversation.objects.create(channel=channel, external_user_id=f"{n}{CHAT_IDS[0]}", centre=centre, language="my")
+        InboundMessage.objects.create(channel=channel, external_id=f"m{n}", conversation=chat, received_at=timezone.now())
+    # A link people pass on (a Facebook post) is one long word: it must wrap, not widen the page.
+    link = "https://www.facebook.com/ctum.myanmar/posts/pfbid02kXq7Yt9GwLh3vRcM1nZs8PdUo4EaTfBj6KyHx5iQpWmN2lVgC"
+    draft, sent, sending = (
+        broadcast_create(title=f"Licence check {n}", text_en=f"Check the licence before you pay: {link}",
+                         text_my=f"ငွေမပေးမီ အေဂျင်စီ၏ လိုင်စင်ကို စစ်ပါ။ {link} " * 3, channels=channels, centres=[centre],
+                         created_by=manager)
+        for n, channels in ((1, ["telegram", "viber", "messenger", "sms"]), (2, ["telegram", "viber"]), (3, ["messenger"]))
+    )
     broadcast_start(broadcast=sent, user=manager)  # tests run tasks at once: sent through the fake API
-    assert len(channel_api.requests) == 1
+    assert len(channel_api.requests) == 2
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": QUEUES}}
+    broadcast_start(broadcast=sending, user=manager)  # queued, no worker runs: its page offers Stop sending
 
     page = login("moe")
     assert page.locator("nav >> text=Bot inbox").count() == 1
     assert page.locator("nav >> text=Broadcasts").count() == 0
-    for path in ("/bots/broadcasts/", "/bots/broadcasts/new/"):
+    for path in ("/bots/broadcasts/", "/bots/broadcasts/new/", f"/bots/broadcasts/{sent.pk}/"):
         response = page.goto(live_server.url + path)
         assert response.status == 403, path
-    assert page.goto(f"{live_server.url}/bots/broadcasts/{sent.pk}/").status == 403
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    for path, data in ((f"/bots/broadcasts/{sending.pk}/stop/", {"confirm": "yes"}), ("/bots/broadcasts/new/", {"title": "x"})):
+        response = page.request.post(live_server.url + path, form=data, headers={"X-CSRFToken": token, "Referer": live_server.url + "/"})
+        assert response.status == 403 and "CSRF" not in response.text(), path  # refused by role, not for a missing token
+    assert Broadcast.objects.get(pk=sending.pk).status == "sending" and Broadcast.objects.count() == 3
 
     page.set_viewport_size({"width": 375, "height": 812})
     page.context.clear_cookies()
     page = login("daw-khin")
-    for path in ("/bots/broadcasts/", "/bots/broadcasts/new/", f"/bots/broadcasts/{draft.pk}/", f"/bots/broadcasts/{sent.pk}/"):
-        page.goto(live_server.url + path)
-        widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        wide = page.evaluate("() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 376).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().width) + ' ' + getComputedStyle(e).whiteSpace + ' ' + getComputedStyle(e).overflowWrap).slice(0, 15)")
-        assert widths[0] <= widths[1], (path, widths, wide)
-        assert page.evaluate(MEASURE, MIN) == [], path
+    walk = ["/bots/broadcasts/", "/bots/broadcasts/new/", f"/bots/broadcasts/{draft.pk}/", f"/bots/broadcasts/{sent.pk}/",
+            f"/bots/broadcasts/{sending.pk}/"]
+    failures = {}
+    for language in ("en", "my"):
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        for path in walk:
+            page.goto(live_server.url + path)
+            fits(page, failures, f"{language} {path}")
+        page.goto(live_server.url + "/bots/broadcasts/new/")
+        page.locator("#broadcast-form button").click()  # nothing filled in: the page comes back with its errors
+        page.wait_for_load_state()
+        fits(page, failures, f"{language} /bots/broadcasts/new/ with errors")
+        assert ("Write a broadcast" in page.inner_text("h1")) == (language == "en")
+    assert failures == {}
+    page.goto(f"{live_server.url}/bots/broadcasts/{sending.pk}/")
+    assert page.locator("#stop-sending").count() == 1
+
+
+def fits(page, failures: dict, name: str) -> None:
+    """No sideways scroll at 375 px, and every control a tap target (the staff-phone walk's measure)."""
+    width, view = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    if width > view:
+        failures[name] = f"{width} px wide on a {view} px screen"
+    elif bad := page.evaluate(MEASURE, MIN):
+        failures[name] = bad
