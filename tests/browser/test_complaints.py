@@ -17,6 +17,7 @@ def move(page, stage: str, reason: str, **extra):
     page.fill("#id_move-reason", reason)
     page.click("button:has-text('Move')")
     page.wait_for_selector("text=Stage changed.")
+    page.wait_for_load_state()  # the case page's stylesheet is linked in its body: read the page once it is in
 
 
 def pay(page, **fields):
@@ -28,6 +29,7 @@ def pay(page, **fields):
             page.fill(f"#id_pay-{field}", value)
     page.click("button:has-text('Record payment')")
     page.wait_for_selector("text=Payment recorded.")
+    page.wait_for_load_state()
 
 
 def test_case_from_intake_to_resolved_with_two_payments(live_server, login):
@@ -58,6 +60,7 @@ def test_case_from_intake_to_resolved_with_two_payments(live_server, login):
     page.check(f"label:has-text('{wanted.licence_number}')")
     page.click("button:has-text('Open the case')")
     page.wait_for_selector("text=opened.")
+    page.wait_for_load_state()  # the message comes before the body's stylesheet; the case's details after it
     case = Complaint.objects.get()
     assert (case.agency, case.employer) == (wanted, "Thai Union")
     assert wanted.name_en in page.inner_text("main")
