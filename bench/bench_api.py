@@ -128,10 +128,11 @@ def main(argv: list[str] | None = None) -> None:
     direct_median = statistics.median(sides["beneficiary_table() direct"][1])
     logged = AccessLog.objects.filter(api_token=token.label).count()
     raw_median = statistics.median(sides["beneficiary_table(rollups=False): every quarter from the raw rows"][1])
-    whole = report.centre_ids is None or len(report.centre_ids) == 1
+    every = set(Centre.objects.values_list("pk", flat=True))
+    whole = report.centre_ids is None or len(report.centre_ids) == 1 or every <= set(report.centre_ids)
     unique_note = (
         f"The rollups make the direct call {raw_median / direct_median:.1f}x faster than reading the raw rows. "
-        + ("Unique registered persons come from the rollups too (all centres or one centre)." if whole else
+        + ("Unique registered persons come from the rollups too (a token over every centre is the national report, or one centre)." if whole else
            f"They give the counts; unique registered persons come from the rollups only for all centres or one centre, and the "
            f"token's {len(report.centre_ids)} centres are a list of ids, so that part still reads every contact of the range "
            "(the bitmask query in `helpdesk/reports/table.py`): most of the time left.")
