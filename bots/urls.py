@@ -9,6 +9,7 @@ urlpatterns = [
     path("telegram/", webhooks.telegram_webhook, name="telegram"),
     path("viber/", webhooks.viber_webhook, name="viber"),
     path("twilio/sms/", webhooks.twilio_sms_webhook, name="twilio_sms"),
+    path("twilio/status/", webhooks.twilio_status_webhook, name="twilio_status"),
     path("twilio/voice/", webhooks.twilio_voice_webhook, name="twilio_voice"),
     path("messenger/", webhooks.messenger_webhook, name="messenger"),
     path("inbox/", views.inbox, name="inbox"),

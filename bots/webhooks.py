@@ -172,6 +172,28 @@ def twilio_sms_webhook(request):
     return HttpResponse(body, content_type="text/xml")
 
 
+@stateless
+@csrf_exempt
+@require_POST
+def twilio_status_webhook(request):
+    """Twilio's status callback for an SMS we sent: delivered, undelivered/failed or read (by MessageSid).
+
+    Other statuses (queued, sending, sent, ...) change nothing; ``outbound_mark`` never moves a
+    status backwards, so a retried or late callback changes nothing twice.
+    """
+    if not twilio.verify(request):
+        return _forbidden("twilio", request)
+    data = _twilio_form(request, "MessageSid", "MessageStatus")
+    if data is None:
+        return _bad("twilio", "status callback without MessageSid or MessageStatus")
+    status = twilio.STATUS_MAP.get(data["MessageStatus"].strip().lower())
+    if status:
+        error = f"Twilio error {data.get('ErrorCode') or '?'}" if status == "failed" else ""
+        for channel in ("sms", "voice"):  # callers of the voice line are answered by SMS too
+            outbound_mark(channel=channel, external_id=data["MessageSid"], status=status, error=error)
+    return HttpResponse("")
+
+
 @csrf_exempt
 @require_POST
 def twilio_voice_webhook(request):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
@@ -45,6 +46,13 @@ def broadcast_get_for_user(user, pk) -> Broadcast:
 
 # Channels that say whether a message arrived, and whether it was read.
 RECEIPTS = {"telegram": (False, False), "viber": (True, True), "messenger": (True, True), "sms": (False, False)}
+
+
+def sms_receipts() -> bool:
+    """Whether SMS delivery is reported: sends ask Twilio for a status callback only when BOT_PUBLIC_URL is set."""
+    return bool(settings.BOT_PUBLIC_URL)
+
+
 REACHED_STATUSES = (RecipientStatus.SENT, RecipientStatus.DELIVERED, RecipientStatus.SEEN)
 
 
@@ -77,6 +85,8 @@ class ChannelReach:
 
     @property
     def receipts(self) -> tuple[bool, bool]:
+        if self.channel == "sms":  # Twilio reports delivery only to the status callback, which needs BOT_PUBLIC_URL
+            return (sms_receipts(), False)
         return RECEIPTS.get(self.channel, (False, False))
 
     @property

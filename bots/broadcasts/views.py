@@ -90,6 +90,7 @@ def broadcast_detail(request, pk):
         "samples": _samples(broadcast),
         "audience": audience,
         "reach": reach,
+        "sms_receipts": selectors.sms_receipts(),
         "photo_token": photo_token(broadcast) if broadcast.photo else "",
         "activities": list(broadcast.activities.select_related("centre")) if not draft else [],
     })

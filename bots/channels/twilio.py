@@ -58,6 +58,21 @@ def messaging_twiml(replies: list[str]) -> str:
     return str(response)
 
 
+def status_callback_url() -> str:
+    """Where Twilio posts delivery status (``bots:twilio_status``); empty without ``BOT_PUBLIC_URL``.
+
+    Twilio needs a public URL; without one no callback is asked for and SMS delivery stays "not reported".
+    """
+    from django.urls import reverse
+
+    base = settings.BOT_PUBLIC_URL.rstrip("/")
+    return f"{base}{reverse('bots:twilio_status')}" if base else ""
+
+
+# Twilio's MessageStatus -> our receipt status; queued/sending/sent/accepted/scheduled say nothing new.
+STATUS_MAP = {"delivered": "delivered", "undelivered": "failed", "failed": "failed", "read": "seen"}
+
+
 def send(conversation, text: str, *, from_bot: bool = False) -> str:
     """Send an SMS (staff replies, and replies to callers, who are reached by SMS)."""
     sid, token = settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN
@@ -65,6 +80,8 @@ def send(conversation, text: str, *, from_bot: bool = False) -> str:
         raise SendError("TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER must be set")
     url = f"{settings.TWILIO_API_BASE.rstrip('/')}/2010-04-01/Accounts/{sid}/Messages.json"
     data = {"To": conversation.external_user_id, "From": settings.TWILIO_FROM_NUMBER, "Body": text}
+    if callback := status_callback_url():
+        data["StatusCallback"] = callback  # delivered/undelivered arrive at bots:twilio_status
     try:
         response = httpx.post(url, data=data, auth=(sid, token), timeout=SEND_TIMEOUT)
         body = response.json()

@@ -53,7 +53,7 @@ TRANSCRIPT = "The broker sold us to a fishing boat in Ranong"
 STORY = "Kept on the boat for nine months without pay"
 NAMESPACES = ("helpdesk", "complaints", "bots", "agencies")
 PUBLIC = {"agencies:public_check", "agencies:api_lookup", "bots:broadcast_photo"}
-WEBHOOKS = {"bots:telegram", "bots:viber", "bots:twilio_sms", "bots:twilio_voice", "bots:messenger"}  # signed by the channel, no user
+WEBHOOKS = {"bots:telegram", "bots:viber", "bots:twilio_sms", "bots:twilio_voice", "bots:twilio_status", "bots:messenger"}  # signed by the channel, no user
 
 # name -> (method, which record the URL is about, arguments, POST data that changes nothing)
 ROUTES = {
