@@ -29,6 +29,7 @@ def test_set_webhooks_registers_telegram_with_its_secret_and_viber(fake_api):
     text = out.getvalue()
     assert "Callback URL: https://helpdesk.example.org/bots/messenger/" in text and "Page subscribed" in text
     assert "https://helpdesk.example.org/bots/twilio/sms/" in text and "https://helpdesk.example.org/bots/twilio/voice/" in text
+    assert "https://helpdesk.example.org/bots/twilio/status/" in text
 
 
 def test_set_webhooks_reports_a_refusal_without_leaking_the_token(fake_api):

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bot_settings")]
 
 def test_the_store_only_webhooks_are_found_by_their_paths_and_pages_are_not():
     paths = stateless_paths(get_resolver())
-    assert set(paths) == {"/bots/telegram/", "/bots/messenger/"}
+    assert set(paths) == {"/bots/telegram/", "/bots/messenger/", "/bots/twilio/status/"}
 
 
 def test_a_webhook_answer_keeps_the_security_headers_and_touches_no_session(client, centre, settings):

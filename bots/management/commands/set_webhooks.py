@@ -30,6 +30,7 @@ class Command(BaseCommand):
         self.stdout.write("Twilio (set in the console, phone number > Configure, HTTP POST):")
         self.stdout.write(f"  A message comes in: {base_url}{reverse('bots:twilio_sms')}")
         self.stdout.write(f"  A call comes in:    {base_url}{reverse('bots:twilio_voice')}")
+        self.stdout.write(f"  Delivery status:    {base_url}{reverse('bots:twilio_status')} (sent with each SMS when BOT_PUBLIC_URL is set)")
         if failed:
             raise CommandError("Some webhooks were not set (see above).")
 
