@@ -133,3 +133,15 @@ def test_without_a_public_url_the_page_says_sms_delivery_is_not_reported(sms_bro
     page = browser(manager).get(reverse("bots:broadcast_detail", args=[broadcast.pk])).content.decode()
     reach = re.sub(r"\s+", " ", page[page.index('id="reach"'):page.index("</table>", page.index('id="reach"'))])
     assert "not reported" in reach.split("SMS</td>")[1].split("</tr>")[0].split("</td>")[1]
+
+
+@pytest.mark.parametrize("form", [
+    {"MessageSid": "SM1", "MessageStatus": "undelivered", "ErrorCode": "3\x000" * 200},
+    {"MessageSid": "SM1\x00", "MessageStatus": "DELIVERED "},
+    {"MessageSid": "S" * 5000, "MessageStatus": "failed"},
+    {"MessageSid": "", "MessageStatus": "delivered"},
+])
+def test_odd_callbacks_never_500(client, reply, form):
+    assert post_twilio(client, "twilio_status", form).status_code in (200, 400)
+    reply.refresh_from_db()
+    assert len(reply.last_error) <= 300
