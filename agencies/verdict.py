@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from django.utils import timezone
+
 from agencies.lookup import MAX_QUERY_LENGTH, AgencyIndex, AgencyMatch, agency_index
 from agencies.models import Agency, LicenceStatus
 from helpdesk.text import ZAWGYI_THRESHOLD, has_burmese, normalize_text, zawgyi_probability
@@ -94,7 +96,7 @@ def _since(match: AgencyMatch) -> date | None:
     for record_status, when in agency.history.order_by("-history_date", "-history_id").values_list("status", "history_date")[:50]:
         if record_status != status:
             return changed
-        changed = when.date()
+        changed = timezone.localdate(when)  # the day in Yangon, not in UTC (they differ from 17:30 UTC)
     return None  # registered with this status: the day it began is not known
 
 

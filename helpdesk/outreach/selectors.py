@@ -44,7 +44,7 @@ def outreach_recent_people(user: AbstractBaseUser, centre_ids: list[int]) -> lis
     about their cases: a name, gender, birth year and the end of the phone number.
     """
     since = timezone.now() - timedelta(days=RECENT_DAYS)
-    seen = Contact.objects.filter(centre_id__in=centre_ids, date__gte=since.date(), person__isnull=False).values("person_id")
+    seen = Contact.objects.filter(centre_id__in=centre_ids, date__gte=timezone.localdate(since), person__isnull=False).values("person_id")
     people = (
         Person.objects.filter(selectors.served_filter(centre_ids), erased_at__isnull=True, consent_record=True)
         .filter(Q(created_at__gte=since) | Q(pk__in=seen))
